@@ -1,0 +1,143 @@
+/// An order to pack, as the central server (or a local file) describes it.
+///
+/// The schema is written down in docs/schema/order.schema.json; `Order.decode(from:)`
+/// enforces it and the rules JSON Schema cannot express (unique SKUs, unique barcodes).
+public struct Order: Hashable, Sendable, Identifiable {
+    /// The server's order id.
+    public var id: String
+    /// Barcodes that open this order at the bench: the order number, a tote, a pick list.
+    public var barcodes: [String]
+    /// Where the order is in its life cycle.
+    public var status: Status
+    /// Whether the money is in; only `captured` may ship.
+    public var payment: Payment
+    /// How fast it must leave.
+    public var priority: Priority
+    /// What the goods are worth, for the high-value highlight and customs.
+    public var value: Money?
+    /// Free-form markers such as `gift`, `fragile`, `vip`.
+    public var flags: [String]
+    /// A note for the packer.
+    public var notes: String?
+    /// The gift message to print on the packing slip.
+    public var giftMessage: String?
+    /// What goes in the box.
+    public var lines: [Line]
+    /// Where it goes and how.
+    public var shipment: Shipment?
+
+    /// The order statuses.
+    public enum Status: String, Hashable, Sendable, CaseIterable {
+        case ready, onHold = "on_hold", cancelled, packed
+    }
+
+    /// The payment states.
+    public enum Payment: String, Hashable, Sendable, CaseIterable {
+        case captured, authorized, pending, failed
+    }
+
+    /// The shipping priorities.
+    public enum Priority: String, Hashable, Sendable, CaseIterable {
+        case standard, express, sameDay = "same_day"
+    }
+
+    /// One product line of an order.
+    public struct Line: Hashable, Sendable {
+        /// The stock keeping unit; scanning it as text also matches the line.
+        public var sku: String
+        /// What the packer sees.
+        public var description: String
+        /// Units to pack, at least 1.
+        public var quantity: Int
+        /// Product barcodes (GTINs in any form, or custom labels).
+        public var barcodes: [String]
+        /// Whether every unit must be scanned with its own serial number.
+        public var serialized: Bool
+        /// Outer size of one unit, when known (for the box suggestion).
+        public var dimensions: Dimensions?
+        /// Weight of one unit in grams, when known.
+        public var weightGrams: Int?
+
+        /// Creates a line.
+        public init(sku: String, description: String = "", quantity: Int, barcodes: [String] = [], serialized: Bool = false, dimensions: Dimensions? = nil, weightGrams: Int? = nil) {
+            self.sku = sku
+            self.description = description
+            self.quantity = quantity
+            self.barcodes = barcodes
+            self.serialized = serialized
+            self.dimensions = dimensions
+            self.weightGrams = weightGrams
+        }
+    }
+
+    /// Creates an order.
+    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil) {
+        self.id = id
+        self.barcodes = barcodes
+        self.status = status
+        self.payment = payment
+        self.priority = priority
+        self.value = value
+        self.flags = flags
+        self.notes = notes
+        self.giftMessage = giftMessage
+        self.lines = lines
+        self.shipment = shipment
+    }
+
+    /// Whether a gift insert goes in the box.
+    public var isGift: Bool { giftMessage != nil || flags.contains { $0 == "gift" || $0 == "gift_insert" } }
+}
+
+/// An amount of money, kept as its decimal text so it is never rounded.
+public struct Money: Hashable, Sendable {
+    /// The amount as written, e.g. `"1249.90"`.
+    public var amount: String
+    /// ISO 4217 code, e.g. `EUR`.
+    public var currency: String
+
+    /// Creates an amount.
+    public init(amount: String, currency: String) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    /// The amount in minor units (hundredths), for comparisons against thresholds.
+    public var hundredths: Int? { Money.hundredths(of: amount) }
+
+    /// Parses a non-negative decimal with at most two fraction digits into hundredths.
+    static func hundredths(of text: String) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isASCII) else { return nil }
+        var cents = 0
+        if parts.count == 2 {
+            let frac = parts[1]
+            guard (1...2).contains(frac.count), frac.allSatisfy({ $0.isASCII && $0.isNumber }), let f = Int(frac) else { return nil }
+            cents = frac.count == 1 ? f * 10 : f
+        }
+        let (total, overflow) = whole.multipliedReportingOverflow(by: 100)
+        return overflow ? nil : total + cents
+    }
+}
+
+/// The outer size of a unit or the inner size of a box, in millimetres.
+public struct Dimensions: Hashable, Sendable {
+    /// Length in mm.
+    public var length: Int
+    /// Width in mm.
+    public var width: Int
+    /// Height in mm.
+    public var height: Int
+
+    /// Creates dimensions.
+    public init(length: Int, width: Int, height: Int) {
+        self.length = length
+        self.width = width
+        self.height = height
+    }
+
+    /// Volume in cubic millimetres.
+    public var volume: Int { length * width * height }
+    /// The three sides, longest first (so a unit can be turned to fit).
+    public var sortedSides: [Int] { [length, width, height].sorted(by: >) }
+}

@@ -1,0 +1,76 @@
+/// How an order travels: carrier, service, addresses, packages and an optional carrier-made label.
+public struct Shipment: Hashable, Sendable {
+    /// Carrier name, e.g. `UPS`, `DHL`.
+    public var carrier: String
+    /// Service level, e.g. `Ground`, `Express 12:00`.
+    public var service: String
+    /// The carrier's tracking number, when known before packing.
+    public var tracking: String?
+    /// Sender.
+    public var from: Address
+    /// Recipient.
+    public var to: Address
+    /// Number of packages, at least 1.
+    public var packages: Int
+    /// A label the carrier made, printed as it is.
+    public var label: CarrierLabel?
+
+    /// Creates a shipment.
+    public init(carrier: String, service: String, tracking: String? = nil, from: Address, to: Address, packages: Int = 1, label: CarrierLabel? = nil) {
+        self.carrier = carrier
+        self.service = service
+        self.tracking = tracking
+        self.from = from
+        self.to = to
+        self.packages = packages
+        self.label = label
+    }
+}
+
+/// A postal address.
+public struct Address: Hashable, Sendable {
+    /// Person or company name.
+    public var name: String
+    /// Company, when a person is named.
+    public var company: String?
+    /// Street lines.
+    public var street: [String]
+    /// City.
+    public var city: String
+    /// State, province or region.
+    public var region: String?
+    /// Postal code.
+    public var postalCode: String?
+    /// ISO 3166-1 alpha-2 country code.
+    public var country: String
+    /// Phone, for the carrier.
+    public var phone: String?
+
+    /// Creates an address.
+    public init(name: String, company: String? = nil, street: [String], city: String, region: String? = nil, postalCode: String? = nil, country: String, phone: String? = nil) {
+        self.name = name
+        self.company = company
+        self.street = street
+        self.city = city
+        self.region = region
+        self.postalCode = postalCode
+        self.country = country
+        self.phone = phone
+    }
+}
+
+/// A label made by the carrier, carried in the order as base64.
+public struct CarrierLabel: Hashable, Sendable {
+    /// The label formats a carrier may send.
+    public enum Format: String, Hashable, Sendable, CaseIterable { case zpl, pdf, png }
+    /// The format of `data`.
+    public var format: Format
+    /// The label bytes, decoded from base64.
+    public var data: [UInt8]
+
+    /// Creates a carrier label.
+    public init(format: Format, data: [UInt8]) {
+        self.format = format
+        self.data = data
+    }
+}

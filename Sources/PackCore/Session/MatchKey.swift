@@ -1,0 +1,22 @@
+import Barcodes
+
+/// What a barcode is matched by: the product (a GTIN in 14-digit form, so every printed form
+/// of one product is one key) or, for everything else, its exact text.
+public enum MatchKey: Hashable, Sendable {
+    /// A trade item.
+    case product(GTIN)
+    /// Exact text: order numbers, totes, SKUs, custom labels.
+    case text(String)
+
+    /// The keys a barcode printed in order data stands for: its exact text, and its product
+    /// forms when it is a valid GTIN (an 8-digit code may be EAN-8 or UPC-E, so both).
+    public static func keys(forPrinted text: String, includeProductForms: Bool = true) -> [MatchKey] {
+        var keys: [MatchKey] = [.text(text)]
+        guard includeProductForms, case .success(let barcode) = Barcode.parse(text), case .product(let product) = barcode.content else {
+            return keys
+        }
+        keys.append(.product(product.gtin))
+        keys.append(contentsOf: product.alternates.map(MatchKey.product))
+        return keys
+    }
+}

@@ -1,0 +1,271 @@
+import Barcodes
+import Foundation
+
+/// The pack session of one bench: a value-type state machine that takes scans and commands
+/// and says at once whether each is right.
+///
+/// No I/O, no clock: every input carries its time, and when a scan may name an order the
+/// session asks its owner to look it up (`Step.lookUpOrder`) and continues with
+/// `orderLookedUp(_:at:)`. The owner must answer a lookup before the next input.
+public struct PackSession: Sendable {
+    /// What a bench is configured with.
+    public struct Configuration: Sendable {
+        /// The station (bench) name recorded in results.
+        public var station: String
+        /// The packer signed in at the bench.
+        public var packer: String?
+        /// Orders worth at least this much (in hundredths of their currency) are highlighted.
+        public var highValueThreshold: Int
+        /// Barcodes of supervisor badges that may override a block.
+        public var supervisorBadges: Set<String>
+        /// Reasons a line may be short-shipped with.
+        public var shortReasons: [String]
+        /// The boxes for the box suggestion.
+        public var boxes: [Box]
+
+        /// Creates a configuration; the defaults suit a single bench.
+        public init(station: String = "bench-1", packer: String? = nil, highValueThreshold: Int = 50_000, supervisorBadges: Set<String> = [], shortReasons: [String] = ["out_of_stock", "damaged", "not_found", "customer_request", "other"], boxes: [Box] = Box.standard) {
+            self.station = station
+            self.packer = packer
+            self.highValueThreshold = highValueThreshold
+            self.supervisorBadges = supervisorBadges
+            self.shortReasons = shortReasons
+            self.boxes = boxes
+        }
+    }
+
+    /// An input: a scan (raw scanner data, AIM identifier included) or a command from a key.
+    public enum Input: Hashable, Sendable {
+        case scan(String)
+        case command(PackCommand)
+    }
+
+    /// What the owner must do after an input.
+    public enum Step: Hashable, Sendable {
+        /// Show and record this verdict.
+        case verdict(Verdict)
+        /// Look up the order with this barcode, then call `orderLookedUp(_:at:)`.
+        case lookUpOrder(barcode: String)
+    }
+
+    /// The configuration.
+    public var configuration: Configuration
+    /// The order being packed.
+    public internal(set) var current: OrderProgress?
+    /// Orders set aside by a confirmed switch, resumed by scanning them again.
+    public private(set) var parked: [OrderProgress] = []
+
+    struct PendingLookup: Sendable {
+        var data: String
+        var symbology: String?
+        var switchCandidate: String?
+    }
+
+    private var pendingLookup: PendingLookup?
+    private var pendingSwitch: String?
+    private var lastBlocked: (order: Order, reasons: [Verdict.BlockReason])?
+    private var recentlyPacked: [String] = []
+
+    /// How many finished order ids the session remembers to refuse packing them twice.
+    static let rememberedOrders = 1_000
+
+    /// Creates an idle session.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Handles one scan or command.
+    public mutating func handle(_ input: Input, at time: Date) -> Step {
+        pendingLookup = nil
+        let switchCandidate = pendingSwitch
+        pendingSwitch = nil
+        let blocked = lastBlocked
+        lastBlocked = nil
+        switch input {
+        case .command(let command):
+            return .verdict(perform(command, data: commandText(command), symbology: nil, at: time))
+        case .scan(let raw):
+            return scan(raw, at: time, switchCandidate: switchCandidate, blocked: blocked)
+        }
+    }
+
+    private mutating func scan(_ raw: String, at time: Date, switchCandidate: String?, blocked: (order: Order, reasons: [Verdict.BlockReason])?) -> Step {
+        let parsed = Barcode.parse(raw)
+        let barcode = try? parsed.get()
+        let data = barcode?.data ?? raw
+        let symbology = (barcode?.symbology ?? parsed.failureSymbology).map(\.description)
+
+        if let command = PackCommand.parse(barcode: data) {
+            switch command {
+            case .success(let c): return .verdict(perform(c, data: data, symbology: symbology, at: time))
+            case .failure(let e): return .verdict(record(Verdict(kind: .commandRejected, message: e.message, orderID: current?.order.id), data: data, symbology: symbology, at: time))
+            }
+        }
+        if configuration.supervisorBadges.contains(data) {
+            return .verdict(override(badge: data, blocked: blocked, symbology: symbology, at: time))
+        }
+        if let progress = current, let hit = progress.line(for: data, barcode: barcode) {
+            guard let line = hit else {
+                let v = Verdict(kind: .orderAlreadyOpen, message: "Order \(progress.order.id) is already open; scan its items.", orderID: progress.order.id)
+                return .verdict(record(v, data: data, symbology: symbology, at: time))
+            }
+            return .verdict(packLine(line, product: barcode?.productCode, data: data, symbology: symbology, at: time))
+        }
+        switch parsed {
+        case .failure(let invalid):
+            let v = Verdict(kind: .invalidBarcode, message: "Not a valid barcode: \(invalid.reason). Scan it again or enter the item by hand.", orderID: current?.order.id)
+            return .verdict(record(v, data: data, symbology: symbology, at: time))
+        case .success(let barcode):
+            switch barcode.content {
+            case .product(let product):
+                guard let progress = current else {
+                    return .verdict(Verdict(kind: .noOrderOpen, message: "Scan an order or tote before its items (item \(product.gtin))."))
+                }
+                let v = Verdict(kind: .wrongItem, message: "Item \(product.gtin) is not on order \(progress.order.id). Put it aside.", orderID: progress.order.id)
+                return .verdict(record(v, data: data, symbology: symbology, at: time))
+            case .logisticUnit(let sscc, _):
+                let v = Verdict(kind: .unknownBarcode, message: "SSCC \(sscc) is a shipping unit, not an item or an order.", orderID: current?.order.id)
+                return .verdict(record(v, data: data, symbology: symbology, at: time))
+            case .gs1:
+                let v = Verdict(kind: .unknownBarcode, message: "GS1 data without a product number is not an item or an order.", orderID: current?.order.id)
+                return .verdict(record(v, data: data, symbology: symbology, at: time))
+            case .text:
+                pendingLookup = PendingLookup(data: data, symbology: symbology, switchCandidate: switchCandidate)
+                return .lookUpOrder(barcode: data)
+            }
+        }
+    }
+
+    /// Continues a scan after the owner looked up the order it may name (nil: no such order).
+    public mutating func orderLookedUp(_ order: Order?, at time: Date) -> Verdict {
+        guard let pending = pendingLookup else {
+            return Verdict(kind: .commandRejected, message: "No order lookup was pending.", orderID: current?.order.id)
+        }
+        pendingLookup = nil
+        let (data, symbology) = (pending.data, pending.symbology)
+        guard let order else {
+            let message = current == nil
+                ? "No order has barcode \(data.debugPreview). Check the pick list."
+                : "\(data.debugPreview) is not on order \(current!.order.id) and is not an order."
+            return record(Verdict(kind: .unknownBarcode, message: message, orderID: current?.order.id), data: data, symbology: symbology, at: time)
+        }
+        if let progress = current, progress.order.id == order.id {
+            return record(Verdict(kind: .orderAlreadyOpen, message: "Order \(order.id) is already open; scan its items.", orderID: order.id), data: data, symbology: symbology, at: time)
+        }
+        let reasons = blockReasons(order)
+        if !reasons.isEmpty {
+            lastBlocked = (order, reasons)
+            var v = Verdict(kind: .orderBlocked, message: blockMessage(order, reasons), orderID: order.id)
+            v.blockReasons = reasons
+            return current == nil ? v : record(v, data: data, symbology: symbology, at: time)
+        }
+        if let progress = current, pending.switchCandidate != order.id {
+            pendingSwitch = order.id
+            let v = Verdict(kind: .confirmSwitch, message: "Order \(progress.order.id) is still open. Scan \(order.id) again to set it aside and switch, or go on scanning items.", orderID: progress.order.id)
+            return record(v, data: data, symbology: symbology, at: time)
+        }
+        return open(order, data: data, symbology: symbology, override: nil, at: time)
+    }
+
+    private func blockReasons(_ order: Order) -> [Verdict.BlockReason] {
+        var reasons: [Verdict.BlockReason] = []
+        if order.status == .cancelled { reasons.append(.cancelled) }
+        if order.payment != .captured { reasons.append(.paymentNotCaptured) }
+        if order.status == .onHold { reasons.append(.onHold) }
+        if order.status == .packed || recentlyPacked.contains(order.id) { reasons.append(.alreadyPacked) }
+        return reasons
+    }
+
+    private func blockMessage(_ order: Order, _ reasons: [Verdict.BlockReason]) -> String {
+        let words = reasons.map { r in
+            switch r {
+            case .cancelled: "it is cancelled"
+            case .onHold: "it is on hold"
+            case .paymentNotCaptured: "its payment is \(order.payment.rawValue), not captured"
+            case .alreadyPacked: "it is already packed"
+            }
+        }
+        let advice = reasons.allSatisfy(\.isOverridable) ? " A supervisor may scan their badge to override." : " Put it aside and call a supervisor."
+        return "Do not pack order \(order.id): \(words.joined(separator: " and ")).\(advice)"
+    }
+
+    private mutating func override(badge: String, blocked: (order: Order, reasons: [Verdict.BlockReason])?, symbology: String?, at time: Date) -> Verdict {
+        guard let blocked else {
+            return Verdict(kind: .overrideRefused, message: "Nothing to override: scan the badge right after a blocked order.", orderID: current?.order.id)
+        }
+        guard blocked.reasons.allSatisfy(\.isOverridable) else {
+            var v = Verdict(kind: .overrideRefused, message: "Order \(blocked.order.id) cannot be overridden: \(blockMessage(blocked.order, blocked.reasons.filter { !$0.isOverridable }))", orderID: blocked.order.id)
+            v.blockReasons = blocked.reasons
+            return v
+        }
+        let override = PackResult.Override(badge: badge, reasons: blocked.reasons, at: time)
+        var v = open(blocked.order, data: badge, symbology: symbology, override: override, at: time)
+        v.kind = .overrideAccepted
+        v.blockReasons = blocked.reasons
+        return v
+    }
+
+    /// Opens (or resumes) an order, parking the current one.
+    private mutating func open(_ order: Order, data: String, symbology: String?, override: PackResult.Override?, at time: Date) -> Verdict {
+        if let progress = current { parked.append(progress) }
+        var progress: OrderProgress
+        var message: String
+        if let i = parked.firstIndex(where: { $0.order.id == order.id }) {
+            progress = parked.remove(at: i)
+            message = "Order \(order.id) resumed."
+        } else {
+            progress = OrderProgress(order: order, at: time)
+            message = "Order \(order.id) opened: \(order.lines.reduce(0) { $0 + $1.quantity }) units on \(order.lines.count) line\(order.lines.count == 1 ? "" : "s")."
+        }
+        if let previous = current { message += " Order \(previous.order.id) is set aside." }
+        if let override { progress.override = override }
+        current = progress
+        var v = Verdict(kind: .orderOpened, message: message, orderID: order.id)
+        v.notices = notices(for: order, override: override)
+        return record(v, data: data, symbology: symbology, at: time)
+    }
+
+    /// Appends the input to the open order's record and returns the verdict.
+    mutating func record(_ verdict: Verdict, data: String, symbology: String?, quantity: Int = 0, serial: String? = nil, lot: String? = nil, at time: Date) -> Verdict {
+        guard current != nil, verdict.result == nil else { return verdict }
+        let entry = ScanRecord(sequence: current!.scans.count + 1, data: data, symbology: symbology, verdict: verdict.kind, sku: verdict.sku, quantity: quantity, serial: serial, lot: lot, at: time)
+        current!.scans.append(entry)
+        return verdict
+    }
+
+    /// Ends the open order, remembering it so it is not packed twice.
+    mutating func finish(_ outcome: PackResult.Outcome, verdict: Verdict, data: String, symbology: String?, quantity: Int = 0, serial: String? = nil, lot: String? = nil, at time: Date) -> Verdict {
+        var v = record(verdict, data: data, symbology: symbology, quantity: quantity, serial: serial, lot: lot, at: time)
+        let progress = current!
+        let box = outcome == .abandoned ? nil : Box.suggest(for: progress.order.lines, from: configuration.boxes)?.name
+        v.result = progress.result(station: configuration.station, packer: configuration.packer, outcome: outcome, at: time, box: box)
+        current = nil
+        if outcome != .abandoned {
+            recentlyPacked.append(progress.order.id)
+            if recentlyPacked.count > Self.rememberedOrders { recentlyPacked.removeFirst() }
+        }
+        return v
+    }
+}
+
+extension Result where Failure == InvalidBarcode {
+    var failureSymbology: SymbologyIdentifier? {
+        if case .failure(let e) = self { return e.symbology }
+        return nil
+    }
+}
+
+extension Barcode {
+    var productCode: ProductCode? {
+        if case .product(let p) = content { return p }
+        return nil
+    }
+}
+
+extension String {
+    /// The text for a message: quoted, control characters shown, long data cut.
+    var debugPreview: String {
+        let cut = unicodeScalars.count > 60 ? String(String.UnicodeScalarView(unicodeScalars.prefix(60))) + "…" : self
+        return "\"" + cut.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "<\(String($0.value, radix: 16, uppercase: true))>" : String($0) }.joined() + "\""
+    }
+}

@@ -1,0 +1,99 @@
+/// What the session says about one scan or command: the name the packer's screen, the sound
+/// and the CLI show, the line it touched and, when the order ends, the pack result.
+public struct Verdict: Hashable, Sendable {
+    /// The verdict names, as they appear in JSON output.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case orderOpened = "order_opened"
+        case accepted
+        case orderComplete = "order_complete"
+        case wrongItem = "wrong_item"
+        case overQuantity = "over_quantity"
+        case unknownBarcode = "unknown_barcode"
+        case invalidBarcode = "invalid_barcode"
+        case orderBlocked = "order_blocked"
+        case serialRequired = "serial_required"
+        case duplicateSerial = "duplicate_serial"
+        /// A product was scanned before any order.
+        case noOrderOpen = "no_order_open"
+        /// The open order's own barcode again; nothing changes.
+        case orderAlreadyOpen = "order_already_open"
+        /// Another order's barcode mid-pack: scan it again to switch, anything else to stay.
+        case confirmSwitch = "confirm_switch"
+        case undone
+        case nothingToUndo = "nothing_to_undo"
+        case quantitySet = "quantity_set"
+        /// A short-ship command waits for the line it applies to.
+        case shortPending = "short_pending"
+        case lineShorted = "line_shorted"
+        case orderAbandoned = "order_abandoned"
+        case overrideAccepted = "override_accepted"
+        case overrideRefused = "override_refused"
+        /// A command that cannot apply now (bad quantity, unknown reason, nothing to short).
+        case commandRejected = "command_rejected"
+
+        /// Whether the packer did something wrong and must look (error sound).
+        public var isError: Bool {
+            switch self {
+            case .wrongItem, .overQuantity, .unknownBarcode, .invalidBarcode, .orderBlocked, .serialRequired,
+                .duplicateSerial, .noOrderOpen, .overrideRefused, .commandRejected:
+                true
+            default: false
+            }
+        }
+    }
+
+    /// Why an order may not be packed.
+    public enum BlockReason: String, Hashable, Sendable, CaseIterable {
+        case cancelled
+        case onHold = "on_hold"
+        case paymentNotCaptured = "payment_not_captured"
+        case alreadyPacked = "already_packed"
+
+        /// Whether a supervisor may override it (cancelled and unpaid orders never ship).
+        public var isOverridable: Bool { self == .onHold || self == .alreadyPacked }
+    }
+
+    /// The verdict name.
+    public var kind: Kind
+    /// For `order_blocked`: every reason, the most serious first.
+    public var blockReasons: [BlockReason] = []
+    /// A sentence for the packer.
+    public var message: String
+    /// The order this verdict concerns.
+    public var orderID: String?
+    /// The line touched, with its counts after this input.
+    public var sku: String?
+    /// Units packed on that line after this input.
+    public var packed: Int?
+    /// Units the line needs.
+    public var expected: Int?
+    /// What the packer must notice, given when an order opens.
+    public var notices: [Notice] = []
+    /// The finished record, when this input completed or abandoned the order.
+    public var result: PackResult?
+
+    /// Creates a verdict.
+    public init(kind: Kind, message: String, orderID: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.orderID = orderID
+    }
+}
+
+/// Something the packer must notice about an order: priority, high value, gift insert, notes, box.
+public struct Notice: Hashable, Sendable {
+    /// The notice kinds.
+    public enum Kind: String, Hashable, Sendable {
+        case priority, highValue = "high_value", giftInsert = "gift_insert", note, box, flag, override
+    }
+    /// What kind of notice.
+    public var kind: Kind
+    /// The text to show.
+    public var message: String
+
+    /// Creates a notice.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}

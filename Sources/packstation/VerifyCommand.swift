@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import PackCore
+import Station
+
+/// `packstation verify`: replays an order and recorded scans, printing verdicts as JSON lines.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Replay scans against orders and print each verdict as a JSON line.",
+        discussion: """
+            SCANS holds one raw scan per line (UTF-8; GS is the byte 0x1D; commands as their \
+            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:ABANDON). \
+            Prints one JSON object per scan, then a summary object with `complete` and the pack result.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("An order as JSON (an object, an array, or JSON lines); repeat for several.", valueName: "ORDER.json"))
+    var order: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The scans, one per line ('-' reads standard input).", valueName: "SCANS.txt"))
+    var scans: String
+
+    @Option(name: .long, help: "The station name recorded in results.")
+    var station = "bench-1"
+
+    @Option(name: .long, help: "The packer recorded in results.")
+    var packer: String?
+
+    @Option(name: .customLong("supervisor-badge"), help: ArgumentHelp("A badge barcode that may override on-hold and already-packed blocks; repeatable.", valueName: "BADGE"))
+    var supervisorBadges: [String] = []
+
+    @Option(name: .customLong("high-value"), help: ArgumentHelp("Highlight orders worth at least this amount.", valueName: "AMOUNT"))
+    var highValue = "500.00"
+
+    func validate() throws {
+        guard !order.isEmpty else { throw ValidationError("Give the order with --order ORDER.json.") }
+        guard Money(amount: highValue, currency: "XXX").hundredths != nil else {
+            throw ValidationError("--high-value must be an amount such as 500 or 499.99, not '\(highValue)'.")
+        }
+    }
+
+    func run() throws {
+        var orders: [Order] = []
+        for path in order {
+            orders += try OrderFile.orders(bytes: try readInput(path, what: "order file"), name: path)
+        }
+        let scanFile = try ScanFile(bytes: try readInput(scans, what: "scan file"), name: scans == "-" ? "standard input" : scans)
+        let config = PackSession.Configuration(
+            station: station, packer: packer,
+            highValueThreshold: Money(amount: highValue, currency: "XXX").hundredths!,
+            supervisorBadges: Set(supervisorBadges)
+        )
+        var replay = try VerifyReplay(orders: orders, configuration: config)
+        var out = ""
+        replay.replay(scanFile.entries, now: Date.init) { line in
+            out += line
+            out += "\n"
+            if out.utf8.count > 1 << 16 {
+                FileHandle.standardOutput.write(Data(out.utf8))
+                out = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// Reads a whole input file (or standard input for "-"), with an error that says what to fix.
+func readInput(_ path: String, what: String) throws(StationError) -> [UInt8] {
+    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw StationError(code: "input.missing", message: "The \(what) \(path) does not exist. Check the path.")
+    }
+    guard !isDirectory.boolValue else {
+        throw StationError(code: "input.directory", message: "The \(what) \(path) is a directory; give a file.")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw StationError(code: "input.unreadable", message: "The \(what) \(path) cannot be read; check its permissions.")
+    }
+    return Array(data)
+}
