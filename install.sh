@@ -14,8 +14,9 @@ ensure_apt_packages "${RUNTIME_PACKAGES[@]}" "${BUILD_PACKAGES[@]}"
 ensure_swift
 
 echo "building packstation (release)…"
-swift build -c release --product packstation
-bin="$(swift build -c release --show-bin-path)/packstation"
-install -m 0755 "$bin" /usr/local/bin/packstation.new
+# The Swift runtime is linked in, so the installed binary does not depend on the toolchain.
+swift build -c release --product packstation --static-swift-stdlib
+bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/packstation"
+install -s -m 0755 "$bin" /usr/local/bin/packstation.new
 mv -f /usr/local/bin/packstation.new /usr/local/bin/packstation
 echo "installed /usr/local/bin/packstation ($(/usr/local/bin/packstation --version))"

@@ -33,7 +33,7 @@ ensure_swift() {
 }
 
 # The Debian packages the agent needs at run time and to build.
-RUNTIME_PACKAGES=(ca-certificates libcurl4 libxml2 tzdata)
+RUNTIME_PACKAGES=(ca-certificates tzdata)
 BUILD_PACKAGES=(git build-essential pkg-config libsqlite3-dev)
 # What the test suite needs on top: schema checks.
 TEST_PACKAGES=(python3 python3-jsonschema)
