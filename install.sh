@@ -6,7 +6,8 @@ cd "$(dirname "$0")"
 . scripts/lib.sh
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "error: install.sh installs system packages and files; run it as root: sudo ./install.sh" >&2
+    if command -v sudo >/dev/null 2>&1; then exec sudo -- "$0" "$@"; fi
+    echo "error: install.sh installs system packages and files; run it as root." >&2
     exit 1
 fi
 

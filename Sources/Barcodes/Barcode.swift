@@ -79,5 +79,6 @@ public struct InvalidBarcode: Error, Hashable, Sendable, CustomStringConvertible
         self.reason = reason
     }
 
+    /// The reason, so the error prints as what a person should read.
     public var description: String { reason }
 }

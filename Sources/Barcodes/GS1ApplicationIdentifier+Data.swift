@@ -1,5 +1,5 @@
-// The AI data of GS1 General Specifications section 3 (as published in the GS1 Barcode Syntax
-// Dictionary); regenerate with tools/gen_ai_table.py rather than editing by hand.
+// The AI data of GS1 General Specifications section 3, as published in the GS1 Barcode Syntax
+// Dictionary; regenerate with scripts/generate-gs1-ai-table.py rather than editing by hand.
 extension GS1ApplicationIdentifier {
     /// AI, value format (without the AI digits) and data title of every AI outside the decimal families.
     static let definitions: [(ai: String, format: String, title: String)] = [

@@ -30,6 +30,7 @@ extension GS1ElementString {
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, currentYear: Int?
     ) -> Result<GS1ElementString, GS1Error> {
         var elements: [GS1Element] = []
+        elements.reserveCapacity(4)
         var index = start
         while index < end {
             // A leading GS is FNC1 in first position; doubled separators carry no meaning either.
@@ -41,7 +42,8 @@ extension GS1ElementString {
                 return .failure(GS1Error(unknownAI(bytes, index, end, after: elements.last?.ai)))
             }
             let valueStart = index + ai.ai.utf8.count
-            let limit = ai.hasPredefinedLength ? min(end, valueStart + ai.maximumLength) : end
+            // Fixed-length AIs outside the predefined list should be followed by GS, but encoders omit it and the length is unambiguous.
+            let limit = ai.isFixedLength ? min(end, valueStart + ai.maximumLength) : end
             var valueEnd = valueStart
             while valueEnd < limit && bytes[valueEnd] != ByteText.groupSeparator { valueEnd += 1 }
             if let reason = problem(in: bytes, valueStart, valueEnd, for: ai, currentYear: currentYear) {
@@ -59,6 +61,7 @@ extension GS1ElementString {
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, currentYear: Int?
     ) -> Result<GS1ElementString, GS1Error> {
         var elements: [GS1Element] = []
+        elements.reserveCapacity(4)
         var index = start
         while index < end {
             guard let (ai, valueStart) = bracketedAI(bytes, index, end) else {
@@ -67,10 +70,11 @@ extension GS1ElementString {
                 }
                 return .failure(GS1Error("expected \"(\" and an AI at position \(index - start + 1)"))
             }
-            // Values may contain parentheses (set 82), so only a known "(AI)" ends one.
+            // Values may contain parentheses (set 82), so only "(" with 2-4 digits and ")" ends one;
+            // an unknown AI there is reported rather than swallowed into the value.
             var valueEnd = valueStart
             while valueEnd < end {
-                if bytes[valueEnd] == UInt8(ascii: "("), bracketedAI(bytes, valueEnd, end) != nil { break }
+                if bytes[valueEnd] == UInt8(ascii: "("), closingParenthesis(bytes, valueEnd, end) != nil { break }
                 valueEnd += 1
             }
             if let reason = problem(in: bytes, valueStart, valueEnd, for: ai, currentYear: currentYear) {

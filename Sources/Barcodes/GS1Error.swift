@@ -6,5 +6,6 @@ public struct GS1Error: Error, Hashable, Sendable, CustomStringConvertible {
     /// Creates the error.
     public init(_ reason: String) { self.reason = reason }
 
+    /// The reason.
     public var description: String { reason }
 }

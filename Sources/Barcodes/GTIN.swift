@@ -15,7 +15,9 @@ public struct GTIN: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.digits = uncheckedDigits
     }
 
+    /// The 14 digits.
     public var description: String { digits }
+    /// Orders GTINs by their 14 digits.
     public static func < (a: GTIN, b: GTIN) -> Bool { a.digits < b.digits }
 
     /// The check digit (the last digit).
