@@ -41,7 +41,8 @@ public enum GS1DigitalLink {
         var index = keyIndex + 2
         while index < segments.count {
             guard index + 1 < segments.count, let ai = key(bytes, segments[index]) else {
-                return .failure(GS1Error("Digital Link path segment \"\(ByteText.string(bytes, segments[index].0, segments[index].1))\" is not an AI with a value"))
+                let segment = ByteText.string(bytes, segments[index].0, segments[index].1)
+                return .failure(GS1Error("Digital Link path segment \"\(segment)\" is not an AI with a value"))
             }
             switch percentDecoded(bytes, segments[index + 1]) {
             case .success(let value): pairs.append((ai, value))
@@ -131,7 +132,8 @@ public enum GS1DigitalLink {
         while index < range.1 {
             if bytes[index] == UInt8(ascii: "%") {
                 guard index + 2 < range.1, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
-                    return .failure(GS1Error("broken percent-encoding in the Digital Link at \"\(ByteText.string(bytes, index, min(index + 3, range.1)))\""))
+                    let escape = ByteText.string(bytes, index, min(index + 3, range.1))
+                    return .failure(GS1Error("broken percent-encoding in the Digital Link at \"\(escape)\""))
                 }
                 decoded.append(high << 4 | low)
                 index += 3

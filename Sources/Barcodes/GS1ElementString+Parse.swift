@@ -100,7 +100,7 @@ extension GS1ElementString {
     /// The `)` that closes 2 to 4 digits after the `(` at `index`.
     private static func closingParenthesis(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ end: Int) -> Int? {
         var close = index + 1
-        while close < end && close <= index + 5 && ByteText.isDigit(bytes[close]) { close += 1 }
+        while close < end && close <= index + 4 && ByteText.isDigit(bytes[close]) { close += 1 }
         guard close < end, bytes[close] == UInt8(ascii: ")"), close - index - 1 >= 2 else { return nil }
         return close
     }

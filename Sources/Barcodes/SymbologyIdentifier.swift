@@ -28,7 +28,8 @@ public struct SymbologyIdentifier: Hashable, Sendable, CustomStringConvertible {
     /// A `]` that is not followed by a known code character and a modifier is data, not an identifier.
     public static func split(_ raw: String) -> (identifier: SymbologyIdentifier?, data: Substring) {
         let identifier = ByteText.withBytes(raw) { prefix(of: $0) }
-        return (identifier, identifier == nil ? raw[...] : raw.dropFirst(3))
+        // Drop by bytes: a combining mark after the modifier must stay with the data.
+        return (identifier, identifier == nil ? raw[...] : Substring(raw.utf8.dropFirst(3)))
     }
 
     /// The identifier at the start of `bytes`, if there is one.
@@ -51,7 +52,9 @@ public struct SymbologyIdentifier: Hashable, Sendable, CustomStringConvertible {
         return table
     }()
 
-    /// Whether the data is a GS1 element string (FNC1 in first position): `]C1`, `]e0`–`]e3`, `]d2`, `]d5`, `]Q3`, `]Q4`, `]J1`, `]z1`, `]z4`, `]z7`, `]zA`.
+    /// Whether the data is a GS1 element string (FNC1 in first position), as for `]C1`, `]e0`, `]d2`, `]Q3`, `]J1`, `]z1`.
+    ///
+    /// The ECI and structured-append variants (`]d5`, `]Q4`, `]z4`, `]z7`, `]zA`) and DataBar composites (`]e1`–`]e3`) count too.
     public var isGS1: Bool {
         switch (code, modifier) {
         case ("C", "1"), ("d", "2"), ("d", "5"), ("Q", "3"), ("Q", "4"), ("J", "1"): true

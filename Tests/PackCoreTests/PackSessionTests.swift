@@ -229,6 +229,12 @@ enum Fixtures {
         #expect(cheap.scan("8").notices.isEmpty)
     }
 
+    @Test func orderNumbersThatLookLikeBadProductCodesStillOpenTheirOrder() {
+        let numeric = Order(id: "A", barcodes: ["10012345", "(10) TOTE"], lines: [Order.Line(sku: "X", quantity: 1)])
+        var bench = Bench([numeric])
+        #expect(bench.kinds(["10012345", "(10) TOTE", "10012346"]) == [.orderOpened, .orderAlreadyOpen, .invalidBarcode])
+    }
+
     @Test func errorsNeverChangeTheCounts() {
         var bench = Bench()
         _ = bench.kinds(["ORD-1001", "4006381333931"])

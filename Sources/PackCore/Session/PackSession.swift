@@ -59,6 +59,8 @@ public struct PackSession: Sendable {
         var data: String
         var symbology: String?
         var switchCandidate: String?
+        /// The verdict when no order has this barcode.
+        var fallback: Verdict
     }
 
     private var pendingLookup: PendingLookup?
@@ -111,27 +113,31 @@ public struct PackSession: Sendable {
             }
             return .verdict(packLine(line, product: barcode?.productCode, data: data, symbology: symbology, at: time))
         }
+        // Whatever the open order does not know may be another order's barcode (order numbers
+        // can look like GTINs, totes can carry SSCCs): it is looked up, and only when no order
+        // has it does the scan get the verdict its data alone deserves.
+        pendingLookup = PendingLookup(data: data, symbology: symbology, switchCandidate: switchCandidate, fallback: fallbackVerdict(parsed, data: data))
+        return .lookUpOrder(barcode: data)
+    }
+
+    /// The verdict for a scan that is neither on the open order nor an order.
+    private func fallbackVerdict(_ parsed: Result<Barcode, InvalidBarcode>, data: String) -> Verdict {
+        let id = current?.order.id
         switch parsed {
         case .failure(let invalid):
-            let v = Verdict(kind: .invalidBarcode, message: "Not a valid barcode: \(invalid.reason). Scan it again or enter the item by hand.", orderID: current?.order.id)
-            return .verdict(record(v, data: data, symbology: symbology, at: time))
+            return Verdict(kind: .invalidBarcode, message: "Not a valid barcode: \(invalid.reason). Scan it again or enter the item by hand.", orderID: id)
         case .success(let barcode):
             switch barcode.content {
             case .product(let product):
-                guard let progress = current else {
-                    return .verdict(Verdict(kind: .noOrderOpen, message: "Scan an order or tote before its items (item \(product.gtin))."))
-                }
-                let v = Verdict(kind: .wrongItem, message: "Item \(product.gtin) is not on order \(progress.order.id). Put it aside.", orderID: progress.order.id)
-                return .verdict(record(v, data: data, symbology: symbology, at: time))
+                guard let id else { return Verdict(kind: .noOrderOpen, message: "Scan an order or tote before its items (item \(product.gtin)).") }
+                return Verdict(kind: .wrongItem, message: "Item \(product.gtin) is not on order \(id). Put it aside.", orderID: id)
             case .logisticUnit(let sscc, _):
-                let v = Verdict(kind: .unknownBarcode, message: "SSCC \(sscc) is a shipping unit, not an item or an order.", orderID: current?.order.id)
-                return .verdict(record(v, data: data, symbology: symbology, at: time))
+                return Verdict(kind: .unknownBarcode, message: "SSCC \(sscc) is a shipping unit, not an item or an order.", orderID: id)
             case .gs1:
-                let v = Verdict(kind: .unknownBarcode, message: "GS1 data without a product number is not an item or an order.", orderID: current?.order.id)
-                return .verdict(record(v, data: data, symbology: symbology, at: time))
+                return Verdict(kind: .unknownBarcode, message: "GS1 data without a product number is not an item or an order.", orderID: id)
             case .text:
-                pendingLookup = PendingLookup(data: data, symbology: symbology, switchCandidate: switchCandidate)
-                return .lookUpOrder(barcode: data)
+                let message = id.map { "\(data.debugPreview) is not on order \($0) and is not an order." } ?? "No order has barcode \(data.debugPreview). Check the pick list."
+                return Verdict(kind: .unknownBarcode, message: message, orderID: id)
             }
         }
     }
@@ -144,10 +150,7 @@ public struct PackSession: Sendable {
         pendingLookup = nil
         let (data, symbology) = (pending.data, pending.symbology)
         guard let order else {
-            let message = current == nil
-                ? "No order has barcode \(data.debugPreview). Check the pick list."
-                : "\(data.debugPreview) is not on order \(current!.order.id) and is not an order."
-            return record(Verdict(kind: .unknownBarcode, message: message, orderID: current?.order.id), data: data, symbology: symbology, at: time)
+            return record(pending.fallback, data: data, symbology: symbology, at: time)
         }
         if let progress = current, progress.order.id == order.id {
             return record(Verdict(kind: .orderAlreadyOpen, message: "Order \(order.id) is already open; scan its items.", orderID: order.id), data: data, symbology: symbology, at: time)
