@@ -14,4 +14,10 @@ echo "== contract checks (schemas, CLI) =="
 python3 scripts/check-contracts.py "$(swift build --show-bin-path)/packstation"
 echo "== swift test =="
 swift test --skip-build --parallel
+echo "== real kernel devices in a QEMU guest (scripts/vm) =="
+if bash scripts/vm/setup.sh; then
+    PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" PACKSTATION_VM_REQUIRED=1 python3 -m pytest Tests/vm -q
+else
+    echo "SKIPPED: the QEMU guest could not be set up (see above); the real-device tests did not run" >&2
+fi
 echo "test suite finished in $(( $(date +%s) - start )) s"

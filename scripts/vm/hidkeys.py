@@ -241,33 +241,39 @@ def parse_events(data):
 
 def key_frames(events):
     """Group events into SYN_REPORT frames; keep only frames with EV_KEY press/release
-    (value 0/1), as sorted lists of (code, value)."""
+    (value 0/1), as lists of (code, value) in stream order."""
     frames, cur = [], []
     for _, _, typ, code, value in events:
         if typ == EV_KEY and value in (0, 1):
             cur.append((code, value))
         elif typ == EV_SYN and code == SYN_REPORT:
             if cur:
-                frames.append(sorted(cur))
+                frames.append(cur)
             cur = []
     if cur:
-        frames.append(sorted(cur))
+        frames.append(cur)
     return frames
 
 
 def expected_key_frames(reports, start=RELEASE):
-    """The evdev EV_KEY frames usbhid/hid-input produce for these reports (one frame per
-    report that changes anything)."""
+    """The evdev EV_KEY frames usbhid/hid-input produce for these reports, in the kernel's
+    order: one frame per report that changes anything; in it first the modifier changes
+    (bit order: LCtrl, LShift, LAlt, LGUI, RCtrl, RShift, RAlt, RGUI), then the key array
+    slot by slot (a slot's release before its press)."""
     frames, prev = [], as_bytes([start])
     for r in (as_bytes([x]) for x in reports):
         f = []
         for bit, code in MOD_BIT_TO_EVDEV.items():
             if (prev[0] ^ r[0]) & bit:
                 f.append((code, 1 if r[0] & bit else 0))
-        old, new = set(prev[2:]) - {0}, set(r[2:]) - {0}
-        f += [(HID_TO_EVDEV[u], 0) for u in old - new] + [(HID_TO_EVDEV[u], 1) for u in new - old]
+        old, new = prev[2:], r[2:]
+        for n in range(6):
+            if old[n] and old[n] not in new:
+                f.append((HID_TO_EVDEV[old[n]], 0))
+            if new[n] and new[n] not in old:
+                f.append((HID_TO_EVDEV[new[n]], 1))
         if f:
-            frames.append(sorted(f))
+            frames.append(f)
         prev = r
     return frames
 

@@ -443,22 +443,33 @@ class GuestVM:
                  input=data, timeout=timeout or 30 + len(data) / 80, check=True)
         return len(reports)
 
-    def capture(self, i, what, layout='us', settle=0.3):
-        """Type `what` into scanner i while `cat /dev/input/eventN` records the raw evdev
-        stream; returns the captured bytes (24-byte struct input_event records)."""
+    def capture(self, i, *scans, layout='us', gap=0.25, settle=0.3):
+        """Record the raw evdev stream of scanner i (`cat /dev/input/eventN` in the guest)
+        while typing `scans` into it, `gap` seconds apart; each scan is text (typed with
+        `layout`) or a report list. Returns the bytes (24-byte struct input_event records)."""
         node = self.event_node(i)
         if not node:
             raise GuestError(f'scanner {i} is unplugged')
         cap = f'/run/packvm/capture{i}.bin'
-        self.run(f'rm -f {cap}; (exec cat {node} > {cap}) </dev/null >/dev/null 2>&1 & '
-                 f'echo $! > {cap}.pid; usleep 200000', check=True)
+        self.start_reader(node, cap)
         try:
-            self.type(i, what, layout)
+            for n, what in enumerate(scans):
+                if n:
+                    time.sleep(gap)
+                self.type(i, what, layout)
         finally:
-            # wait until the stream has been quiet for `settle` seconds, then stop the reader
-            self.run(f'a=-1; b=$(wc -c < {cap}); while [ "$a" != "$b" ]; do a=$b; '
-                     f'usleep {int(settle * 1e6)}; b=$(wc -c < {cap}); done; kill $(cat {cap}.pid)', timeout=60)
+            self.stop_reader(cap, settle)
         return self.get_file(cap)
+
+    def start_reader(self, node, path):
+        """Start `cat NODE > PATH` in the guest background (e.g. an evdev node)."""
+        self.run(f'rm -f {path}; (exec cat {node} > {path}) </dev/null >/dev/null 2>&1 & '
+                 f'echo $! > {path}.pid; usleep 200000', check=True)
+
+    def stop_reader(self, path, settle=0.3):
+        """Wait until PATH has not grown for `settle` s, then stop its reader."""
+        self.run(f'a=-1; b=$(wc -c < {path}); while [ "$a" != "$b" ]; do a=$b; '
+                 f'usleep {int(settle * 1e6)}; b=$(wc -c < {path}); done; kill $(cat {path}.pid)', timeout=60)
 
     def unplug(self, i):
         self.run(f'sh /packvm/gadget.sh unplug scanner{i}', check=True, timeout=60)

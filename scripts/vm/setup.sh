@@ -40,13 +40,14 @@ apt_update_once() {
   [ $apt_updated = 1 ] && return 0
   log "apt-get update"; $SUDO apt-get update -qq; apt_updated=1
 }
+# (no `cmd | grep -q` under pipefail: grep exits early, cmd gets SIGPIPE, the test "fails")
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+has_candidate() { local out; out=$(apt-cache policy "$@" 2>/dev/null); [[ $out == *"Candidate: "[0-9]* ]]; }
 missing=()
-for p in $APT_PKGS; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
+for p in $APT_PKGS; do installed "$p" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   # an empty or stale list has no candidate for the packages: update first then
-  if ! apt-cache policy "${missing[@]}" 2>/dev/null | grep -q 'Candidate: [0-9]'; then apt_update_once; fi
+  has_candidate "${missing[@]}" || apt_update_once
   log "apt-get install ${missing[*]}"
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
     { apt_update_once; $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
@@ -54,8 +55,8 @@ fi
 # pytest for whichever python3 runs the tests (Debian's, or a pyenv/venv one that apt cannot serve)
 if ! python3 -c 'import pytest' 2>/dev/null; then
   if [ "$(command -v python3)" = /usr/bin/python3 ] || [ "$(command -v python3)" = /bin/python3 ]; then
-    dpkg-query -W -f='${Status}' python3-pytest 2>/dev/null | grep -q 'install ok installed' || {
-      apt-cache policy python3-pytest 2>/dev/null | grep -q 'Candidate: [0-9]' || apt_update_once
+    installed python3-pytest || {
+      has_candidate python3-pytest || apt_update_once
       log "apt-get install python3-pytest"
       $SUDO apt-get install -y -qq --no-install-recommends python3-pytest >/dev/null; }
   else
@@ -75,6 +76,13 @@ resolve_kver() {
 KVER=${PACKSTATION_VM_KVER:-$(resolve_kver)}
 if [ -z "$KVER" ]; then apt_update_once; KVER=$(resolve_kver); fi
 [ -n "$KVER" ] || die "cannot resolve the kernel package behind linux-image-amd64 (apt-cache depends)"
+cached_deb() { ls "$CACHE"/debs/linux-image-"$KVER"_*.deb 2>/dev/null | head -1 || true; }
+if [ $FORCE = 1 ] || [ ! -f "$CACHE/$KVER/.complete" ]; then
+  if [ -z "$(cached_deb)" ] && [ ! -f "$CACHE/kernel/$KVER/boot/vmlinuz-$KVER" ] && [ -z "${PACKSTATION_VM_KVER:-}" ]; then
+    # about to download: make sure the lists name the kernel the archive has now
+    apt_update_once; KVER=$(resolve_kver)
+  fi
+fi
 OUT=$CACHE/$KVER             # vmlinux, vmlinuz, base-initramfs.cpio.gz, kver, .complete
 KDIR=$CACHE/kernel/$KVER     # extracted linux-image .deb
 mkdir -p "$CACHE/debs" "$OUT"
@@ -86,7 +94,7 @@ fi
 rm -f "$OUT/.complete"
 
 if [ $FORCE = 1 ] || [ ! -f "$KDIR/boot/vmlinuz-$KVER" ]; then
-  deb=$(ls "$CACHE"/debs/linux-image-"$KVER"_*.deb 2>/dev/null | head -1 || true)
+  deb=$(cached_deb)
   if [ -z "$deb" ]; then
     log "apt-get download linux-image-$KVER"
     # apt-get download writes to the cwd; _apt cannot write to /root: run it in a world-writable tmp dir
@@ -96,7 +104,7 @@ if [ $FORCE = 1 ] || [ ! -f "$KDIR/boot/vmlinuz-$KVER" ]; then
       grep -v 'Download is performed unsandboxed' || true
     mv "$tmpd"/linux-image-"$KVER"_*.deb "$CACHE/debs/" 2>/dev/null || die "download of linux-image-$KVER failed"
     rm -rf "$tmpd"
-    deb=$(ls "$CACHE"/debs/linux-image-"$KVER"_*.deb | head -1)
+    deb=$(cached_deb)
   fi
   log "extracting $(basename "$deb")"
   rm -rf "$KDIR"; mkdir -p "$KDIR"
@@ -149,6 +157,7 @@ nmods=$(find "$R/lib/modules" -name '*.ko' | wc -l)
 mv "$OUT/base-initramfs.cpio.gz.tmp" "$OUT/base-initramfs.cpio.gz"
 echo "$KVER" > "$OUT/kver"
 touch "$OUT/.complete"
+rm -rf "$KDIR"               # ~400 MB of modules; the .deb stays in $CACHE/debs for a rebuild
 echo "$KVER" > "$CACHE/current"
 log "base initramfs: $nmods modules, $(du -h "$OUT/base-initramfs.cpio.gz" | cut -f1) -> $OUT"
 log "done"

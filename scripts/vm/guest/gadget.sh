@@ -50,13 +50,6 @@ wait_node() {  # wait_node KIND I present|absent
   done
 }
 
-dev_of_minor() {  # dev_of_minor CLASS MAJ:MIN -> /dev/NAME of that char device
-  for d in /sys/class/$1/*; do
-    [ "$(cat "$d/dev")" = "$2" ] && { echo "/dev/${d##*/}"; return 0; }
-  done
-  return 1
-}
-
 common() {  # common NAME I VID PID MANUFACTURER PRODUCT SERIAL
   [ -d "$CFG/$1" ] && die "gadget $1 exists"
   [ -e "/sys/class/udc/dummy_udc.$2" ] || die "no dummy_udc.$2 (gadget.sh udcs N loaded too few?)"
@@ -94,12 +87,14 @@ case $1 in
     # HID 1.11 appendix B.1 boot keyboard: 8 modifier bits, 1 reserved byte, 5 LED bits (output),
     # 6-key array of usages 0..0x65. The same descriptor real keyboard-wedge scanners use.
     printf '\005\001\011\006\241\001\005\007\031\340\051\347\025\000\045\001\165\001\225\010\201\002\225\001\165\010\201\003\225\005\165\001\005\010\031\001\051\005\221\002\225\001\165\003\221\003\225\006\165\010\025\000\045\145\005\007\031\000\051\145\201\000\300' > report_desc
-    hidg=$(dev_of_minor hidg "$(cat dev)") || die "no /dev/hidg node for $name"
+    hidg=/dev/hidg$(cut -d: -f2 dev)   # f_hid names the node after its minor, at bind time
     cd "$CFG/$name"
     ln -s functions/hid.usb0 configs/c.1/
     echo "$hidg" > "$STATE/$name.hidg"
     echo scanner > "$STATE/$name.kind"
     bind "$name"
+    n=0; while [ ! -c "$hidg" ]; do
+      n=$((n + 1)); [ $n -ge "$WAIT_STEPS" ] && die "no $hidg after binding"; usleep 50000; done
     # keep LED output reports (CapsLock/NumLock set by the guest's keyboard handler) from
     # piling up in f_hid's OUT queue: log them; tests may look at them.
     (exec cat "$hidg" > "/run/packvm/$name.leds") < /dev/null > /dev/null 2>&1 &
@@ -119,6 +114,18 @@ case $1 in
     echo printer > "$STATE/$name.kind"
     bind "$name"
     node=$(wait_node printer "$i" present)
+    # Linux 6.1's f_printer answers GET_DEVICE_ID with length = strlen(pnp_string), but IEEE 1284
+    # counts the 2 length bytes too, so hosts see the ID 2 characters short. If that happens,
+    # append 2 pad bytes (never seen by the host): the reply is then exactly the intended ID.
+    id=$(cat "/sys/class/usbmisc/${node##*/}/device/ieee1284_id" 2>/dev/null || true)
+    if [ "$id" != "$pnp" ] && [ "$id" = "${pnp%??}" ]; then
+      echo "" > UDC
+      wait_node printer "$i" absent
+      printf '%s  ' "$pnp" > functions/printer.0/pnp_string
+      bind "$name"
+      node=$(wait_node printer "$i" present)
+      echo "$name: padded pnp_string (f_printer GET_DEVICE_ID length bug)" >&2
+    fi
     # f_printer creates /dev/g_printerK when the function binds (one printer gadget supported)
     gp=$(ls /dev/g_printer* 2>/dev/null | head -1)
     [ -n "$gp" ] || die "no /dev/g_printer node"
