@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Barcodes"),
         // The domain: orders, the pack session state machine, pack results.
         .target(name: "PackCore", dependencies: ["Barcodes"]),
+        // Printing: printer URIs, raw TCP 9100 with Zebra host status, files; CUPS and USB.
+        .target(name: "Printing"),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: ["PackCore", "Barcodes"]),
         .executableTarget(
@@ -36,6 +38,7 @@ let package = Package(
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
     ],
     swiftLanguageModes: [.v6]
