@@ -11,35 +11,88 @@ let package = Package(
     products: [
         .executable(name: "packstation", targets: ["packstation"]),
         .executable(name: "packstation-bench", targets: ["packstation-bench"]),
+        .executable(name: "packstation-hub", targets: ["packstation-hub"]),
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "Barcodes", targets: ["Barcodes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Sync and the hub: SQLite journal, HTTP client, HTTP server.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Barcode rules: GTIN check digits, UPC-E, AIM identifiers, GS1 element strings, Digital Link.
         .target(name: "Barcodes"),
         // The domain: orders, the pack session state machine, pack results.
         .target(name: "PackCore", dependencies: ["Barcodes"]),
+        // Scanner input: evdev devices (libevdev), hotplug (libudev), key → text (libxkbcommon), scan framing.
+        .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
+        .systemLibrary(name: "CUDev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
+        .target(name: "ScannerInput", dependencies: ["PackCore", "CEvdev", "CUDev", "CXKBCommon"]),
         // Printing: printer URIs, raw TCP 9100 with Zebra host status, files; CUPS and USB.
         .target(name: "Printing"),
         // Composition: files, replay, configuration; the only place that wires adapters.
-        .target(name: "Station", dependencies: ["PackCore", "Barcodes"]),
+        .target(name: "Station", dependencies: ["PackCore", "Barcodes", "ScannerInput"]),
+        // Labels: layout in printer dots, templates as data, ZPL II; pure Swift.
+        .target(name: "Labels", dependencies: ["PackCore", "Barcodes"]),
+        // Label graphics: PDF and PNG through cairo + pango, barcodes from libzint's geometry.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
+        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "CPangoCairo", "CZint"]),
+        // Sync: the durable outbox (SQLite WAL via GRDB) and the HTTP client that drains it.
+        .target(name: "Sync", dependencies: [
+            "PackCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The reference central server (library) and its executable.
+        .target(name: "Hub", dependencies: [
+            "PackCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "packstation-hub", dependencies: [
+            "Hub",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(
             name: "packstation",
             dependencies: [
                 "Station",
+                "Labels",
+                "LabelGraphics",
+                "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station"]),
+        .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "LabelGraphicsTests", dependencies: ["LabelGraphics", "Labels", "PackCore"]),
+        .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "PackCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,16 @@ echo "== contract checks (schemas, CLI) =="
 python3 scripts/check-contracts.py "$(swift build --show-bin-path)/packstation"
 echo "== swift test =="
 swift test --skip-build --parallel
+echo "== labels decoded and parsed by tools we did not write (zbarimg, pdftoppm, zxing-cpp, zplkit) =="
+python3 -m venv .venv-labels
+.venv-labels/bin/pip install -q --disable-pip-version-check "zxing-cpp==3.1.1" "zplkit==0.3.2" "pillow>=10"
+.venv-labels/bin/python scripts/check-labels.py "$(swift build --show-bin-path)/packstation" "$(mktemp -d)"
+echo "== sync API conformance: hub and agent exchanges against docs/api/openapi.yaml (openapi-core) =="
+python3 -m venv .venv-openapi
+.venv-openapi/bin/pip install -q --disable-pip-version-check "openapi-core==0.23.1"
+.venv-openapi/bin/python scripts/check-openapi.py "$(swift build --show-bin-path)/packstation-hub" "$(swift build --show-bin-path)/packstation"
+echo "== udev rules parsed by udev itself (udevadm test in a private mount namespace) =="
+bash scripts/check-udev-rules.sh
 echo "== real kernel devices in a QEMU guest (scripts/vm) =="
 if bash scripts/vm/setup.sh; then
     PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" PACKSTATION_VM_REQUIRED=1 python3 -m pytest Tests/vm -q

@@ -10,6 +10,9 @@ enum Benchmarks {
     /// Every benchmark, in the order docs/benchmarks.md lists them.
     static let all: [Benchmark] = [
         Benchmark(name: "scans", run: ScanBench.run),
+        Benchmark(name: "scanner-input", run: ScannerBench.run),
+        Benchmark(name: "sync", run: SyncBench.run),
+        Benchmark(name: "labels", run: LabelBench.run),
     ]
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+internal import GRDB
+import PackCore
+
+extension HubStore {
+    /// What an import did.
+    public struct ImportReport: Hashable, Sendable {
+        /// Orders added.
+        public var added = 0
+        /// Orders replaced (same id, imported again).
+        public var replaced = 0
+    }
+
+    /// Imports orders (already decoded and checked) with their JSON text, all or none; a barcode
+    /// that would open two orders is refused. `station` queues them for one station only.
+    public func importOrders(_ orders: [(order: Order, json: String)], station: String? = nil, now: Date = Date()) throws(HubError) -> ImportReport {
+        try write { db in
+            var stationID: Int64?
+            if let station {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM stations WHERE name = ?", arguments: [station]) else {
+                    throw HubError(404, "unknown_station", "No station named '\(station)'; add it first with `packstation-hub station add \(station)`.")
+                }
+                stationID = id
+            }
+            var report = ImportReport()
+            for (order, json) in orders {
+                let existed = try Int.fetchOne(db, sql: "SELECT 1 FROM orders WHERE id = ?", arguments: [order.id]) != nil
+                try db.execute(sql: "DELETE FROM order_barcodes WHERE order_id = ?", arguments: [order.id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO orders (id, body, status, station_id, imported_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET body = excluded.body, status = excluded.status, station_id = excluded.station_id
+                        """,
+                    arguments: [order.id, json, order.status.rawValue, stationID, now.timeIntervalSince1970])
+                for code in Set([order.id] + order.barcodes) {
+                    if let other = try String.fetchOne(db, sql: "SELECT order_id FROM order_barcodes WHERE barcode = ?", arguments: [code]), other != order.id {
+                        throw HubError(409, "barcode_conflict", "Barcode '\(code)' would open both order \(other) and order \(order.id); nothing was imported.")
+                    }
+                    try db.execute(sql: "INSERT OR REPLACE INTO order_barcodes (barcode, order_id) VALUES (?, ?)", arguments: [code, order.id])
+                }
+                if existed { report.replaced += 1 } else { report.added += 1 }
+            }
+            return report
+        }
+    }
+
+    /// The order's JSON text for any of its barcodes (or its id).
+    public func lookupOrder(barcode: String) async throws(HubError) -> String? {
+        try await readAsync { db in
+            try String.fetchOne(db, sql: "SELECT o.body FROM order_barcodes b JOIN orders o ON o.id = b.order_id WHERE b.barcode = ?", arguments: [barcode])
+                ?? String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [barcode])
+        }
+    }
+
+    /// Orders ready to pack and not packed yet, queued for this station or for any station.
+    public func queuedOrders(for station: Station, limit: Int = 1000) async throws(HubError) -> [String] {
+        try await readAsync { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM orders WHERE status = 'ready' AND packed_at IS NULL AND (station_id IS NULL OR station_id = ?) ORDER BY imported_at, id LIMIT ?",
+                arguments: [station.id, limit])
+        }
+    }
+}
+
+/// Reads order files for `packstation-hub import`: JSON lines (one order per line, or one JSON
+/// array) or CSV (one row per order line).
+public enum OrderImport {
+    /// The orders in a file, each validated; any bad one fails the whole file with every problem listed.
+    public static func parse(_ bytes: [UInt8], name: String) throws(HubError) -> [(order: Order, json: String)] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if name.lowercased().hasSuffix(".csv") { return try parseCSV(text, name: name) }
+        var documents: [(line: Int, JSONValue)] = []
+        var problems: [OrderError.Problem] = []
+        let trimmed = text.drop { $0.isWhitespace }
+        if trimmed.first == "[" {
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(String(trimmed)) } catch {
+                throw HubError(400, "bad_file", "\(name): not valid JSON (\(error)); nothing was imported.")
+            }
+            guard case .array(let all) = parsed else { throw HubError(400, "bad_file", "\(name): expected an array of orders.") }
+            documents = all.enumerated().map { ($0.offset + 1, $0.element) }
+        } else {
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy(\.isWhitespace) {
+                do { documents.append((i + 1, try JSONParser.parse(String(line)))) } catch {
+                    problems.append(.init(path: "line \(i + 1)", message: "not valid JSON: \(error)"))
+                }
+            }
+        }
+        var orders: [(Order, String)] = []
+        var seen: Set<String> = []
+        for (line, document) in documents {
+            do {
+                let order = try Order.decode(from: document)
+                if !seen.insert(order.id).inserted { problems.append(.init(path: "line \(line)", message: "order \(order.id) appears twice")) }
+                orders.append((order, document.jsonText))
+            } catch {
+                problems += error.problems.map { .init(path: "line \(line): \($0.path)", message: $0.message) }
+            }
+        }
+        guard problems.isEmpty else {
+            throw HubError(400, "bad_file", "\(name): \(problems.count) problem(s); nothing was imported.", problems: problems)
+        }
+        return orders
+    }
+}

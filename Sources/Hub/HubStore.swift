@@ -1,0 +1,157 @@
+import Foundation
+internal import GRDB
+import PackCore
+
+/// The hub's database: one SQLite file (WAL). Every API write is one transaction, so a request
+/// is stored whole or not at all.
+public final class HubStore: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    /// A station counts as online when its last request is at most this old.
+    public static let onlineWindow: TimeInterval = 90
+
+    /// Opens (or creates) the database at `path`.
+    public init(path: String) throws(HubError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        do {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw HubError(500, "database", "Cannot open the hub database \(path): \(error). Check the path (--db) and its permissions.")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE stations (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    token_sha256 TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_seen REAL,
+                    status TEXT);
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY,
+                    body TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    station_id INTEGER REFERENCES stations(id),
+                    imported_at REAL NOT NULL,
+                    packed_at REAL,
+                    packed_outcome TEXT);
+                CREATE TABLE order_barcodes (
+                    barcode TEXT PRIMARY KEY,
+                    order_id TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE);
+                CREATE TABLE results (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    key TEXT NOT NULL UNIQUE,
+                    station_id INTEGER NOT NULL REFERENCES stations(id),
+                    type TEXT NOT NULL,
+                    order_id TEXT,
+                    body TEXT NOT NULL,
+                    received_at REAL NOT NULL);
+                CREATE INDEX results_order ON results(order_id);
+                CREATE TABLE label_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    station_id INTEGER NOT NULL REFERENCES stations(id),
+                    orders TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    printed INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL DEFAULT 'queued',
+                    updated_at REAL NOT NULL);
+                """)
+        }
+        return m
+    }
+
+    // MARK: Stations
+
+    /// An authenticated station.
+    public struct Station: Hashable, Sendable {
+        /// Its id.
+        public var id: Int64
+        /// Its name.
+        public var name: String
+    }
+
+    /// Adds a station and returns its token (`ID.SECRET`), shown once; only its digest is stored.
+    public func addStation(name: String, now: Date = Date()) throws(HubError) -> String {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw HubError(400, "bad_station_name", "A station name is 1 to 64 letters, digits, '-', '_' or '.', not '\(name)'.")
+        }
+        var bytes = [UInt8](repeating: 0, count: 24)
+        var g = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = g.next() }
+        let secret = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        return try write { db in
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM stations WHERE name = ?", arguments: [name]) != nil {
+                throw HubError(409, "station_exists", "A station named '\(name)' already exists.")
+            }
+            try db.execute(sql: "INSERT INTO stations (name, token_sha256, created_at) VALUES (?, '', ?)", arguments: [name, now.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            let token = "\(id).\(secret)"
+            try db.execute(sql: "UPDATE stations SET token_sha256 = ? WHERE id = ?", arguments: [SHA256.hex(token), id])
+            return token
+        }
+    }
+
+    /// The station a bearer token belongs to; marks it seen.
+    public func authenticate(authorization: String?, now: Date = Date()) async throws(HubError) -> Station {
+        guard let authorization, !authorization.isEmpty else {
+            throw HubError(401, "missing_token", "Send the station's token as 'Authorization: Bearer TOKEN' (from `packstation-hub station add NAME`).")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw HubError(401, "bad_token", "The Authorization header must be 'Bearer TOKEN'.")
+        }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        guard let dot = token.firstIndex(of: "."), let id = Int64(token[..<dot]) else {
+            throw HubError(401, "bad_token", "The token is not one this hub issued (expected ID.SECRET).")
+        }
+        let digest = SHA256.hex(token)
+        return try await writeAsync { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, token_sha256 FROM stations WHERE id = ?", arguments: [id]) else {
+                throw HubError(401, "unknown_station", "No station with id \(id) exists on this hub; add it with `packstation-hub station add NAME`.")
+            }
+            guard (row["token_sha256"] as String) == digest else {
+                throw HubError(401, "bad_token", "The token does not match station '\(row["name"] as String)'; use the token printed when it was added.")
+            }
+            try db.execute(sql: "UPDATE stations SET last_seen = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
+            return Station(id: id, name: row["name"])
+        }
+    }
+
+    // MARK: Plumbing
+
+    func write<T>(_ body: (Database) throws -> T) throws(HubError) -> T {
+        do { return try pool.write(body) } catch let e as HubError { throw e } catch {
+            throw HubError(500, "database", "The hub database failed (\(error)); nothing was stored.")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(HubError) -> T {
+        do { return try pool.read(body) } catch let e as HubError { throw e } catch {
+            throw HubError(500, "database", "The hub database failed (\(error)).")
+        }
+    }
+
+    func writeAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(HubError) -> T {
+        do { return try await pool.write(body) } catch let e as HubError { throw e } catch {
+            throw HubError(500, "database", "The hub database failed (\(error)); nothing was stored.")
+        }
+    }
+
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(HubError) -> T {
+        do { return try await pool.read(body) } catch let e as HubError { throw e } catch {
+            throw HubError(500, "database", "The hub database failed (\(error)).")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import PackCore
+
+/// A validated `POST /v1/results` body: every item checked before anything is stored.
+public struct ResultBatch: Sendable {
+    /// The largest batch accepted.
+    public static let maximumItems = 1000
+
+    /// One item.
+    public struct Item: Sendable {
+        /// The idempotency key.
+        public var key: String
+        /// `pack_result` or `event`.
+        public var type: String
+        /// The order, if any.
+        public var orderID: String?
+        /// The body as compact JSON text.
+        public var body: String
+        /// For pack results: the outcome.
+        public var outcome: String?
+    }
+
+    /// The items, in the order sent.
+    public var items: [Item]
+
+    /// Parses and checks a body; the error names the first bad item and every problem in it.
+    public init(bytes: some Collection<UInt8>) throws(HubError) {
+        let document: JSONValue
+        do { document = try JSONParser.parse(bytes) } catch {
+            throw HubError(400, "malformed_json", "The request body is not valid JSON: \(error).")
+        }
+        guard case .object = document else { throw HubError(422, "wrong_type", "The body must be an object {\"items\": [...]}, not \(document.typeDescription).") }
+        guard case .array(let items)? = document["items"] else {
+            throw HubError(422, "wrong_type", "The body must have \"items\", an array of results and events.", problems: [.init(path: "items", message: "expected an array, found \(document["items"]?.typeDescription ?? "nothing")")])
+        }
+        guard (1...Self.maximumItems).contains(items.count) else {
+            throw HubError(422, "batch_size", "A batch holds 1 to \(Self.maximumItems) items, not \(items.count).")
+        }
+        var seen = Set<String>()
+        self.items = []
+        for (i, item) in items.enumerated() {
+            var problems: [OrderError.Problem] = []
+            let p = "items[\(i)]"
+            let key = Self.string(item["key"], "\(p).key", &problems, maxLength: 200)
+            let type = Self.string(item["type"], "\(p).type", &problems)
+            if let type, type != "pack_result", type != "event" { problems.append(.init(path: "\(p).type", message: "must be pack_result or event, not '\(type)'")) }
+            var orderID: String?
+            switch item["order_id"] {
+            case .string(let s)?: orderID = s
+            case .null?, nil: break
+            case let other?: problems.append(.init(path: "\(p).order_id", message: "expected a string or null, found \(other.typeDescription)"))
+            }
+            let body = item["body"]
+            var outcome: String?
+            if case .object? = body {
+                if type == "pack_result" { outcome = Self.checkPackResult(body!, "\(p).body", orderID: orderID, &problems) }
+                if type == "event" { Self.checkEvent(body!, "\(p).body", &problems) }
+            } else {
+                problems.append(.init(path: "\(p).body", message: "expected an object, found \(body?.typeDescription ?? "nothing")"))
+            }
+            if let key, !seen.insert(key).inserted { problems.append(.init(path: "\(p).key", message: "key '\(key)' appears twice in this batch")) }
+            guard problems.isEmpty, let key, let type, let body else {
+                throw HubError(422, "invalid_item", "Item \(i) of the batch is invalid; nothing in the batch was stored.", item: i, problems: problems)
+            }
+            self.items.append(Item(key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome))
+        }
+    }
+
+    static func string(_ v: JSONValue?, _ path: String, _ problems: inout [OrderError.Problem], maxLength: Int = 10_000, optional: Bool = false) -> String? {
+        switch v {
+        case .string(let s)?:
+            if s.isEmpty || s.count > maxLength { problems.append(.init(path: path, message: "must be 1 to \(maxLength) characters")); return nil }
+            return s
+        case nil where optional: return nil
+        case let other: problems.append(.init(path: path, message: "expected a string, found \(other?.typeDescription ?? "nothing")")); return nil
+        }
+    }
+
+    static let outcomes: Set<String> = ["packed", "short_shipped", "abandoned", "open"]
+
+    /// The checks of docs/schema/pack-result.schema.json that matter for storing: returns the outcome.
+    static func checkPackResult(_ body: JSONValue, _ p: String, orderID: String?, _ problems: inout [OrderError.Problem]) -> String? {
+        let id = string(body["order_id"], "\(p).order_id", &problems)
+        if let id, id != orderID { problems.append(.init(path: "\(p).order_id", message: "is '\(id)' but the item's order_id is '\(orderID ?? "null")'")) }
+        _ = string(body["station"], "\(p).station", &problems)
+        _ = string(body["started_at"], "\(p).started_at", &problems)
+        _ = string(body["ended_at"], "\(p).ended_at", &problems)
+        let outcome = string(body["outcome"], "\(p).outcome", &problems)
+        if let outcome, !outcomes.contains(outcome) { problems.append(.init(path: "\(p).outcome", message: "must be one of \(outcomes.sorted().joined(separator: ", ")), not '\(outcome)'")) }
+        for key in ["lines", "scans"] {
+            guard case .array(let list)? = body[key] else {
+                problems.append(.init(path: "\(p).\(key)", message: "expected an array, found \(body[key]?.typeDescription ?? "nothing")"))
+                continue
+            }
+            for (j, element) in list.enumerated() {
+                guard case .object = element else { problems.append(.init(path: "\(p).\(key)[\(j)]", message: "expected an object, found \(element.typeDescription)")); continue }
+                let ints = key == "lines" ? ["expected", "packed", "short"] : ["seq"]
+                for field in ints {
+                    guard case .number(let n)? = element[field], Int(n) != nil else {
+                        problems.append(.init(path: "\(p).\(key)[\(j)].\(field)", message: "expected a whole number, found \(element[field]?.typeDescription ?? "nothing")"))
+                        continue
+                    }
+                }
+                _ = string(element[key == "lines" ? "sku" : "data"], "\(p).\(key)[\(j)].\(key == "lines" ? "sku" : "data")", &problems)
+            }
+        }
+        return outcome
+    }
+
+    static func checkEvent(_ body: JSONValue, _ p: String, _ problems: inout [OrderError.Problem]) {
+        _ = string(body["kind"], "\(p).kind", &problems, maxLength: 100)
+        _ = string(body["at"], "\(p).at", &problems)
+        if let data = body["data"], case .object = data {} else if body["data"] != nil {
+            problems.append(.init(path: "\(p).data", message: "expected an object, found \(body["data"]!.typeDescription)"))
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+internal import CPangoCairo
+internal import CZint
+import Barcodes
+import Labels
+
+/// One barcode encoded by libzint, drawn from its vector geometry with each module a whole
+/// number of printer dots (zint 2.11: one module is 2 vector units at scale 1, so scale 0.5
+/// makes a unit one module).
+struct ZintSymbol {
+    let symbol: UnsafeMutablePointer<zint_symbol>
+    /// Module size in dots after fitting.
+    let module: Int
+    /// The human-readable text for linear symbols.
+    let readable: String
+
+    init(_ code: BarcodeBlock) throws(LabelError) {
+        var data = code.data
+        var readable = code.data
+        var modules = 0
+        // The same data rules as the ZPL renderer, so both outputs accept and refuse alike.
+        switch code.symbology {
+        case .code128: modules = try Code128(text: code.data).modules
+        case .gs1_128, .gs1_datamatrix:
+            let gs1 = try BarcodeData.gs1(code.data)
+            modules = Code128(gs1Transmitted: gs1.transmitted).modules
+            data = gs1.elements.map { "[\($0.ai)]\($0.value)" }.joined()
+            readable = gs1.description
+        case .qr: try BarcodeData.checkLength(code.data, max: 2900, what: "QR code")
+        case .datamatrix: try BarcodeData.checkLength(code.data, max: 1500, what: "DataMatrix")
+        case .pdf417: try BarcodeData.checkLength(code.data, max: 1000, what: "PDF417")
+        case .maxicode: try BarcodeData.checkLength(code.data, max: 90, what: "MaxiCode")
+        }
+        module = code.symbology.isLinear ? try BarcodeData.fittedModule(modules, requested: max(1, code.moduleDots), space: code.frame.width, data: code.data) : max(1, code.moduleDots)
+        self.readable = readable
+        guard let s = ZBarcode_Create() else { throw LabelError(code: "barcode.zint", message: "libzint could not allocate a symbol (out of memory).") }
+        symbol = s
+        s.pointee.scale = 0.5
+        s.pointee.show_hrt = 0
+        s.pointee.output_options |= Int32(BARCODE_NO_QUIET_ZONES)
+        s.pointee.input_mode = Int32(UNICODE_MODE)
+        switch code.symbology {
+        case .code128: s.pointee.symbology = Int32(BARCODE_CODE128)
+        case .gs1_128: s.pointee.symbology = Int32(BARCODE_GS1_128); s.pointee.input_mode = Int32(GS1_MODE)
+        case .qr: s.pointee.symbology = Int32(BARCODE_QRCODE); s.pointee.option_1 = 2
+        case .datamatrix: s.pointee.symbology = Int32(BARCODE_DATAMATRIX)
+        case .gs1_datamatrix: s.pointee.symbology = Int32(BARCODE_DATAMATRIX); s.pointee.input_mode = Int32(GS1_MODE)
+        case .pdf417: s.pointee.symbology = Int32(BARCODE_PDF417); s.pointee.option_2 = 6
+        case .maxicode: s.pointee.symbology = Int32(BARCODE_MAXICODE); s.pointee.option_1 = 4
+        }
+        if code.symbology.isLinear { s.pointee.height = Float(code.frame.height) / Float(module) }
+        let status = Array(data.utf8).withUnsafeBufferPointer { ZBarcode_Encode_and_Buffer_Vector(s, $0.baseAddress, Int32($0.count), 0) }
+        guard status < ZINT_ERROR, s.pointee.vector != nil else {
+            let message = withUnsafeBytes(of: s.pointee.errtxt) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            ZBarcode_Delete(s)
+            throw LabelError(code: "barcode.encode", message: "The \(code.symbology.rawValue) barcode cannot encode \"\(code.data.prefix(60))\": \(message).")
+        }
+    }
+
+    func close() { ZBarcode_Delete(symbol) }
+
+    /// Width of the symbol in modules, as libzint encoded it.
+    var modulesWide: Int { Int(symbol.pointee.width) }
+
+    func draw(on cr: OpaquePointer, in code: BarcodeBlock) throws(LabelError) {
+        let vector = symbol.pointee.vector!.pointee
+        var unit = Double(module)
+        if code.symbology == .maxicode {
+            // MaxiCode has a fixed physical size of its own: fit the frame instead.
+            unit = min(Double(code.frame.width) / Double(vector.width), Double(max(code.frame.height, code.frame.width)) / Double(vector.height))
+        }
+        let width = Double(vector.width) * unit
+        var x0 = Double(code.frame.x)
+        if code.symbology.isLinear { x0 += max(0, (Double(code.frame.width) - width) / 2).rounded(.down) }
+        let y0 = Double(code.frame.y)
+        cairo_save(cr)
+        defer { cairo_restore(cr) }
+        cairo_set_antialias(cr, code.symbology == .maxicode ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        var rect = vector.rectangles
+        while let r = rect {
+            let v = r.pointee
+            if v.colour == -1 || v.colour == 7 {
+                cairo_rectangle(cr, x0 + Double(v.x) * unit, y0 + Double(v.y) * unit, Double(v.width) * unit, Double(v.height) * unit)
+            }
+            rect = v.next
+        }
+        cairo_fill(cr)
+        // Hexagons drawn touching their neighbours: the radius follows the centre pitch of a row
+        // (libzint's own diameter field is smaller than the pitch at scale 0.5).
+        var pitch = Double.infinity
+        var scan = vector.hexagons
+        while let a = scan, let b = a.pointee.next {
+            if a.pointee.y == b.pointee.y, b.pointee.x > a.pointee.x { pitch = min(pitch, Double(b.pointee.x - a.pointee.x)) }
+            scan = b
+        }
+        var hex = vector.hexagons
+        while let hp = hex {
+            let h = hp.pointee
+            let diameter = pitch.isFinite ? pitch * 2 / 3.0.squareRoot() * 0.96 : Double(h.diameter)
+            let r = diameter * unit / 2, cx = x0 + Double(h.x) * unit, cy = y0 + Double(h.y) * unit
+            let flat = h.rotation == 90 || h.rotation == 270
+            for k in 0..<6 {
+                let angle = Double.pi / 3 * Double(k) + (flat ? 0 : Double.pi / 2)
+                let px = cx + r * cos(angle), py = cy + r * sin(angle)
+                if k == 0 { cairo_move_to(cr, px, py) } else { cairo_line_to(cr, px, py) }
+            }
+            cairo_close_path(cr)
+            hex = h.next
+        }
+        cairo_fill(cr)
+        var circle = vector.circles
+        while let cp = circle {
+            let c = cp.pointee
+            let background = c.colour != 0
+            cairo_set_source_rgb(cr, background ? 1 : 0, background ? 1 : 0, background ? 1 : 0)
+            let r = Double(c.diameter) * unit / 2
+            cairo_new_path(cr)
+            if c.width > 0 {
+                cairo_set_line_width(cr, Double(c.width) * unit)
+                cairo_arc(cr, x0 + Double(c.x) * unit, y0 + Double(c.y) * unit, r, 0, 2 * Double.pi)
+                cairo_stroke(cr)
+            } else {
+                cairo_arc(cr, x0 + Double(c.x) * unit, y0 + Double(c.y) * unit, r, 0, 2 * Double.pi)
+                cairo_fill(cr)
+            }
+            circle = c.next
+        }
+    }
+}

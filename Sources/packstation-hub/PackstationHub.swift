@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Hub
+import Logging
+
+/// `packstation-hub`: the reference central server (serve, import orders, add stations, label runs).
+@main
+struct PackstationHub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "packstation-hub",
+        abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
+        discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
+        subcommands: [Serve.self, Import.self, StationCommand.self, LabelRunCommand.self],
+        defaultSubcommand: Serve.self
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
+        } catch let error as HubError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            for p in error.problems { FileHandle.standardError.write(Data("  \(p.path): \(p.message)\n".utf8)) }
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success { print(message); Foundation.exit(0) }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// The database option shared by every subcommand.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The hub's SQLite file (default: $PACKSTATION_HUB_DB or ./packstation-hub.sqlite).", valueName: "FILE"))
+    var db: String?
+
+    func open() throws -> HubStore {
+        try HubStore(path: db ?? ProcessInfo.processInfo.environment["PACKSTATION_HUB_DB"] ?? "packstation-hub.sqlite")
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API and the web page until SIGTERM.")
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(name: .customLong("max-body"), help: "Largest request body in bytes.") var maxBody = 8 << 20
+    @Option(name: .customLong("record"), help: ArgumentHelp("Append every exchange to FILE as JSON lines (for conformance tests).", valueName: "FILE"))
+    var record: String?
+
+    func run() async throws {
+        let store = try database.open()
+        var logger = Logger(label: "packstation-hub")
+        logger.logLevel = .warning
+        let server = HubServer(api: HubAPI(store: store, maximumBodyBytes: maxBody), host: host, port: port, recordFile: record)
+        try await server.run(logger: logger) { port in
+            FileHandle.standardOutput.write(Data("packstation-hub listening on http://\(host):\(port) (database \(store.path))\n".utf8))
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import orders from JSON lines (or a JSON array) or CSV; all or nothing.",
+        discussion: "CSV columns: \(OrderImport.csvColumns.joined(separator: ",")); one row per order line; barcodes separated by ';'.")
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The file (.jsonl, .json or .csv; '-' reads JSON lines from standard input).") var file: String
+    @Option(help: "Queue the orders for this station only.") var station: String?
+
+    func run() throws {
+        let bytes: [UInt8]
+        if file == "-" { bytes = Array(FileHandle.standardInput.readDataToEndOfFile()) } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw HubError(400, "missing_file", "Cannot read \(file); check the path.")
+            }
+            bytes = Array(data)
+        }
+        let orders = try OrderImport.parse(bytes, name: file)
+        let report = try database.open().importOrders(orders, station: station)
+        print("imported \(report.added) new order(s), replaced \(report.replaced)")
+    }
+}
+
+struct StationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "station", abstract: "Manage stations.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a station and print its bearer token (shown once).")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The station's name, e.g. bench-1.") var name: String
+
+        func run() throws {
+            print(try database.open().addStation(name: name))
+        }
+    }
+}
+
+struct LabelRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "label-run", abstract: "Manage bulk label runs.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Assign a bulk label run of orders to a station; prints the run id.")
+        @OptionGroup var database: DatabaseOption
+        @Option(help: "The station that prints it.") var station: String
+        @Option(help: "A name shown to the supervisor.") var name = "label run"
+        @Argument(help: "Order ids, in print order.") var orders: [String]
+
+        func run() throws {
+            print(try database.open().addLabelRun(name: name, station: station, orders: orders))
+        }
+    }
+}

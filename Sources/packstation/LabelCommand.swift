@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import LabelGraphics
+import Labels
+import PackCore
+import Station
+
+/// `packstation label`: renders each order's shipping label or packing slip as ZPL, PDF or PNG.
+struct LabelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label",
+        abstract: "Render an order's shipping label or packing slip to ZPL, PDF or PNG.",
+        discussion: """
+            One label per order (an order file may hold several; PNG takes one). A label the carrier \
+            sent with the order is used as it is for the shipping template, never replaced. \
+            Templates: \(LabelTemplate.builtinNames.joined(separator: ", ")), or a JSON file (see docs/templates).
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case zpl, pdf, png }
+
+    @Option(name: .long, help: ArgumentHelp("The order as JSON (an object, an array, or JSON lines).", valueName: "ORDER.json"))
+    var order: String
+
+    @Option(name: .long, help: "Output format: zpl, pdf or png.")
+    var format: Format
+
+    @Option(name: .long, help: ArgumentHelp("A built-in template name or a template JSON file.", valueName: "shipping|packing-slip|FILE"))
+    var template = "shipping"
+
+    @Option(name: .long, help: "Printer resolution: 203, 300 or 600.")
+    var dpi = 203
+
+    @Option(name: .long, help: "Copies of each label (ZPL ^PQ; repeated pages in PDF).")
+    var copies = 1
+
+    @Option(name: .customLong("printer-font"), help: "What the printer's resident font shows: latin (default) or ascii; other text is sent as graphics.")
+    var printerFont = "latin"
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the result.", valueName: "FILE"))
+    var out: String
+
+    func run() throws {
+        guard let density = PrinterDensity(dpi: dpi) else {
+            throw StationError(code: "label.dpi", message: "--dpi \(dpi) is not a printer resolution; use 203, 300 or 600.")
+        }
+        guard (1...999).contains(copies) else {
+            throw StationError(code: "label.copies", message: "--copies \(copies) is out of range; use 1 to 999.")
+        }
+        let coverage: ResidentFontCoverage
+        switch printerFont {
+        case "latin": coverage = .latin
+        case "ascii": coverage = ResidentFontCoverage(ranges: [0x20...0x7E])
+        default: throw StationError(code: "label.printer_font", message: "--printer-font \(printerFont) is not known; use latin or ascii.")
+        }
+        let labelTemplate = try loadTemplate(template)
+        let orders = try OrderFile.orders(bytes: try readInput(order, what: "order file"), name: order)
+        if let missing = orders.first(where: { $0.shipment == nil }) {
+            throw StationError(code: "label.no_shipment", message: "Order \(missing.id) has no shipment (carrier, addresses), so no label can be made. Add \"shipment\" to the order or wait for the server to send it.")
+        }
+        var file = try OutputFile(path: out)
+        do {
+            switch format {
+            case .zpl:
+                let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), copies: copies)
+                try stream.stream(orders.lazy.map { LabelContext(order: $0) }, to: &file)
+            case .pdf:
+                try writePDF(orders, template: labelTemplate, density: density, to: &file)
+            case .png:
+                guard orders.count == 1 else {
+                    throw StationError(code: "label.png_many", message: "\(order) holds \(orders.count) orders; a PNG shows one label. Use --format pdf for several.")
+                }
+                let context = LabelContext(order: orders[0])
+                if labelTemplate.carrierLabelReplaces, let carrier = orders[0].shipment?.label {
+                    guard carrier.format == .png else { throw carrierMismatch(orders[0], carrier) }
+                    _ = try CairoPNGDecoder().monoBitmap(png: carrier.data)
+                    try file.write(carrier.data[...])
+                } else {
+                    try file.write(try LabelPNG.render(labelTemplate.layout(for: context, density: density))[...])
+                }
+            }
+            try file.commit()
+        } catch let error as LabelError {
+            file.discard()
+            throw StationError(code: error.code, message: error.message)
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    func writePDF(_ orders: [Order], template: LabelTemplate, density: PrinterDensity, to file: inout OutputFile) throws {
+        // A carrier's own PDF is passed through untouched; it cannot be merged with other pages.
+        if template.carrierLabelReplaces, let carrier = orders.lazy.compactMap({ $0.shipment?.label }).first(where: { $0.format == .pdf }) {
+            guard orders.count == 1 else {
+                throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is; render that order on its own.")
+            }
+            _ = try CarrierPDF.pageCount(carrier.data)
+            try file.write(carrier.data[...])
+            return
+        }
+        let writer = PDFLabelWriter(sink: file)
+        for order in orders {
+            var layout = template.layout(for: LabelContext(order: order), density: density)
+            if template.carrierLabelReplaces, let carrier = order.shipment?.label {
+                guard carrier.format == .png else { throw carrierMismatch(order, carrier) }
+                let bitmap = try CairoPNGDecoder().monoBitmap(png: carrier.data)
+                layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))])
+            }
+            for _ in 0..<copies { try writer.addPage(layout) }
+        }
+        try writer.finish()
+        file = writer.sink
+    }
+
+    func carrierMismatch(_ order: Order, _ carrier: CarrierLabel) -> StationError {
+        StationError(code: "label.carrier_format", message: "Order \(order.id) carries the carrier's own label as \(carrier.format.rawValue.uppercased()), which is printed as it is and cannot be turned into \(format.rawValue.uppercased()); use --format \(carrier.format.rawValue).")
+    }
+
+    func loadTemplate(_ name: String) throws -> LabelTemplate {
+        if let builtin = LabelTemplate.builtin(name) { return builtin }
+        guard name.contains("/") || name.hasSuffix(".json") || FileManager.default.fileExists(atPath: name) else {
+            throw StationError(code: "label.template_unknown", message: "Unknown template '\(name)'; use \(LabelTemplate.builtinNames.joined(separator: ", ")) or the path of a template JSON file (see docs/templates).")
+        }
+        do {
+            return try LabelTemplate(json: try readInput(name, what: "template file"), source: name)
+        } catch let error as LabelError {
+            throw StationError(code: error.code, message: error.message)
+        }
+    }
+}
+
+/// The output file, written beside its final name and renamed into place only when complete,
+/// so a failed render never leaves a half label where a printer job might pick it up.
+struct OutputFile: LabelSink {
+    let path: String
+    let temporary: String
+    let handle: FileHandle
+
+    init(path: String) throws {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw StationError(code: "output.directory", message: "--out \(path) is a directory; give a file name.")
+        }
+        temporary = path + ".partial-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            let dir = (path as NSString).deletingLastPathComponent
+            throw StationError(code: "output.unwritable", message: "Cannot write \(path): the folder \(dir.isEmpty ? "." : dir) does not exist or is not writable.")
+        }
+        self.handle = handle
+    }
+
+    mutating func write(_ bytes: ArraySlice<UInt8>) throws {
+        do { try handle.write(contentsOf: Data(bytes)) } catch {
+            throw StationError(code: "output.write", message: "Writing \(path) failed: \(error.localizedDescription). Free some disk space and try again.")
+        }
+    }
+
+    func commit() throws {
+        try? handle.close()
+        guard rename(temporary, path) == 0 else {
+            discard()
+            throw StationError(code: "output.rename", message: "Cannot replace \(path) (\(String(cString: strerror(errno)))).")
+        }
+    }
+
+    func discard() {
+        try? handle.close()
+        unlink(temporary)
+    }
+}

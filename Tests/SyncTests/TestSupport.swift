@@ -1,0 +1,77 @@
+import Foundation
+import Hub
+import Logging
+import PackCore
+import Sync
+
+/// A fresh temporary directory, removed by the caller with `remove()`.
+struct TempDir {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "packstation-sync-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A hub served in this process on 127.0.0.1 and a port picked by the system.
+final class InProcessHub: Sendable {
+    let store: HubStore
+    let token: String
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a hub over `database` (a new station `bench-1` is added when `token` is nil).
+    init(database: String, token: String? = nil, port: Int = 0) async throws {
+        store = try HubStore(path: database)
+        self.token = try token ?? store.addStation(name: "bench-1")
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = HubServer(api: HubAPI(store: store), host: "127.0.0.1", port: port)
+        var logger = Logger(label: "test-hub")
+        logger.logLevel = .critical
+        task = Task { try await server.run(logger: logger, signals: false) { continuation.yield($0); continuation.finish() } }
+        var it = stream.makeAsyncIterator()
+        self.port = await it.next() ?? 0
+    }
+
+    /// Stops the server and waits until the port is closed.
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// A port nothing listens on (bound, read, closed).
+func closedPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+func client(url: String, token: String, batchSize: Int = 500) throws -> HubClient {
+    // A generous timeout: tests run side by side on 2 cores; failures here must be real ones.
+    try HubClient(configuration: SyncConfiguration(serverURL: url, token: Secret(token), batchSize: batchSize, requestTimeout: .seconds(60)))
+}
+
+var quietLogger: Logger {
+    var l = Logger(label: "test")
+    l.logLevel = .critical
+    return l
+}
+
+/// Runs blocking work (process waits, fsync-heavy loops) off the cooperative thread pool, so
+/// the in-process hubs of tests running alongside keep answering on a 2-core machine.
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        DispatchQueue.global().async { c.resume(with: Result { try body() }) }
+    }
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Renders labels with the built `packstation label` and checks them with tools we did not write.
+
+- PNG and PDF (rasterized by poppler's pdftoppm) are decoded with zbarimg (Code 128, GS1-128, QR)
+  and zxing-cpp (DataMatrix, GS1 DataMatrix, PDF417, MaxiCode) with the AIM symbology identifier.
+- ZPL is parsed and rendered by zplkit (an independent ZPL renderer; strict: unknown commands,
+  fields not closed by ^FS, bad graphics all fail), and its picture is decoded the same way.
+- Every order gives exactly one ^XA...^XZ; hostile address text never adds a command.
+
+Usage: check-labels.py PACKSTATION_BINARY WORKDIR. Prints 'N passed, M failed'; exits 1 on any failure.
+"""
+import json, os, re, subprocess, sys
+
+import zxingcpp
+import zplkit
+import zplkit.rendering as zr
+from PIL import Image
+
+BIN, WORK = sys.argv[1], sys.argv[2]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "Tests", "LabelsTests", "Fixtures")
+os.makedirs(WORK, exist_ok=True)
+passed, failed = 0, []
+
+
+def check(ok, what):
+    global passed
+    if ok:
+        passed += 1
+    else:
+        failed.append(what)
+        print("FAIL:", what, flush=True)
+
+
+def render(order, fmt, template="shipping", dpi=203, extra=()):
+    out = os.path.join(WORK, f"{os.path.basename(order)}-{os.path.basename(template)}-{dpi}.{fmt}")
+    r = subprocess.run([BIN, "label", "--order", order, "--format", fmt, "--template", template, "--dpi", str(dpi), "--out", out, *extra], capture_output=True, text=True)
+    check(r.returncode == 0, f"label {order} {fmt} {template} {dpi}: exit {r.returncode} {r.stderr.strip()}")
+    return out
+
+
+def zpl_pictures(path):
+    data = open(path, "rb").read()
+    doc = zplkit.render(data, limits=zr.Limits(graphic_bytes=8_000_000))
+    pngs = []
+    for i, scene in enumerate(doc.labels):
+        p = f"{path}.{i}.png"
+        open(p, "wb").write(scene.png())
+        pngs.append(p)
+    return data, pngs
+
+
+def zbar(png):
+    r = subprocess.run(["zbarimg", "--nodbus", "-q", png], capture_output=True, text=True)
+    return sorted(line for line in r.stdout.splitlines() if line)
+
+
+def zxing(png, crop=None, only=None):
+    im = Image.open(png).convert("L")
+    if crop:
+        im = im.crop(crop)
+    kw = {"formats": only, "is_pure": True} if only is not None else {}
+    return sorted((r.format.name, r.text, r.symbology_identifier) for r in zxingcpp.read_barcodes(im, **kw))
+
+
+def pictures(order, fmt, template="shipping", dpi=203, extra=()):
+    """The rendered label as PNG files at printer resolution, whatever the format."""
+    path = render(order, fmt, template, dpi, extra)
+    if fmt == "png":
+        return [path]
+    if fmt == "pdf":
+        base = path + "-page"
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", path, base], check=True)
+        return sorted(os.path.join(WORK, f) for f in os.listdir(WORK) if f.startswith(os.path.basename(base)) and f.endswith(".png"))
+    data, pngs = zpl_pictures(path)
+    check(data.count(b"^XA") == 1 and data.count(b"^XZ") == 1 and len(pngs) == 1, f"{path}: one order, one ^XA...^XZ")
+    return pngs
+
+
+def order_json(path):
+    return json.load(open(path, encoding="utf-8"))
+
+
+# 1. The shipping label of a Unicode order and of a hostile one, in all formats and densities.
+for name in ["order-unicode.json", "order-injection.json"]:
+    order = os.path.join(FIX, name)
+    o = order_json(order)
+    tracking, postal = o["shipment"]["tracking"], o["shipment"]["to"]["postal_code"].replace(" ", "").replace("-", "").upper()
+    for fmt in ["png", "pdf", "zpl"]:
+        for dpi in ([203, 300, 600] if fmt != "zpl" else [203, 300]):
+            for png in pictures(order, fmt, dpi=dpi, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
+                got = zbar(png)
+                want = sorted([f"CODE-128:{tracking}", f"CODE-128:420{postal}", f"QR-Code:{tracking}"])
+                check(got == want, f"zbarimg {png}: {got} != {want}")
+                gs1 = [r for r in zxing(png) if r[2] == "]C1"]
+                check(gs1 == [("Code128", f"(420){postal}", "]C1")], f"zxing GS1-128 {png}: {gs1}")
+
+# 2. Every symbology through one template, all three outputs.
+order = os.path.join(FIX, "order-unicode.json")
+o = order_json(order)
+sh = o["shipment"]
+expect = sorted([
+    ("Code128", sh["tracking"], "]C0"),
+    ("Code128", "(00)340123450000000017(420)00916", "]C1"),
+    ("QRCode", f"{o['id']} {sh['to']['name']}", "]Q1"),
+    ("DataMatrix", f"{o['id']}/{sh['tracking']}", "]d1"),
+    ("DataMatrix", f"(01)09506000134352(10)LOT{o['id']}(21)S12", "]d2"),
+    ("PDF417", f"{sh['carrier']} {sh['service']} {sh['tracking']}", "]L2"),
+])
+template = os.path.join(FIX, "template-symbols.json")
+for fmt in ["png", "pdf", "zpl"]:
+    for png in pictures(order, fmt, template=template):
+        got = [r for r in zxing(png) if r[0] != "MaxiCode"]
+        check(got == expect, f"zxing {png}: {got} != {expect}")
+        # MaxiCode at x 68, y 85 mm (8 dots/mm): zxing reads it from the cropped, pure symbol.
+        maxi = zxing(png, crop=(540, 675, 805, 945), only=zxingcpp.BarcodeFormat.MaxiCode)
+        check(maxi == [("MaxiCode", sh["tracking"], "]U0")], f"zxing MaxiCode {png}: {maxi}")
+
+# 3. Packing slips: the order barcode decodes on the 4x6 and A4 slips.
+for tmpl in ["packing-slip", "packing-slip-a4", "packing-slip-letter"]:
+    for fmt in ["pdf", "zpl"] if tmpl == "packing-slip" else ["pdf"]:
+        for png in pictures(order, fmt, template=tmpl, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
+            check(zbar(png) == [f"CODE-128:{o['barcodes'][0]}"], f"slip {png}: {zbar(png)}")
+
+# 4. Hostile text: the injection order's ZPL has exactly our commands and no tilde.
+inj = open(render(os.path.join(FIX, "order-injection.json"), "zpl"), "rb").read()
+check(b"~" not in inj, "no ~ in the injection order's ZPL")
+check(inj.count(b"^FD") == inj.count(b"^FH^FD"), "every field is ^FH-escaped")
+
+# 5. Several orders in one file: one label each, zplkit agrees.
+multi = os.path.join(WORK, "orders.json")
+orders = []
+for i in range(5):
+    x = order_json(order)
+    x["id"] = f"SO-{i}"
+    x["barcodes"] = [f"ORD-{i}"]
+    x["shipment"]["tracking"] = f"1Z999AA1012345678{i}"
+    orders.append(x)
+json.dump(orders, open(multi, "w"), ensure_ascii=False)
+data, pngs = zpl_pictures(render(multi, "zpl", extra=("--printer-font", "ascii")))
+check(len(pngs) == 5 and data.count(b"^XA") == 5, f"5 orders -> {len(pngs)} labels")
+for i, png in enumerate(pngs):
+    check(f"CODE-128:1Z999AA1012345678{i}" in zbar(png), f"label {i} of 5 carries its own tracking number")
+pdf = render(multi, "pdf")
+info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+check(re.search(r"^Pages:\s+5$", info, re.M) is not None, f"5 orders -> 5 PDF pages: {info}")
+fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
+check(all(l.split()[-5:-2] == ["yes", "yes", "yes"] for l in fonts.splitlines()[2:]) and len(fonts.splitlines()) > 2, f"fonts embedded and subset: {fonts}")
+
+print(f"labels: {passed} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Schema conformance of the sync API, checked with a validator we did not write (openapi-core).
+
+Starts the built `packstation-hub` on 127.0.0.1 (a free port, its own temp database) with
+exchange recording on, then:
+- runs the built agent (`packstation sync produce-test-results`, `sync prefetch`, `sync flush`)
+  against it: the agent's real requests and the hub's answers to them;
+- sends every other operation, good and bad (malformed JSON, wrong types, oversize body,
+  unknown station, bad token, missing token, wrong content type, unknown order/run, ...);
+- stops the hub by PID and validates every recorded exchange against docs/api/openapi.yaml:
+  every response must match the documented response for its status; every request that got
+  a 2xx must validate as a request; every bad request must have got a 4xx.
+Each documented operation must have been exercised with a 2xx answer.
+
+Usage: check-openapi.py PATH/TO/packstation-hub PATH/TO/packstation
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPEC = os.path.join(ROOT, "docs", "api", "openapi.yaml")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def order(oid, barcodes=(), status="ready"):
+    return {"id": oid, "barcodes": list(barcodes), "status": status, "payment": "captured",
+            "lines": [{"sku": "S-" + oid, "quantity": 1, "barcodes": ["4006381333931"]}]}
+
+
+def main():
+    hub_bin, agent_bin = sys.argv[1], sys.argv[2]
+    openapi = OpenAPI.from_file_path(SPEC)  # also validates the document itself
+    tmp = tempfile.mkdtemp(prefix="packstation-openapi-")
+    db = os.path.join(tmp, "hub.sqlite")
+    record = os.path.join(tmp, "exchanges.jsonl")
+    run = lambda *a: subprocess.run(a, check=True, capture_output=True, text=True).stdout.strip()
+    token = run(hub_bin, "station", "add", "bench-1", "--db", db)
+    other = run(hub_bin, "station", "add", "bench-2", "--db", db)
+    with open(os.path.join(tmp, "orders.jsonl"), "w") as f:
+        for i in range(1, 6):
+            f.write(json.dumps(order(str(1000 + i), ["TOTE-%d" % i])) + "\n")
+    run(hub_bin, "import", os.path.join(tmp, "orders.jsonl"), "--db", db)
+    run_id = run(hub_bin, "label-run", "add", "--db", db, "--station", "bench-1", "1001", "1002")
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--record", record, "--max-body", "65536"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            sys.exit("FAIL: the hub did not start")
+
+        # The agent's own requests.
+        env = dict(os.environ, PACKSTATION_SERVER_URL=base, PACKSTATION_TOKEN=token, PACKSTATION_SYNC_BATCH_SIZE="7")
+        data_dir = os.path.join(tmp, "agent")
+        subprocess.run([agent_bin, "sync", "produce-test-results", "20", "--data-dir", data_dir, "--interval-ms", "0"],
+                       env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run([agent_bin, "sync", "prefetch", "--data-dir", data_dir], env=env, check=True, capture_output=True, timeout=60)
+        subprocess.run([agent_bin, "sync", "flush", "--data-dir", data_dir], env=env, check=True, capture_output=True, timeout=60)
+
+        def call(method, path, body=None, auth=token, ctype="application/json"):
+            headers = {}
+            if auth is not None:
+                headers["Authorization"] = "Bearer " + auth
+            if body is not None:
+                headers["Content-Type"] = ctype
+                if isinstance(body, str):
+                    body = body.encode()
+            req = urllib.request.Request(base + path, data=body, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        result = {"order_id": "1001", "station": "bench-1", "packer": None, "outcome": "packed",
+                  "started_at": "2026-11-23T10:00:00.000Z", "ended_at": "2026-11-23T10:01:00.000Z",
+                  "lines": [{"sku": "S-1001", "expected": 1, "packed": 1, "short": 0, "short_reason": None, "serials": [], "lots": []}],
+                  "scans": [{"seq": 1, "data": "4006381333931", "verdict": "order_complete", "at": "2026-11-23T10:01:00.000Z"}]}
+        event = {"kind": "label_printed", "order_id": "1001", "at": "2026-11-23T10:01:01.000Z", "data": {"copies": 1}}
+        good_batch = json.dumps({"items": [{"key": "py-1", "type": "pack_result", "order_id": "1001", "body": result},
+                                           {"key": "py-2", "type": "event", "order_id": "1001", "body": event}]})
+        expect = [
+            (200, "GET", "/", None, None), (200, "GET", "/healthz", None, None),
+            (200, "GET", "/v1/orders/lookup?barcode=TOTE-2", None, token), (200, "GET", "/v1/orders/lookup?barcode=1003", None, token),
+            (404, "GET", "/v1/orders/lookup?barcode=NOPE", None, token), (400, "GET", "/v1/orders/lookup", None, token),
+            (200, "GET", "/v1/orders/queue", None, token),
+            (200, "POST", "/v1/results", good_batch, token), (200, "POST", "/v1/results", good_batch, token),
+            (400, "POST", "/v1/results", '{"items": [', token), (422, "POST", "/v1/results", '{"items": "many"}', token),
+            (422, "POST", "/v1/results", '{"items": [{"key": 1, "type": "pack_result", "order_id": "1", "body": {}}]}', token),
+            (413, "POST", "/v1/results", '{"items": ["' + "x" * 70000 + '"]}', token),
+            (415, "POST", "/v1/results", "<items/>", token, "application/xml"),
+            (401, "POST", "/v1/results", good_batch, None), (401, "POST", "/v1/results", good_batch, "1.wrong"),
+            (401, "POST", "/v1/results", good_batch, "99.abc"), (401, "GET", "/v1/orders/queue", None, "garbage"),
+            (200, "POST", "/v1/status", json.dumps({"scanners": [{"name": "DS2208", "state": "ready"}], "printers": [{"name": "zebra1", "state": "ready"}], "outbox_pending": 0, "oldest_pending_at": None}), token),
+            (422, "POST", "/v1/status", json.dumps({"printers": [{"name": 5}]}), token), (400, "POST", "/v1/status", "{", token),
+            (200, "GET", "/v1/label-runs", None, token),
+            (200, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running"}), token),
+            (409, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 0, "state": "running"}), token),
+            (422, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": "1", "state": "running"}), token),
+            (404, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 2, "state": "done"}), other),
+            (200, "GET", "/v1/admin/summary", None, None), (200, "GET", "/v1/admin/orders?limit=10", None, None),
+            (400, "GET", "/v1/admin/orders?limit=0", None, None), (200, "GET", "/v1/admin/stations", None, None),
+            (200, "GET", "/v1/admin/results?order_id=1001", None, None), (200, "GET", "/v1/admin/results", None, None),
+        ]
+        failures = 0
+        for status, method, path, body, auth, *ctype in expect:
+            got = call(method, path, body, auth, *(ctype or ["application/json"]))
+            if got != status:
+                print("FAIL: %s %s answered %d, expected %d" % (method, path, got, status))
+                failures += 1
+    finally:
+        hub.send_signal(signal.SIGTERM)
+        try:
+            hub.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            hub.kill()
+            hub.wait()
+
+    checked = 0
+    agent_requests = 0
+    operations_ok = set()
+    with open(record) as f:
+        exchanges = [json.loads(line) for line in f]
+    for x in exchanges:
+        path = x["path"] + ("?" + x["query"] if x["query"] else "")
+        query = {}
+        for part in (x["query"] or "").split("&"):
+            if part:
+                k, _, v = part.partition("=")
+                query[k] = urllib.parse.unquote(v)
+        headers = {"Authorization": "Bearer " + token}
+        body = x["request_body"].encode() if x["request_body"] else None
+        request = MockRequest("http://127.0.0.1:8080", x["method"].lower(), x["path"], args=query, headers=headers,
+                              data=body, content_type=x["request_content_type"] or "application/json")
+        response = MockResponse(x["response_body"].encode(), status_code=x["status"], content_type=x["response_content_type"].split(";")[0])
+        checked += 1
+        if x["method"] == "POST" and x["path"] == "/v1/results" and x["request_body"] and '"key":"py-' not in x["request_body"] and x["status"] == 200:
+            agent_requests += 1
+        try:
+            openapi.validate_response(request, response)
+        except Exception as e:
+            print("FAIL: response to %s %s (%d) does not match the document: %s" % (x["method"], path, x["status"], e))
+            print("      body: %s" % x["response_body"][:300])
+            failures += 1
+        if 200 <= x["status"] < 300:
+            try:
+                openapi.validate_request(request)
+                operations_ok.add((x["method"], "/".join(x["path"].split("/")[1:4]) if not x["path"].startswith("/v1/label-runs/") else "progress"))
+            except Exception as e:
+                print("FAIL: %s %s was accepted but does not validate as a request: %s" % (x["method"], path, e))
+                print("      body: %s" % (x["request_body"] or "")[:300])
+                failures += 1
+        elif x["status"] < 400 or x["status"] >= 500:
+            print("FAIL: %s %s answered %d" % (x["method"], path, x["status"]))
+            failures += 1
+    if agent_requests < 3:
+        print("FAIL: only %d agent batches recorded" % agent_requests)
+        failures += 1
+    if len(operations_ok) < 12:
+        print("FAIL: only %d operations answered 2xx: %s" % (len(operations_ok), sorted(map(str, operations_ok))))
+        failures += 1
+    print("openapi conformance: %d exchanges (%d agent batches, %d operations with 2xx) checked against %s" % (checked, agent_requests, len(operations_ok), os.path.relpath(SPEC, ROOT)))
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (checked - failures if failures <= checked else 0, failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
