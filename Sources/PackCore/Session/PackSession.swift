@@ -59,8 +59,8 @@ public struct PackSession: Sendable {
         var data: String
         var symbology: String?
         var switchCandidate: String?
-        /// The verdict when no order has this barcode.
-        var fallback: Verdict
+        /// What the data alone is, for the verdict when no order has this barcode.
+        var parsed: Result<Barcode, InvalidBarcode>
     }
 
     private var pendingLookup: PendingLookup?
@@ -116,7 +116,7 @@ public struct PackSession: Sendable {
         // Whatever the open order does not know may be another order's barcode (order numbers
         // can look like GTINs, totes can carry SSCCs): it is looked up, and only when no order
         // has it does the scan get the verdict its data alone deserves.
-        pendingLookup = PendingLookup(data: data, symbology: symbology, switchCandidate: switchCandidate, fallback: fallbackVerdict(parsed, data: data))
+        pendingLookup = PendingLookup(data: data, symbology: symbology, switchCandidate: switchCandidate, parsed: parsed)
         return .lookUpOrder(barcode: data)
     }
 
@@ -150,7 +150,7 @@ public struct PackSession: Sendable {
         pendingLookup = nil
         let (data, symbology) = (pending.data, pending.symbology)
         guard let order else {
-            return record(pending.fallback, data: data, symbology: symbology, at: time)
+            return record(fallbackVerdict(pending.parsed, data: data), data: data, symbology: symbology, at: time)
         }
         if let progress = current, progress.order.id == order.id {
             return record(Verdict(kind: .orderAlreadyOpen, message: "Order \(order.id) is already open; scan its items.", orderID: order.id), data: data, symbology: symbology, at: time)

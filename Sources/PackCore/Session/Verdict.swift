@@ -30,16 +30,6 @@ public struct Verdict: Hashable, Sendable {
         case overrideRefused = "override_refused"
         /// A command that cannot apply now (bad quantity, unknown reason, nothing to short).
         case commandRejected = "command_rejected"
-
-        /// Whether the packer did something wrong and must look (error sound).
-        public var isError: Bool {
-            switch self {
-            case .wrongItem, .overQuantity, .unknownBarcode, .invalidBarcode, .orderBlocked, .serialRequired,
-                .duplicateSerial, .noOrderOpen, .overrideRefused, .commandRejected:
-                true
-            default: false
-            }
-        }
     }
 
     /// Why an order may not be packed.
