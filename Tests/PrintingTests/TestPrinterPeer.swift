@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Printing
 
 /// The project's test printer (scripts/peers/zebra_printer.py) as a real process on 127.0.0.1:
 /// started per test, stopped by PID.
@@ -51,28 +52,14 @@ final class TestPrinterPeer {
         try? FileManager.default.removeItem(at: logDirectory)
     }
 
-    enum PeerError: Error { case didNotStart, control }
+    enum PeerError: Error { case didNotStart }
 
     /// Sends one control command (paper_out 1, speed 5, status …) and returns the printer state.
     @discardableResult
     func control(_ command: String) throws -> [String: Any] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(controlPort).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw PeerError.control }
-        let line = Array((command + "\n").utf8)
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-        var reply = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !reply.contains(UInt8(ascii: "\n")) {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw PeerError.control }
-            reply += buffer[0..<n]
-        }
+        let socket = try TCPSocket(host: "127.0.0.1", port: controlPort, timeout: .seconds(5))
+        try socket.write(Array((command + "\n").utf8), timeout: .seconds(5))
+        let reply = try socket.read(timeout: .seconds(5)) { $0.contains(UInt8(ascii: "\n")) }
         return try JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any] ?? [:]
     }
 
