@@ -39,7 +39,7 @@ let package = Package(
         // Printing: printer URIs, raw TCP 9100 with Zebra host status, files; CUPS and USB.
         .target(name: "Printing"),
         // Composition: files, replay, configuration; the only place that wires adapters.
-        .target(name: "Station", dependencies: ["PackCore", "Barcodes", "ScannerInput"]),
+        .target(name: "Station", dependencies: ["PackCore", "Barcodes", "ScannerInput", "Printing"]),
         // Labels: layout in printer dots, templates as data, ZPL II; pure Swift.
         .target(name: "Labels", dependencies: ["PackCore", "Barcodes"]),
         // Label graphics: PDF and PNG through cairo + pango, barcodes from libzint's geometry.
@@ -76,6 +76,7 @@ let package = Package(
                 "Station",
                 "Labels",
                 "LabelGraphics",
+                "Printing",
                 "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +87,7 @@ let package = Package(
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
-        .testTarget(name: "PrintingTests", dependencies: ["Printing"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),

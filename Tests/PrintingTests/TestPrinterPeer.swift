@@ -4,7 +4,7 @@ import Testing
 
 /// The project's test printer (scripts/peers/zebra_printer.py) as a real process on 127.0.0.1:
 /// started per test, stopped by PID.
-final class TestPrinterPeer {
+final class TestPrinterPeer: @unchecked Sendable {  // control() opens its own connection per call
     let process = Process()
     let port: Int
     let controlPort: Int

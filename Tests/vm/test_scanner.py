@@ -181,14 +181,11 @@ def test_hotplug_and_two_scanners_at_once(vm, binary):
         b = hidkeys.as_bytes(hidkeys.text_reports('Größe-ZY@\n' * 3, 'de'))
         vm.put_file('/tmp/typing-a.bin', a)
         vm.put_file('/tmp/typing-b.bin', b)
-        # Both at once, one 8-byte report per write as a USB keyboard delivers them (a single
-        # dd floods the gadget far faster than any scanner's HID interrupt endpoint can, and
-        # overruns the debug build's reader on the emulated CPU: see docs/scanners.md).
-        def paced(src, dev, n):
-            return (f'(i=0; while [ $i -lt {n} ]; do dd if={src} of={dev} bs=8 count=1 skip=$i 2>/dev/null; '
-                    f'i=$((i+1)); done)')
-        vm.run(f'{paced("/tmp/typing-a.bin", vm.hidg[0], len(a) // 8)} & '
-               f'{paced("/tmp/typing-b.bin", vm.hidg[1], len(b) // 8)} & wait', check=True, timeout=180)
+        # Both at once, each at a scanner's report pace (vm.typing_command; a single dd floods
+        # the gadget far faster than any scanner's HID interrupt endpoint can, and overruns the
+        # debug build's reader on the emulated CPU: see docs/scanners.md).
+        vm.run(f'{vm.typing_command(vm.hidg[0], "/tmp/typing-a.bin")} & '
+               f'{vm.typing_command(vm.hidg[1], "/tmp/typing-b.bin")} & wait', check=True, timeout=180)
         # Under TCG both gadgets flood one emulated CPU; if the kernel's 64-event buffer still
         # overflows, the damaged scan must be reported, never delivered as a shorter barcode.
         deadline = time.monotonic() + 60

@@ -48,6 +48,9 @@ sys.path.insert(0, HERE)
 import hidkeys  # noqa: E402
 
 GUEST_DIR = os.path.join(HERE, 'guest')
+# Milliseconds between two HID reports when typing (guest/hidtype.py says why): 4 ms is a
+# scanner with a short intercharacter delay; PACKVM_REPORT_GAP_MS=0 floods the gadget.
+REPORT_GAP_MS = float(os.environ.get('PACKVM_REPORT_GAP_MS', '4'))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SETUP = os.path.join(HERE, 'setup.sh')
 
@@ -439,9 +442,23 @@ class GuestVM:
         taken the last report; events reach evdev within a few ms after that."""
         reports = hidkeys.text_reports(what, layout) if isinstance(what, str) else list(what)
         data = hidkeys.as_bytes(reports)
-        self.run(f'dd of={self.hidg[i]} bs=8 2>/run/packvm/dd.err || {{ cat /run/packvm/dd.err; exit 1; }}',
-                 input=data, timeout=timeout or 30 + len(data) / 80, check=True)
+        self.run(self.typing_command(self.hidg[i]), input=data,
+                 timeout=timeout or 30 + len(reports) * (REPORT_GAP_MS / 1000 + 0.02), check=True)
         return len(reports)
+
+    def typing_command(self, hidg, source=None):
+        """Guest shell command writing the reports on stdin (or in file `source`) to gadget node
+        `hidg` at a scanner's pace, REPORT_GAP_MS apart (see guest/hidtype.py); without the
+        host root (no Python in the guest), one dd per report."""
+        if self.host_root:
+            py = '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable
+            src = f' < {source}' if source else ''
+            return (f'chroot /host {py} {shlex.quote(os.path.join(GUEST_DIR, "hidtype.py"))} '
+                    f'{hidg} {REPORT_GAP_MS}{src}')
+        if source:
+            return (f'(n=$(($(wc -c < {source}) / 8)); i=0; while [ $i -lt $n ]; do '
+                    f'dd if={source} of={hidg} bs=8 count=1 skip=$i 2>/dev/null; i=$((i+1)); done)')
+        return f'dd of={hidg} bs=8 2>/run/packvm/dd.err || {{ cat /run/packvm/dd.err; exit 1; }}'
 
     def capture(self, i, *scans, layout='us', gap=0.25, settle=0.3):
         """Record the raw evdev stream of scanner i (`cat /dev/input/eventN` in the guest)

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a print job holds: ZPL goes to the printer as it is (raw), a PDF as a PDF.
+public enum DocumentFormat: String, Hashable, Sendable, CaseIterable {
+    case zpl
+    case pdf
+
+    /// Guesses from the content: `%PDF-` is a PDF; anything else is sent raw (ZPL).
+    public init(sniffing bytes: some Collection<UInt8>) {
+        self = bytes.starts(with: Array("%PDF-".utf8)) ? .pdf : .zpl
+    }
+}
+
+/// One print job.
+public struct PrintDocument: Sendable {
+    /// The job's name: how a spooler lists it, and how a resumed run finds its own jobs.
+    public var name: String
+    public var format: DocumentFormat
+    public var bytes: [UInt8]
+
+    public init(name: String, format: DocumentFormat, bytes: [UInt8]) {
+        self.name = name
+        self.format = format
+        self.bytes = bytes
+    }
+}
+
+/// What the printer (or its spooler) took.
+public struct SubmittedJob: Hashable, Sendable {
+    /// The spooler's job id (CUPS), nil for direct printers.
+    public var jobID: Int?
+    /// Bytes handed over.
+    public var bytes: Int
+
+    public init(jobID: Int? = nil, bytes: Int) {
+        self.jobID = jobID
+        self.bytes = bytes
+    }
+}
+
+/// What stops a printer right now, as far as it can tell.
+public struct PrinterState: Hashable, Sendable {
+    public var conditions: Set<PrinterCondition>
+    /// The printer's or spooler's own words, when it has some (CUPS printer-state-message).
+    public var message: String?
+
+    public init(conditions: Set<PrinterCondition> = [], message: String? = nil) {
+        self.conditions = conditions
+        self.message = message
+    }
+
+    /// Whether a job sent now would print (a full buffer only slows it down).
+    public var canPrint: Bool { conditions.subtracting([.bufferFull]).isEmpty }
+
+    /// What the person must do, one line per condition, in a stable order.
+    public func advice(printer name: String) -> [String] {
+        PrinterCondition.allCases.filter(conditions.contains).map { $0.advice(printer: name) }
+    }
+}
+
+/// A printer reached through one transport (TCP 9100, CUPS, USB, a file). Calls block; one
+/// caller at a time (printers take one connection at a time).
+public protocol Printer: AnyObject {
+    /// The printer's name in messages.
+    var name: String { get }
+    /// Sends one job; returns when the printer or spooler has accepted all of it.
+    func submit(_ document: PrintDocument) throws(PrinterError) -> SubmittedJob
+    /// What stops it now; nil when the transport cannot tell (a file).
+    func state() throws(PrinterError) -> PrinterState?
+}
+
+/// Appends jobs to a file: for tests, demos and printers that read a spool file.
+public final class FilePrinter: Printer {
+    public let name: String
+    public let path: String
+
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+    }
+
+    public func submit(_ document: PrintDocument) throws(PrinterError) -> SubmittedJob {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PrinterError(code: "printer.file", message: "\(name): cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var offset = 0
+        while offset < document.bytes.count {
+            let n = document.bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw PrinterError(code: "printer.file", message: "\(name): writing \(path) failed: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0 else {
+            throw PrinterError(code: "printer.file", message: "\(name): \(path) could not be synced to disk: \(String(cString: strerror(errno)))")
+        }
+        return SubmittedJob(bytes: offset)
+    }
+
+    public func state() throws(PrinterError) -> PrinterState? { nil }
+}
+
+extension ZebraTCPPrinter: Printer {
+    public func submit(_ document: PrintDocument) throws(PrinterError) -> SubmittedJob {
+        guard document.format == .zpl else {
+            throw PrinterError(code: "printer.format", message: "\(name) is a ZPL printer on raw TCP; it cannot print a PDF. Print the label as ZPL (--format zpl) or send the PDF through a CUPS queue.")
+        }
+        try send(document.bytes)
+        return SubmittedJob(bytes: document.bytes.count)
+    }
+
+    public func state() throws(PrinterError) -> PrinterState? {
+        PrinterState(conditions: Set(try hostStatus().conditions))
+    }
+}
+
+/// Opens the printer a URI names. `name` is how messages call it (defaults to the URI).
+public func openPrinter(_ uri: PrinterURI, name: String? = nil) throws(PrinterError) -> any Printer {
+    let name = name ?? uri.description
+    switch uri {
+    case .tcp(let host, let port):
+        return ZebraTCPPrinter(name: name, host: host, port: port)
+    case .file(let path):
+        return FilePrinter(name: name, path: path)
+    case .cups, .ipp, .usb:
+        throw PrinterError(code: "printer.unsupported", message: "\(name): \(uri) printers are not supported by this build yet; use tcp://HOST:9100 or file:///PATH.")
+    }
+}
