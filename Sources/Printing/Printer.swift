@@ -133,3 +133,50 @@ public func openPrinter(_ uri: PrinterURI, name: String? = nil) throws(PrinterEr
         throw PrinterError(code: "printer.unsupported", message: "\(name): \(uri) printers are not supported by this build yet; use tcp://HOST:9100 or file:///PATH.")
     }
 }
+
+/// A ZPL printer that counts what it printed (SGD `odometer.total_label_count`) and reports
+/// its buffer (`~HS`): a run compares the counter before and after a chunk to know exactly
+/// which labels came out, even after the agent was killed mid-chunk.
+public protocol LabelCountingPrinter: Printer {
+    /// Labels printed over the printer's life.
+    func labelOdometer() throws(PrinterError) -> Int
+    /// Host status: conditions, formats still in the buffer, labels remaining in a batch.
+    func hostStatus() throws(PrinterError) -> ZebraHostStatus
+}
+
+extension ZebraTCPPrinter: LabelCountingPrinter {}
+
+/// A spooler job's state (IPP job-state).
+public enum SpooledJobState: String, Hashable, Sendable {
+    case pending, held, processing, stopped, canceled, aborted, completed
+
+    /// Whether the job is over (nothing more will print for it).
+    public var isFinal: Bool { self == .canceled || self == .aborted || self == .completed }
+}
+
+/// A job as the spooler lists it.
+public struct SpooledJob: Hashable, Sendable {
+    public var id: Int
+    public var name: String
+    public var state: SpooledJobState
+    /// job-state-reasons, e.g. `job-printing`, `printer-stopped`.
+    public var reasons: [String]
+
+    public init(id: Int, name: String, state: SpooledJobState, reasons: [String] = []) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.reasons = reasons
+    }
+}
+
+/// A printer behind a spooler that keeps jobs (CUPS): a resumed run finds the jobs it already
+/// submitted by name instead of submitting them again.
+public protocol SpoolingPrinter: Printer {
+    /// This user's jobs on this queue with exactly this name, any state, newest first.
+    func jobs(named name: String) throws(PrinterError) -> [SpooledJob]
+    /// One job, nil when the spooler no longer knows it.
+    func job(id: Int) throws(PrinterError) -> SpooledJob?
+    /// Cancels a job (no error when it is already over).
+    func cancel(jobID: Int) throws(PrinterError)
+}
