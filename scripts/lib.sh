@@ -41,4 +41,7 @@ TEST_PACKAGES=(python3 python3-jsonschema udev)
 # the label checks decode with zbar and poppler and install zxing-cpp/zplkit into a venv.
 RUNTIME_PACKAGES+=(libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libzint2.11 fonts-noto-core fonts-noto-cjk)
 BUILD_PACKAGES+=(libcairo2-dev libpango1.0-dev libzint-dev)
+# Printing: raw USB printers through libusb-1.0.
+RUNTIME_PACKAGES+=(libusb-1.0-0)
+BUILD_PACKAGES+=(libusb-1.0-0-dev)
 TEST_PACKAGES+=(zbar-tools poppler-utils python3-venv)
