@@ -37,7 +37,9 @@ let package = Package(
         .systemLibrary(name: "CXKBCommon", pkgConfig: "xkbcommon", providers: [.apt(["libxkbcommon-dev"])]),
         .target(name: "ScannerInput", dependencies: ["PackCore", "CEvdev", "CUDev", "CXKBCommon"]),
         // Printing: printer URIs, raw TCP 9100 with Zebra host status, files; CUPS and USB.
-        .target(name: "Printing"),
+        // CUPS through libcups2; Debian 12 has no cups.pc, so the module map links "cups".
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        .target(name: "Printing", dependencies: ["CCups"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: ["PackCore", "Barcodes", "ScannerInput", "Printing"]),
         // Labels: layout in printer dots, templates as data, ZPL II; pure Swift.

@@ -45,3 +45,8 @@ BUILD_PACKAGES+=(libcairo2-dev libpango1.0-dev libzint-dev)
 RUNTIME_PACKAGES+=(libusb-1.0-0)
 BUILD_PACKAGES+=(libusb-1.0-0-dev)
 TEST_PACKAGES+=(zbar-tools poppler-utils python3-venv)
+# Printing: CUPS through libcups2; the tests run a private cupsd (scripts/peers/cupsd.py) and
+# ippeveprinter behind a private dbus + avahi.
+RUNTIME_PACKAGES+=(libcups2)
+BUILD_PACKAGES+=(libcups2-dev)
+TEST_PACKAGES+=(cups cups-client cups-ipp-utils dbus-daemon avahi-daemon)

@@ -129,7 +129,9 @@ public func openPrinter(_ uri: PrinterURI, name: String? = nil) throws(PrinterEr
         return ZebraTCPPrinter(name: name, host: host, port: port)
     case .file(let path):
         return FilePrinter(name: name, path: path)
-    case .cups, .ipp, .usb:
+    case .cups, .ipp:
+        return try CupsPrinter(uri: uri, name: name)
+    case .usb:
         throw PrinterError(code: "printer.unsupported", message: "\(name): \(uri) printers are not supported by this build yet; use tcp://HOST:9100 or file:///PATH.")
     }
 }

@@ -132,6 +132,10 @@ public enum PrinterCondition: String, Hashable, Sendable, CaseIterable {
     case offline
     case jammed = "media-jam"
     case stopped
+    /// A cover or door is open (IPP door-open, cover-open).
+    case coverOpen = "cover-open"
+    /// Out of toner, ink or ribbon (IPP marker-supply-empty, toner-empty).
+    case markerEmpty = "marker-supply-empty"
 
     /// What the person must do, for printer `name`.
     public func advice(printer name: String) -> String {
@@ -147,6 +151,8 @@ public enum PrinterCondition: String, Hashable, Sendable, CaseIterable {
         case .offline: "\(name): offline — check its power and cable or network"
         case .jammed: "\(name): labels jammed — open the printer and clear the jam"
         case .stopped: "\(name): stopped — resume it (cupsenable) or check the printer"
+        case .coverOpen: "\(name): a cover or door is open — close it"
+        case .markerEmpty: "\(name): out of toner, ink or ribbon — replace it"
         }
     }
 }

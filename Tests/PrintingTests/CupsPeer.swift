@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+/// A private CUPS scheduler (scripts/peers/cupsd.py) as a real process: own config dir, own
+/// port on 127.0.0.1, raw queues to a capture printer that stores each connection's bytes.
+/// Started per test, stopped by PID.
+final class CupsPeer: @unchecked Sendable {  // read-only after init
+    let process = Process()
+    let directory: URL
+    let port: Int
+    let capturePort: Int
+    let cupsdPID: pid_t
+
+    /// `host:port` for CupsPrinter(server:) and CUPS_SERVER.
+    var server: String { "127.0.0.1:\(port)" }
+
+    static let script = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts/peers/cupsd.py")
+
+    /// Whether the CUPS tools are here (cupsd, lpadmin, lpstat).
+    static var installed: Bool {
+        ["/usr/sbin/cupsd", "/usr/sbin/lpadmin", "/usr/bin/lpstat"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Tests run when CUPS is installed, and always under CI (where missing tools fail).
+    static var shouldRun: Bool { installed || ProcessInfo.processInfo.environment["CI"] != nil }
+
+    enum PeerError: Error, CustomStringConvertible {
+        case notInstalled, didNotStart(String), command(String)
+        var description: String {
+            switch self {
+            case .notInstalled: "CUPS is not installed (cupsd, lpadmin, lpstat); apt-get install cups-daemon cups-client"
+            case .didNotStart(let log): "the private cupsd did not start: \(log)"
+            case .command(let text): text
+            }
+        }
+    }
+
+    init(queues: [String] = ["zebra"]) throws {
+        guard Self.installed else { throw PeerError.notInstalled }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cupsd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let ready = directory.appendingPathComponent("ready")
+        let output = directory.appendingPathComponent("peer.out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script.path, "--dir", directory.appendingPathComponent("cups").path, "--ready-file", ready.path]
+            + queues.flatMap { ["--queue", $0] }
+        // Output to a file, never a pipe nobody drains.
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        var line = ""
+        while Date() < deadline, process.isRunning {
+            if let text = try? String(contentsOf: ready, encoding: .utf8), text.hasSuffix("\n") {
+                line = text
+                break
+            }
+            usleep(10_000)
+        }
+        var fields: [String: Int] = [:]
+        for word in line.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let kv = word.split(separator: "=")
+            if kv.count == 2, let v = Int(kv[1]) { fields[String(kv[0])] = v }
+        }
+        guard let p = fields["port"], let c = fields["capture"], let pid = fields["pid"] else {
+            kill(process.processIdentifier, SIGKILL)
+            throw PeerError.didNotStart((try? String(contentsOf: output, encoding: .utf8)) ?? "no output")
+        }
+        port = p
+        capturePort = c
+        cupsdPID = pid_t(pid)
+    }
+
+    deinit {
+        // The script stops cupsd by its PID on SIGTERM; SIGKILL both if it hangs.
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            kill(cupsdPID, SIGKILL)
+        }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops the scheduler (by its PID) and waits until it is gone.
+    func stopScheduler() {
+        kill(cupsdPID, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while kill(cupsdPID, 0) == 0, Date() < deadline { usleep(10_000) }
+        process.waitUntilExit()
+    }
+
+    /// Runs a CUPS command (cupsdisable, cupsenable, lpstat…) against this scheduler.
+    @discardableResult
+    func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let out = directory.appendingPathComponent("cmd-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        defer { try? handle.close() }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool, "-h", server] + arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(["CUPS_SERVER": server]) { $1 }
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        p.waitUntilExit()
+        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        guard p.terminationStatus == 0 else { throw PeerError.command("\(tool) \(arguments.joined(separator: " ")) failed: \(text)") }
+        return text
+    }
+
+    /// What the capture printer received, one entry per connection, in order.
+    func captures() -> [[UInt8]] {
+        let dir = directory.appendingPathComponent("cups/capture")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".bin") }.sorted()
+        return names.compactMap { FileManager.default.contents(atPath: dir.appendingPathComponent($0).path).map { Array($0) } }
+    }
+
+    /// Waits until `condition` holds or `seconds` pass.
+    func waitUntil(seconds: Double = 15, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+}
