@@ -41,7 +41,18 @@ let package = Package(
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         .target(name: "Printing", dependencies: ["CCups"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
-        .target(name: "Station", dependencies: ["PackCore", "Barcodes", "ScannerInput", "Printing"]),
+        .target(name: "Station", dependencies: [
+            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The kiosk page, its live state (server-sent events) and /metrics, on Hummingbird.
+        .target(name: "Kiosk", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // Labels: layout in printer dots, templates as data, ZPL II; pure Swift.
         .target(name: "Labels", dependencies: ["PackCore", "Barcodes"]),
         // Label graphics: PDF and PNG through cairo + pango, barcodes from libzint's geometry.

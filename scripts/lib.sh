@@ -50,3 +50,7 @@ TEST_PACKAGES+=(zbar-tools poppler-utils python3-venv)
 RUNTIME_PACKAGES+=(libcups2)
 BUILD_PACKAGES+=(libcups2-dev)
 TEST_PACKAGES+=(cups cups-client cups-ipp-utils dbus-daemon avahi-daemon)
+# The kiosk screen (install.sh --kiosk): a Wayland kiosk compositor and Chromium.
+KIOSK_PACKAGES=(cage chromium fonts-noto-core)
+# The kiosk page test drives headless Chromium through chromedriver (selenium from PyPI).
+TEST_PACKAGES+=(chromium chromium-driver)

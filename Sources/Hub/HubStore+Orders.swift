@@ -62,8 +62,8 @@ extension HubStore {
     }
 }
 
-/// Reads order files for `packstation-hub import`: JSON lines (one order per line, or one JSON
-/// array) or CSV (one row per order line).
+/// Reads order files for `packstation-hub import`: JSON lines (one order per line), one JSON
+/// array, one JSON object, or CSV (one row per order line).
 public enum OrderImport {
     /// The orders in a file, each validated; any bad one fails the whole file with every problem listed.
     public static func parse(_ bytes: [UInt8], name: String) throws(HubError) -> [(order: Order, json: String)] {
@@ -79,6 +79,9 @@ public enum OrderImport {
             }
             guard case .array(let all) = parsed else { throw HubError(400, "bad_file", "\(name): expected an array of orders.") }
             documents = all.enumerated().map { ($0.offset + 1, $0.element) }
+        } else if trimmed.first == "{", let whole = try? JSONParser.parse(String(trimmed)) {
+            // One order written as a (pretty-printed) JSON object, as the agent's order files are.
+            documents = [(1, whole)]
         } else {
             for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.allSatisfy(\.isWhitespace) {
                 do { documents.append((i + 1, try JSONParser.parse(String(line)))) } catch {

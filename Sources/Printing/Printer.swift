@@ -73,7 +73,9 @@ public protocol Printer: AnyObject {
     func state() throws(PrinterError) -> PrinterState?
 }
 
-/// Appends jobs to a file: for tests, demos and printers that read a spool file.
+/// Jobs into files, for tests, demos and printers that read a spool file: a path ending in `/`
+/// is a directory that gets one file per job (named after the job, `.zpl` or `.pdf`, written
+/// whole then renamed into place); any other path is a file each job is appended to.
 public final class FilePrinter: Printer {
     public let name: String
     public let path: String
@@ -84,24 +86,38 @@ public final class FilePrinter: Printer {
     }
 
     public func submit(_ document: PrintDocument) throws(PrinterError) -> SubmittedJob {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if path.hasSuffix("/") {
+            let safe = String(document.name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+            let final = path + safe + "." + document.format.rawValue
+            let temporary = path + "." + safe + ".partial"
+            try write(document.bytes, to: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC)
+            guard rename(temporary, final) == 0 else {
+                throw PrinterError(code: "printer.file", message: "\(name): cannot move the label into \(final): \(String(cString: strerror(errno)))")
+            }
+        } else {
+            try write(document.bytes, to: path, flags: O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC)
+        }
+        return SubmittedJob(bytes: document.bytes.count)
+    }
+
+    private func write(_ bytes: [UInt8], to file: String, flags: Int32) throws(PrinterError) {
+        let fd = open(file, flags, 0o644)
         guard fd >= 0 else {
-            throw PrinterError(code: "printer.file", message: "\(name): cannot open \(path): \(String(cString: strerror(errno)))")
+            throw PrinterError(code: "printer.file", message: "\(name): cannot open \(file): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var offset = 0
-        while offset < document.bytes.count {
-            let n = document.bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw PrinterError(code: "printer.file", message: "\(name): writing \(path) failed: \(String(cString: strerror(errno)))")
+                throw PrinterError(code: "printer.file", message: "\(name): writing \(file) failed: \(String(cString: strerror(errno)))")
             }
             offset += n
         }
         guard fsync(fd) == 0 else {
-            throw PrinterError(code: "printer.file", message: "\(name): \(path) could not be synced to disk: \(String(cString: strerror(errno)))")
+            throw PrinterError(code: "printer.file", message: "\(name): \(file) could not be synced to disk: \(String(cString: strerror(errno)))")
         }
-        return SubmittedJob(bytes: offset)
     }
 
     public func state() throws(PrinterError) -> PrinterState? { nil }

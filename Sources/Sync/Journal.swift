@@ -73,6 +73,29 @@ public final class Journal: Sendable {
                     order_id TEXT NOT NULL REFERENCES order_cache(id) ON DELETE CASCADE);
                 """)
         }
+        m.registerMigration("v2-bench") { db in
+            try db.execute(sql: """
+                CREATE TABLE bench_inputs (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    bench TEXT NOT NULL,
+                    input TEXT NOT NULL,
+                    at REAL NOT NULL);
+                CREATE INDEX bench_inputs_bench ON bench_inputs(bench, seq);
+                CREATE TABLE label_jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    bench TEXT NOT NULL,
+                    order_id TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    document BLOB NOT NULL,
+                    preview BLOB,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    created_at REAL NOT NULL,
+                    printed_at REAL);
+                CREATE INDEX label_jobs_state ON label_jobs(state, id);
+                """)
+        }
         return m
     }
 
@@ -82,6 +105,11 @@ public final class Journal: Sendable {
     /// outbox entry, in one synchronous transaction. Returns the entry.
     @discardableResult
     public func recordResult(_ result: PackResult, at now: Date = Date()) throws(SyncError) -> OutboxEntry {
+        try recordResult(result, at: now) { _ in }
+    }
+
+    /// recordResult, plus `also` in the same transaction.
+    func recordResult(_ result: PackResult, at now: Date, also: (Database) throws -> Void) throws(SyncError) -> OutboxEntry {
         let body = result.json.jsonText
         let entry = OutboxEntry(sequence: 0, key: UUID().uuidString.lowercased(), kind: .packResult, orderID: result.orderID, body: body, createdAt: now, attempts: 0)
         let written = try write { db in
@@ -91,6 +119,7 @@ public final class Journal: Sendable {
             if result.outcome == .packed || result.outcome == .shortShipped {
                 try db.execute(sql: "UPDATE order_cache SET packed = 1 WHERE id = ?", arguments: [result.orderID])
             }
+            try also(db)
             return try Self.insert(entry, db)
         }
         notify()

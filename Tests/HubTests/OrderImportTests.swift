@@ -16,6 +16,13 @@ import Testing
         #expect(try hub.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") } == 0)
     }
 
+    @Test func aPrettyPrintedOrderFileImports() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+        let bytes = try #require(FileManager.default.contents(atPath: root + "/examples/orders/1001.json"))
+        let orders = try OrderImport.parse(Array(bytes), name: "1001.json")
+        #expect(orders.map(\.order.id) == ["1001"])
+    }
+
     @Test func aJSONArrayAndCSVImport() async throws {
         let hub = try HubFixture()
         defer { hub.remove() }

@@ -1,0 +1,157 @@
+/// The kiosk page: one self-contained HTML document (styles, script and sounds inline), made
+/// to be read from two metres at a packing bench. It renders the JSON state from `/events`.
+enum KioskPage {
+    static let html = #"""
+<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>packstation</title>
+<style>
+  :root { --good:#1b8a3a; --bad:#c62828; --done:#1565c0; --info:#5d6b7a; --bg:#101418; --panel:#1b2229; --text:#f4f6f8; --muted:#9aa7b4; }
+  * { box-sizing: border-box; }
+  html, body { margin:0; height:100%; background:var(--bg); color:var(--text); font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; }
+  header { display:flex; gap:1.5rem; align-items:center; padding:.6rem 1.2rem; background:#0a0d10; font-size:1.3rem; }
+  header .station { font-weight:bold; }
+  header .state { padding:.2rem .7rem; border-radius:.4rem; background:#26313b; }
+  header .state.bad { background:var(--bad); }
+  header .state.ok { background:#26313b; }
+  #offline { display:none; background:var(--bad); color:white; font-size:2rem; font-weight:bold; text-align:center; padding:.6rem; }
+  #offline.show { display:block; }
+  #benches { display:grid; gap:1rem; padding:1rem; grid-auto-columns:1fr; grid-auto-flow:column; height:calc(100% - 3.5rem); }
+  .bench { background:var(--panel); border-radius:1rem; padding:1rem; display:flex; flex-direction:column; gap:.8rem; min-width:0; overflow:hidden; }
+  .bench h2 { margin:0; font-size:1.2rem; color:var(--muted); font-weight:normal; }
+  .order-id { font-size:3rem; font-weight:bold; letter-spacing:.05em; }
+  .order-id.none { color:var(--muted); font-size:2rem; }
+  .marks { display:flex; flex-wrap:wrap; gap:.5rem; }
+  .mark { font-size:1.4rem; font-weight:bold; padding:.2rem .8rem; border-radius:.4rem; }
+  .mark.priority { background:#e65100; }
+  .mark.high_value { background:#6a1b9a; }
+  .mark.gift_insert { background:#ad1457; }
+  .mark.note { background:#37474f; font-weight:normal; }
+  .verdict { border-radius:.8rem; padding:1rem 1.2rem; min-height:7.5rem; }
+  .verdict .kind { font-size:3.2rem; font-weight:bold; text-transform:uppercase; line-height:1.1; }
+  .verdict .message { font-size:1.7rem; margin-top:.3rem; }
+  .verdict.good { background:var(--good); } .verdict.bad { background:var(--bad); } .verdict.done { background:var(--done); } .verdict.info { background:var(--info); }
+  .verdict.idle { background:#26313b; color:var(--muted); }
+  table.lines { width:100%; border-collapse:collapse; font-size:1.6rem; }
+  table.lines td { padding:.35rem .4rem; border-bottom:1px solid #2c3640; }
+  table.lines td.count { text-align:right; white-space:nowrap; font-weight:bold; font-variant-numeric: tabular-nums; }
+  table.lines tr.done td { color:#7fd48f; }
+  table.lines tr.short td { color:#ffb74d; }
+  table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
+  .label { display:flex; gap:1rem; align-items:flex-start; font-size:1.4rem; margin-top:auto; }
+  .label img { max-height:14rem; max-width:45%; background:white; border-radius:.3rem; }
+  .label.failed, .label.waiting { color:#ffcdd2; font-weight:bold; }
+</style>
+</head>
+<body>
+<header>
+  <span class="station" id="station">packstation</span>
+  <span class="state" id="printer-state">printer: …</span>
+  <span class="state" id="sync-state">sync: …</span>
+</header>
+<div id="offline" role="alert"></div>
+<main id="benches"></main>
+<script>
+"use strict";
+const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
+  override_accepted:"good", order_complete:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info" };
+function tone(kind) { return tones[kind] || "bad"; }
+let audio = null, lastSeq = {}, soundOn = true;
+function beep(freqs, dur, type) {
+  if (!soundOn) return;
+  try {
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    let t = audio.currentTime;
+    for (const f of freqs) {
+      const o = audio.createOscillator(), g = audio.createGain();
+      o.type = type; o.frequency.value = f; o.connect(g); g.connect(audio.destination);
+      g.gain.setValueAtTime(0.35, t); g.gain.exponentialRampToValueAtTime(0.001, t + dur);
+      o.start(t); o.stop(t + dur); t += dur * 0.9;
+    }
+  } catch (e) {}
+}
+const sounds = { good: () => beep([1320], 0.09, "sine"), bad: () => beep([196, 147], 0.32, "square"),
+  done: () => beep([784, 988, 1319], 0.16, "triangle"), info: () => beep([660], 0.06, "sine") };
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) { if (v !== null && v !== undefined) e.setAttribute(k, v); }
+  for (const c of children) { if (c !== null && c !== undefined) e.append(c); }
+  return e;
+}
+function since(iso) {
+  if (!iso) return "";
+  const d = new Date(iso); return " since " + d.toLocaleTimeString([], {hour:"2-digit", minute:"2-digit"});
+}
+function render(s) {
+  soundOn = s.sound !== "off";
+  document.getElementById("station").textContent = s.station || "packstation";
+  const p = s.printer || {};
+  const ps = document.getElementById("printer-state");
+  ps.textContent = (p.name || "printer") + ": " + (p.ready === false ? (p.advice && p.advice.length ? p.advice.join("; ") : "not ready") : "ready") + (p.queued ? " · " + p.queued + " label(s) waiting" : "");
+  ps.className = "state " + (p.ready === false ? "bad" : "ok");
+  const y = s.sync || {};
+  const ys = document.getElementById("sync-state");
+  ys.textContent = !y.configured ? "sync: local only" : (y.online ? "sync: online" : "sync: offline") + (y.pending ? " · " + y.pending + " pending" : "");
+  ys.className = "state " + (y.configured && !y.online ? "bad" : "ok");
+  const off = document.getElementById("offline");
+  off.className = y.configured && !y.online ? "show" : "";
+  off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";
+  off.dataset.pending = y.pending || 0;
+  const main = document.getElementById("benches");
+  main.replaceChildren(...(s.benches || []).map(renderBench));
+}
+function renderBench(b) {
+  const box = el("section", { class: "bench", "data-bench": b.name });
+  box.append(el("h2", null, b.name + (b.scanners && b.scanners.length ? " · " + b.scanners.join(", ") : "")));
+  const o = b.order;
+  box.append(el("div", { class: "order-id" + (o ? "" : " none"), "data-order": o ? o.id : "" }, o ? "Order " + o.id : "Scan an order to start"));
+  if (o) {
+    const marks = el("div", { class: "marks" });
+    if (o.priority && o.priority !== "standard") marks.append(el("span", { class: "mark priority" }, o.priority.replace("_", " ").toUpperCase()));
+    if (o.high_value) marks.append(el("span", { class: "mark high_value" }, "HIGH VALUE"));
+    if (o.gift) marks.append(el("span", { class: "mark gift_insert" }, "GIFT INSERT" + (o.gift_message ? ": “" + o.gift_message + "”" : "")));
+    if (o.notes) marks.append(el("span", { class: "mark note" }, o.notes));
+    box.append(marks);
+  }
+  const v = b.verdict;
+  const vt = v ? tone(v.kind) : "idle";
+  const verdict = el("div", { class: "verdict " + vt, "data-kind": v ? v.kind : "", "data-seq": v ? v.seq : 0 },
+    el("div", { class: "kind" }, v ? v.kind.replace(/_/g, " ") : "ready"),
+    el("div", { class: "message" }, v ? v.message : "Waiting for a scan"));
+  box.append(verdict);
+  if (v && v.seq && lastSeq[b.name] !== undefined && v.seq !== lastSeq[b.name]) sounds[vt] && sounds[vt]();
+  if (v) lastSeq[b.name] = v.seq; else lastSeq[b.name] = 0;
+  if (o) {
+    const table = el("table", { class: "lines" });
+    for (const l of o.lines) {
+      const state = l.packed + l.short >= l.expected ? (l.short ? "short" : "done") : "";
+      table.append(el("tr", { class: state, "data-sku": l.sku, "data-packed": l.packed, "data-expected": l.expected },
+        el("td", null, l.description, el("span", { class: "sku" }, l.sku)),
+        el("td", { class: "count" }, l.packed + " / " + l.expected + (l.short ? " (" + l.short + " short)" : ""))));
+    }
+    box.append(table);
+  }
+  const lb = b.label;
+  if (lb) {
+    const label = el("div", { class: "label " + lb.state, "data-label-state": lb.state, "data-label-order": lb.order_id });
+    if (lb.preview) label.append(el("img", { src: lb.preview, alt: "label for order " + lb.order_id }));
+    label.append(el("div", null, lb.message));
+    box.append(label);
+  }
+  return box;
+}
+let source = null;
+function connect() {
+  source = new EventSource("/events");
+  source.onmessage = (e) => { try { render(JSON.parse(e.data)); } catch (err) { console.error(err); } };
+  source.onerror = () => { document.getElementById("sync-state").textContent = "agent: reconnecting…"; };
+}
+connect();
+</script>
+</body>
+</html>
+"""#
+}

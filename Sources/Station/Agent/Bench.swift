@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+import PackCore
+import Sync
+
+/// One packing bench: its pack session, fed one input at a time; every input is journaled
+/// (an agent killed mid-order rebuilds the open order from the journal), every finished order's
+/// result and labels are committed together before the packer sees the verdict's effects.
+actor Bench {
+    let name: String
+    /// Scanner ids or VID:PID bound to it; empty: every scanner no other bench claims.
+    let scanners: [String]
+    private var session: PackSession
+    private let orders: OrderFinder
+    private let journal: Journal
+    private let labels: LabelMaker?
+    private let metrics: AgentMetrics
+    private let logger: Logger
+    private let changed: @Sendable () -> Void
+    private let labelsQueued: @Sendable () -> Void
+
+    private var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
+    private var seq = 0
+    private(set) var label: LabelStatus?
+    private(set) var attachedScanners: [String] = []
+
+    /// What the kiosk shows about the last order's label.
+    struct LabelStatus: Sendable {
+        var orderID: String
+        var jobID: Int64?
+        var state: String   // queued, printed, waiting, failed, none
+        var message: String
+    }
+
+    init(name: String, scanners: [String], configuration: PackSession.Configuration, orders: OrderFinder, journal: Journal, labels: LabelMaker?, metrics: AgentMetrics, logger: Logger, labelsQueued: @escaping @Sendable () -> Void, changed: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.scanners = scanners
+        session = PackSession(configuration: configuration)
+        self.orders = orders
+        self.journal = journal
+        self.labels = labels
+        self.metrics = metrics
+        self.logger = logger
+        self.changed = changed
+        self.labelsQueued = labelsQueued
+    }
+
+    /// Rebuilds the open order (and parked ones) from the inputs journaled since the bench was
+    /// last idle. Their results were committed when they happened, so nothing is recorded again.
+    func recover() async -> Int {
+        let inputs = (try? journal.openInputs(bench: name)) ?? []
+        for (input, at) in inputs {
+            _ = await step(input, at: at)
+        }
+        if !inputs.isEmpty {
+            logger.notice("bench state recovered from the journal", metadata: ["bench": "\(name)", "inputs": "\(inputs.count)", "order.id": "\(session.current?.order.id ?? "-")"])
+        }
+        return inputs.count
+    }
+
+    private func step(_ input: String, at time: Date) async -> Verdict {
+        switch session.handle(.scan(input), at: time) {
+        case .verdict(let v): return v
+        case .lookUpOrder(let code): return session.orderLookedUp(await orders.order(barcode: code), at: time)
+        }
+    }
+
+    /// Handles one scan: the verdict, the journal, the labels of a finished order.
+    @discardableResult
+    func handle(_ input: String, at time: Date = Date()) async -> Verdict {
+        let started = ContinuousClock.now
+        let open = session.current?.order
+        var verdict = await step(input, at: time)
+        metrics.verdict(verdict.kind.rawValue, seconds: (ContinuousClock.now - started).seconds)
+        do {
+            if let result = verdict.result {
+                var queued: [Journal.QueuedLabel] = []
+                var labelProblem: String?
+                if result.outcome == .packed || result.outcome == .shortShipped, let labels, let order = open, order.id == result.orderID {
+                    do {
+                        queued = try labels.documents(for: order).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
+                    } catch {
+                        labelProblem = error.message
+                        metrics.printFailure()
+                    }
+                }
+                let idle = session.current == nil && session.parked.isEmpty
+                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, at: time)
+                if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
+                if let labelProblem {
+                    label = LabelStatus(orderID: result.orderID, jobID: nil, state: "failed", message: "No label for order \(result.orderID): \(labelProblem)")
+                } else if let first = ids.first {
+                    label = LabelStatus(orderID: result.orderID, jobID: first, state: "queued", message: "Label for order \(result.orderID) is printing…")
+                    labelsQueued()
+                }
+            } else {
+                try journal.recordInput(bench: name, input: input, at: time)
+            }
+        } catch {
+            // The packer must know: this scan's effect is not on disk.
+            logger.critical("journal write failed", metadata: ["bench": "\(name)", "error": "\(error.message)"])
+            verdict = Verdict(kind: .commandRejected, message: "NOT SAVED — \(error.message) Call a supervisor before packing on.", orderID: verdict.orderID)
+        }
+        seq += 1
+        lastVerdict = (verdict, input, seq)
+        changed()
+        return verdict
+    }
+
+    func labelChanged(jobID: Int64, state: String, message: String) {
+        guard let current = label, current.jobID == jobID else { return }
+        label = LabelStatus(orderID: current.orderID, jobID: jobID, state: state, message: message)
+        changed()
+    }
+
+    /// A scanner's input could not become a scan: the packer must scan again.
+    func fault(_ message: String) {
+        seq += 1
+        lastVerdict = (Verdict(kind: .invalidBarcode, message: "Scan again — \(message)", orderID: session.current?.order.id), "", seq)
+        changed()
+    }
+
+    func scannerAttached(_ id: String) {
+        if !attachedScanners.contains(id) { attachedScanners.append(id) }
+        changed()
+    }
+
+    func scannerDetached(_ id: String) {
+        attachedScanners.removeAll { $0 == id }
+        changed()
+    }
+
+    /// The bench as the kiosk shows it.
+    func view() -> JSONValue {
+        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string)))]
+        if let progress = session.current {
+            let order = progress.order
+            let highValue = (order.value?.hundredths ?? 0) >= session.configuration.highValueThreshold
+            members.append(("order", .object([
+                ("id", .string(order.id)), ("priority", .string(order.priority.rawValue)), ("high_value", .bool(highValue)),
+                ("gift", .bool(order.isGift)), ("gift_message", .optional(order.giftMessage)), ("notes", .optional(order.notes)),
+                ("lines", .array(order.lines.indices.map { i in
+                    .object([("sku", .string(order.lines[i].sku)), ("description", .string(order.lines[i].description)),
+                             ("packed", .int(progress.packed[i])), ("expected", .int(order.lines[i].quantity)), ("short", .int(progress.short[i]))])
+                })),
+            ])))
+        } else {
+            members.append(("order", .null))
+        }
+        if let (verdict, scan, seq) = lastVerdict {
+            members.append(("verdict", .object([
+                ("kind", .string(verdict.kind.rawValue)), ("message", .string(verdict.message)), ("scan", .string(scan)), ("seq", .int(seq)),
+                ("order_id", .optional(verdict.orderID)),
+                ("notices", .array(verdict.notices.map { .object([("kind", .string($0.kind.rawValue)), ("message", .string($0.message))]) })),
+            ])))
+        } else {
+            members.append(("verdict", .null))
+        }
+        if let label {
+            members.append(("label", .object([
+                ("order_id", .string(label.orderID)), ("state", .string(label.state)), ("message", .string(label.message)),
+                ("preview", label.jobID.map { .string("/labels/\($0).png") } ?? .null),
+            ])))
+        } else {
+            members.append(("label", .null))
+        }
+        return .object(members)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

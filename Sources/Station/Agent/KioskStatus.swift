@@ -1,0 +1,73 @@
+import Foundation
+import Kiosk
+import PackCore
+import Sync
+
+/// What the kiosk shows besides the benches: station, printer and sync state. Builds the
+/// snapshot the page renders (docs/kiosk.md describes it).
+actor KioskStatus {
+    let station: String
+    let sound: String
+    let printerName: String
+    let syncConfigured: Bool
+    private var benches: [Bench] = []
+    private var printerReady: Bool?
+    private var printerAdvice: [String] = []
+    private var heartbeatOK: Bool?
+
+    init(station: String, sound: String, printerName: String, syncConfigured: Bool) {
+        self.station = station
+        self.sound = sound
+        self.printerName = printerName
+        self.syncConfigured = syncConfigured
+    }
+
+    func setBenches(_ benches: [Bench]) { self.benches = benches }
+
+    func printer(ready: Bool, advice: [String]) {
+        printerReady = ready
+        printerAdvice = advice
+    }
+
+    func heartbeat(ok: Bool) { heartbeatOK = ok }
+
+    func scannerReports() async -> [DeviceReport] {
+        var reports: [DeviceReport] = []
+        for bench in benches {
+            for id in await bench.attachedScanners { reports.append(DeviceReport(name: id, state: "ready", detail: bench.name)) }
+        }
+        return reports
+    }
+
+    func printerReports() -> [DeviceReport] {
+        [DeviceReport(name: printerName, state: printerReady == false ? "not_ready" : "ready", detail: printerAdvice.isEmpty ? nil : printerAdvice.joined(separator: "; "))]
+    }
+
+    /// Builds the snapshot and publishes it.
+    func publish(to feed: KioskFeed, journal: Journal) async {
+        var benchViews: [JSONValue] = []
+        for bench in benches { benchViews.append(await bench.view()) }
+        let outbox = try? journal.status()
+        let queued = (try? journal.pendingLabels().count) ?? 0
+        // Online: the last exchange with the server (a drain or the heartbeat) succeeded.
+        var online = heartbeatOK ?? true
+        if let outbox, let errorAt = outbox.lastErrorAt, errorAt > (outbox.lastSuccessAt ?? .distantPast) { online = false }
+        if let outbox, outbox.lastError == nil, outbox.pending == 0, heartbeatOK != false { online = true }
+        let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
+        let snapshot = JSONValue.object([
+            ("station", .string(station)), ("sound", .string(sound)),
+            ("printer", .object([
+                ("name", .string(printerName)), ("ready", printerReady.map(JSONValue.bool) ?? .null),
+                ("advice", .array(printerAdvice.map(JSONValue.string))), ("queued", .int(queued)),
+            ])),
+            ("sync", .object([
+                ("configured", .bool(syncConfigured)), ("online", .bool(syncConfigured && online)),
+                ("pending", .int(outbox?.pending ?? 0)),
+                ("oldest_pending_at", .optional(outbox?.oldestPendingAt.map { $0.formatted(iso) })),
+                ("last_error", .optional(outbox?.lastError)),
+            ])),
+            ("benches", .array(benchViews)),
+        ])
+        feed.publish(snapshot.jsonText)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Every key of `station.toml`: its type, default, environment variable, whether it is a
+/// secret, and what it does. `packstation config check` and docs/configuration.md list them;
+/// a test keeps the document and this table in step.
+public struct ConfigurationKey: Sendable {
+    public enum Kind: String, Sendable { case string, integer, boolean, strings = "array of strings" }
+
+    public let name: String
+    public let kind: Kind
+    /// The default in words ("the host name", "none").
+    public let defaultText: String
+    public let environment: String
+    public let isSecret: Bool
+    public let help: String
+
+    init(_ name: String, _ kind: Kind, _ defaultText: String, env: String? = nil, secret: Bool = false, _ help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultText = defaultText
+        self.environment = env ?? "PACKSTATION_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        self.isSecret = secret
+        self.help = help
+    }
+
+    /// The keys, in the order of the documented file.
+    public static let all: [ConfigurationKey] = [
+        .init("station.name", .string, "the host name", "The station's name on the server and the kiosk."),
+        .init("station.data_dir", .string, "/var/lib/packstation when installed, ./packstation-data otherwise", env: "PACKSTATION_DATA_DIR", "Where the journal (results, outbox, order cache, label queue) lives."),
+        .init("station.orders_file", .string, "none", "Orders (JSON, array or JSON lines) to pack when no server is configured, or as a local supplement."),
+        .init("station.high_value_threshold", .integer, "50000", "Order value in minor units (cents) from which the kiosk marks the order high value."),
+        .init("station.supervisor_badges", .strings, "[]", "Badge barcodes that may override on-hold and already-packed orders."),
+        .init("server.url", .string, "none (no sync)", "The central server, http(s)://host[:port]. Without it the station works alone."),
+        .init("server.token", .string, "none", env: "PACKSTATION_TOKEN", secret: true, "The station's bearer token (packstation-hub station add NAME prints one)."),
+        .init("server.token_file", .string, "none", env: "PACKSTATION_TOKEN_FILE", "A file holding the token, instead of server.token."),
+        .init("server.ca_file", .string, "the system CAs", env: "PACKSTATION_CA_FILE", "A PEM CA bundle to trust for the server."),
+        .init("server.client_cert", .string, "none", env: "PACKSTATION_CLIENT_CERT", "A PEM client certificate (with server.client_key)."),
+        .init("server.client_key", .string, "none", env: "PACKSTATION_CLIENT_KEY", secret: true, "The PEM key of the client certificate (a path; the file is secret)."),
+        .init("sync.batch_size", .integer, "500", "Results per request when draining the outbox (1–1000)."),
+        .init("printer.uri", .string, "the first printer found, else file://DATA_DIR/labels/", "Where labels go: cups://QUEUE, ipp://HOST:PORT/PATH, usb://VID:PID, tcp://HOST:9100, file:///PATH (a path ending in / gets one file per label)."),
+        .init("printer.name", .string, "printer", "The printer's name in messages (\"zebra1: out of labels…\")."),
+        .init("printer.format", .string, "zpl; pdf for a file:// directory", "What is sent: zpl or pdf."),
+        .init("printer.dpi", .integer, "203", "The printer's resolution: 203, 300 or 600."),
+        .init("printer.template", .string, "shipping", "The label template: shipping, or a template JSON file."),
+        .init("printer.packing_slip", .boolean, "false", "Also print a packing slip when an order completes."),
+        .init("printer.wait_seconds", .integer, "0 (wait as long as it takes)", "How long a label waits for a printer that cannot print before it is reported failed (it stays queued)."),
+        .init("scanner.layout", .string, "us", "The scanners' keyboard layout (any xkb layout: us, gb, de, fr, …)."),
+        .init("scanner.terminator", .string, "enter", "What ends a scan: enter, kp_enter, tab or none."),
+        .init("scanner.timeout_ms", .integer, "the terminator's default", "Inter-key timeout that ends a scan without a terminator."),
+        .init("scanner.autodetect", .boolean, "true", "Use devices that look like scanners (known vendors, names, the udev tag); false: only scanner.devices."),
+        .init("scanner.devices", .strings, "[]", "Scanner matches, as for --scanner: \"VID:PID\", \"name=TEXT\", \"phys=TEXT\", with \",layout=de\"."),
+        .init("bench.name", .string, "bench-1", "[[bench]] tables, one per packer: the bench's name."),
+        .init("bench.scanners", .strings, "[] (every scanner no other bench claims)", "[[bench]]: scanner ids or VID:PID bound to this bench."),
+        .init("bench.printer", .string, "printer.uri", "[[bench]]: this bench's own printer URI."),
+        .init("kiosk.listen", .string, "127.0.0.1:8470", "Where the kiosk page and /metrics are served; other interfaces only when set here."),
+        .init("kiosk.sound", .string, "page", "Scan feedback sounds: page (the browser plays them), off."),
+        .init("kiosk.enabled", .boolean, "true", "Serve the kiosk page."),
+    ]
+
+    /// A key by name.
+    public static func named(_ name: String) -> ConfigurationKey? { all.first { $0.name == name } }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import LabelGraphics
+import Labels
+import PackCore
+
+/// Makes the labels of one completed order, ready to print: the shipping label (the carrier's
+/// own when the order carries one) and, when configured, the packing slip; each with a PNG
+/// preview for the kiosk.
+public struct LabelMaker: Sendable {
+    public enum Format: String, Sendable { case zpl, pdf }
+
+    /// One rendered document.
+    public struct Document: Sendable {
+        public var format: Format
+        public var bytes: [UInt8]
+        public var preview: [UInt8]?
+    }
+
+    public var template: LabelTemplate
+    public var packingSlip: LabelTemplate?
+    public var density: PrinterDensity
+    public var format: Format
+
+    public init(template: LabelTemplate, packingSlip: LabelTemplate? = nil, density: PrinterDensity, format: Format) {
+        self.template = template
+        self.packingSlip = packingSlip
+        self.density = density
+        self.format = format
+    }
+
+    /// A built-in template by name, or a template JSON file.
+    public static func template(named name: String) throws(StationError) -> LabelTemplate {
+        if let builtin = LabelTemplate.builtin(name) { return builtin }
+        guard name.contains("/") || name.hasSuffix(".json") || FileManager.default.fileExists(atPath: name) else {
+            throw StationError(code: "label.template_unknown", message: "Unknown template '\(name)'; use \(LabelTemplate.builtinNames.joined(separator: ", ")) or the path of a template JSON file (see docs/templates).")
+        }
+        do {
+            return try LabelTemplate(json: try readInput(name, what: "template file"), source: name)
+        } catch let error as LabelError {
+            throw StationError(code: error.code, message: error.message)
+        } catch let error as StationError {
+            throw error
+        } catch {
+            throw StationError(code: "label.template", message: "\(name): \(error)")
+        }
+    }
+
+    /// The order's documents, shipping label first.
+    public func documents(for order: Order) throws(StationError) -> [Document] {
+        guard order.shipment != nil else {
+            throw StationError(code: "label.no_shipment", message: "Order \(order.id) has no shipment (carrier, addresses), so no label can be made.")
+        }
+        do {
+            var documents = [try render(order, template, carrierLabel: template.carrierLabelReplaces ? order.shipment?.label : nil)]
+            if let packingSlip { documents.append(try render(order, packingSlip, carrierLabel: nil)) }
+            return documents
+        } catch let error as LabelError {
+            throw StationError(code: error.code, message: "Order \(order.id): \(error.message)")
+        } catch let error as StationError {
+            throw error
+        } catch {
+            throw StationError(code: "label.render", message: "Order \(order.id): the label could not be made: \(error)")
+        }
+    }
+
+    private func render(_ order: Order, _ template: LabelTemplate, carrierLabel: CarrierLabel?) throws -> Document {
+        let context = LabelContext(order: order)
+        if let carrier = carrierLabel {
+            switch (carrier.format, format) {
+            case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: nil)
+            case (.pdf, .pdf):
+                _ = try CarrierPDF.pageCount(carrier.data)
+                return Document(format: .pdf, bytes: carrier.data, preview: nil)
+            case (.png, _):
+                let bitmap = try CairoPNGDecoder().monoBitmap(png: carrier.data)
+                let layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))])
+                return Document(format: format, bytes: try bytes(layout: layout, context: nil), preview: carrier.data)
+            default:
+                throw StationError(code: "label.carrier_format", message: "Order \(order.id) carries the carrier's own label as \(carrier.format.rawValue.uppercased()), which must be printed as it is, but this printer takes \(format.rawValue.uppercased()). Set printer.format = \"\(carrier.format.rawValue)\" or use a printer that takes it.")
+            }
+        }
+        let layout = template.layout(for: context, density: density)
+        return Document(format: format, bytes: try bytes(layout: layout, context: context, template: template), preview: try LabelPNG.render(layout))
+    }
+
+    private func bytes(layout: LabelLayout, context: LabelContext?, template: LabelTemplate? = nil) throws -> [UInt8] {
+        var sink = ByteSink()
+        switch format {
+        case .zpl:
+            let renderer = ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: .latin)
+            if let template, let context {
+                _ = try ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()).stream([context], to: &sink)
+            } else {
+                sink.bytes = try renderer.render(layout)
+            }
+        case .pdf:
+            let writer = PDFLabelWriter(sink: sink)
+            try writer.addPage(layout)
+            try writer.finish()
+            sink = writer.sink
+        }
+        return sink.bytes
+    }
+}
+
+/// Collects label bytes in memory (one order's labels).
+struct ByteSink: LabelSink {
+    var bytes: [UInt8] = []
+    mutating func write(_ chunk: ArraySlice<UInt8>) throws { bytes += chunk }
+}

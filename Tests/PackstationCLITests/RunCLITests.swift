@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// `packstation run` and `packstation config check` as a user (or systemd) runs them.
+@Suite struct RunCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    static let orders = root + "/examples/orders/1001.json"
+    static let scans = root + "/examples/scans/1001.txt"
+
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// No configuration file: the embedded defaults pack the demo order and leave its label as a
+    /// PDF in DATA_DIR/labels/.
+    @Test func aReplayedSessionOnEmbeddedDefaultsPrintsItsLabelToPDFFiles() throws {
+        let dir = try Self.scratch()
+        let run = try CLI.run(["run", "--scans-from", Self.scans, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
+                               "--kiosk-listen", "127.0.0.1:0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let labels = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels")
+        #expect(labels.count == 1, "\(labels)")
+        let pdf = try #require(FileManager.default.contents(atPath: dir + "/data/labels/" + (labels.first ?? "")))
+        #expect(pdf.starts(with: Array("%PDF-".utf8)))
+        #expect(run.stderr.contains("labels go to file://\(dir)/data/labels/"), "\(run.stderr)")
+    }
+
+    /// A printer that is not there: the order completes, its label stays queued (exit 1 says so),
+    /// and the next start prints it.
+    @Test func aLabelThatCannotPrintWaitsAndPrintsAtTheNextStart() throws {
+        let dir = try Self.scratch()
+        let closed = "tcp://127.0.0.1:9"   // discard port: nothing listens
+        let first = try CLI.run(["run", "--scans-from", Self.scans, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
+                                 "--done-timeout", "2", "--printer", closed, "--kiosk-listen", "127.0.0.1:0"])
+        #expect(first.status == 1)
+        #expect(first.stderr.contains("1 label(s) still queued"), "\(first.stderr)")
+        let empty = dir + "/empty.txt"
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let second = try CLI.run(["run", "--scans-from", empty, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
+                                  "--printer", "file://\(dir)/spool.zpl", "--kiosk-listen", "127.0.0.1:0"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let zpl = String(decoding: FileManager.default.contents(atPath: dir + "/spool.zpl") ?? Data(), as: UTF8.self)
+        #expect(zpl.components(separatedBy: "^XA").count == 2, "exactly one label: \(zpl.prefix(200))")
+        #expect(zpl.contains("ORD-1001") || zpl.contains("1001"))
+    }
+
+    /// Packing the same order again after a restart is refused: the journal knows it was packed.
+    @Test func anOrderPackedBeforeARestartIsNotPackedTwice() throws {
+        let dir = try Self.scratch()
+        let args = ["run", "--scans-from", Self.scans, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
+                    "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
+        #expect(try CLI.run(args).status == 0)
+        let again = try CLI.run(args)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").count == 1, "no second label")
+    }
+
+    @Test(arguments: [
+        ("[printer]\ndpi = 250\n", "Configuration key printer.dpi (CONFIG:2) must be 203, 300 or 600, not 250."),
+        ("[printer]\nurii = \"tcp://x\"\n", "CONFIG:2: printer.urii is not a configuration key; [printer] has uri, name, format"),
+        ("[printr]\n", "CONFIG:1: 'printr' is not a section of station.toml"),
+        ("[station]\nname = 5\n", "CONFIG:2: station.name must be a string, not an integer."),
+        ("[station]\nname = bench\n", "CONFIG:2: 'bench' is not a value; strings need quotes"),
+        ("[server]\ntoken = \"abc\"\n", "Configuration key server.token (CONFIG:2) is set but server.url is not"),
+        ("[kiosk]\nlisten = \"8470\"\n", "Configuration key kiosk.listen (CONFIG:2) must be HOST:PORT"),
+        ("[[bench]]\nname = \"a\"\n[[bench]]\nname = \"a\"\nscanners = [\"05e0:1200\"]\n", "'a' names two benches"),
+        ("[scanner]\nterminator = \"space\"\n", "scanner.terminator (CONFIG:2) must be enter, kp_enter, tab or none"),
+    ])
+    func aBadConfigurationNamesTheKeyAndLine(text: String, message: String) throws {
+        let dir = try Self.scratch()
+        let file = dir + "/station.toml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["config", "check", "--config", file])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(message.replacingOccurrences(of: "CONFIG", with: file)), "\(run.stderr)")
+        // The agent refuses to start on it, with the same message.
+        let agent = try CLI.run(["run", "--config", file, "--scans-from", "/dev/null", "--exit-when-done"])
+        #expect(agent.status == 1 && agent.stderr.contains(message.replacingOccurrences(of: "CONFIG", with: file)), "\(agent.stderr)")
+    }
+
+    @Test func anEnvironmentOverrideIsCheckedAndShownWithItsOrigin() throws {
+        let dir = try Self.scratch()
+        let file = dir + "/station.toml"
+        try "[station]\nname = \"bench-7\"\n[server]\nurl = \"http://127.0.0.1:1\"\ntoken = \"s3cret-token\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["config", "check", "--config", file], environment: ["PACKSTATION_PRINTER_DPI": "high"])
+        #expect(bad.status == 1 && bad.stderr.contains("Configuration key printer.dpi (PACKSTATION_PRINTER_DPI) must be a whole number, not 'high'."), "\(bad.stderr)")
+        let good = try CLI.run(["config", "check", "--config", file], environment: ["PACKSTATION_PRINTER_DPI": "300"])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("printer.dpi = 300  # PACKSTATION_PRINTER_DPI"))
+        #expect(good.stdout.contains("station.name = \"bench-7\"  # \(file):2"))
+        #expect(good.stdout.contains("server.token = <redacted>"))
+        #expect(!good.stdout.contains("s3cret-token"), "the token never appears")
+    }
+
+    /// docs/configuration.md and examples/station.toml list every key the agent knows.
+    @Test func everyKeyIsDocumented() throws {
+        let doc = try String(contentsOfFile: Self.root + "/docs/configuration.md", encoding: .utf8)
+        let example = try String(contentsOfFile: Self.root + "/examples/station.toml", encoding: .utf8)
+        let run = try CLI.run(["config", "check", "--config", Self.root + "/examples/station.toml"])
+        #expect(run.status == 0, "the example file is valid: \(run.stderr)")
+        let keys = run.stdout.split(separator: "\n").compactMap { line -> String? in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard let eq = t.range(of: " = ") else { return nil }
+            return String(t[..<eq.lowerBound])
+        }
+        #expect(keys.count >= 25)
+        for key in keys {
+            #expect(doc.contains("| `\(key)` |"), "\(key) missing from docs/configuration.md")
+            let short = key.split(separator: ".").last.map(String.init) ?? key
+            #expect(example.contains("# \(short) = "), "\(key) missing from examples/station.toml")
+        }
+    }
+}

@@ -1,0 +1,243 @@
+"""The kiosk page in headless Chromium during a replayed pack session against the real hub
+and the test printer (all on 127.0.0.1, started here, stopped by PID).
+
+Checks the page's DOM and screenshots: the order, each verdict and the counts, the priority /
+high value / gift marks, the label preview after the order completes, and the offline banner
+(with the number pending) when the hub stops, gone again when it is back. Then SIGTERM stops
+the agent gracefully (exit 0) and the hub holds the result exactly once.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get('PACKSTATION_BIN', os.path.join(ROOT, '.build', 'debug', 'packstation'))
+HUB_BIN = os.environ.get('PACKSTATION_HUB_BIN', os.path.join(os.path.dirname(BIN), 'packstation-hub'))
+ARTIFACTS = os.environ.get('PACKSTATION_KIOSK_ARTIFACTS', os.path.join(tempfile.gettempdir(), 'packstation-kiosk-artifacts'))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, proc, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f'{what} exited with {proc.returncode}')
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f'{what} did not listen on {port}')
+
+
+def stop(proc, timeout=15):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+class Hub:
+    def __init__(self, tmp):
+        self.db = os.path.join(tmp, 'hub.sqlite')
+        self.port = free_port()
+        self.log = os.path.join(tmp, 'hub.log')
+        self.proc = None
+        run = lambda *a: subprocess.run([HUB_BIN, *a, '--db', self.db], check=True, capture_output=True, text=True).stdout.strip()
+        self.token = run('station', 'add', 'bench-box')
+        run('import', os.path.join(ROOT, 'examples', 'orders', '1001.json'))
+
+    def start(self):
+        self.proc = subprocess.Popen([HUB_BIN, 'serve', '--db', self.db, '--port', str(self.port)],
+                                     stdin=subprocess.DEVNULL, stdout=open(self.log, 'ab'), stderr=subprocess.STDOUT)
+        wait_port(self.port, self.proc, 'the hub')
+
+    def stop(self):
+        stop(self.proc)
+
+    def results(self, order_id):
+        req = urllib.request.Request(f'http://127.0.0.1:{self.port}/v1/admin/results?order_id={order_id}',
+                                     headers={'Authorization': 'Bearer ' + self.token})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)['results']
+
+
+@pytest.fixture
+def session(tmp_path):
+    for tool, path in (('packstation', BIN), ('packstation-hub', HUB_BIN), ('chromium', shutil.which('chromium')),
+                       ('chromedriver', shutil.which('chromedriver'))):
+        if not path or not os.path.exists(path):
+            if os.environ.get('CI'):
+                raise AssertionError(f'{tool} is missing (scripts/test.sh installs it)')
+            pytest.skip(f'{tool} is not installed')
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    tmp = str(tmp_path)
+    hub = Hub(tmp)
+    hub.start()
+    printer_port, control_port = free_port(), free_port()
+    printer_dir = os.path.join(tmp, 'printer')
+    os.makedirs(printer_dir)
+    printer_log = os.path.join(printer_dir, 'labels.jsonl')
+    printer = subprocess.Popen(['python3', os.path.join(ROOT, 'scripts', 'peers', 'zebra_printer.py'), '--port', str(printer_port),
+                                '--control-port', str(control_port), '--log', printer_dir],
+                               stdin=subprocess.DEVNULL, stdout=open(os.path.join(tmp, 'printer.out'), 'wb'), stderr=subprocess.STDOUT)
+    wait_port(printer_port, printer, 'the test printer')
+    kiosk_port = free_port()
+    env = dict(os.environ, PACKSTATION_SERVER_URL=f'http://127.0.0.1:{hub.port}', PACKSTATION_TOKEN=hub.token,
+               PACKSTATION_STATION_NAME='bench-box')
+    agent_log = os.path.join(tmp, 'agent.log')
+    agent = subprocess.Popen([BIN, 'run', '--scans-from', '-', '--data-dir', os.path.join(tmp, 'data'),
+                              '--printer', f'tcp://127.0.0.1:{printer_port}', '--kiosk-listen', f'127.0.0.1:{kiosk_port}'],
+                             env=env, stdin=subprocess.PIPE, stdout=open(agent_log, 'wb'), stderr=subprocess.STDOUT, cwd=tmp)
+    wait_port(kiosk_port, agent, 'the agent kiosk')
+    options = Options()
+    options.binary_location = shutil.which('chromium')
+    for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1600,1000',
+                '--autoplay-policy=no-user-gesture-required'):
+        options.add_argument(arg)
+    browser = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
+    browser.get(f'http://127.0.0.1:{kiosk_port}/')
+    s = {'hub': hub, 'agent': agent, 'browser': browser, 'printer_log': printer_log, 'agent_log': agent_log, 'kiosk_port': kiosk_port}
+    try:
+        yield s
+    finally:
+        browser.quit()
+        stop(agent)
+        stop(printer)
+        hub.stop()
+
+
+def scan(s, line):
+    s['agent'].stdin.write((line + '\n').encode())
+    s['agent'].stdin.flush()
+
+
+def wait_for(browser, predicate, what, timeout=20):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except Exception as e:  # the page re-renders between find and read
+            last = e
+        time.sleep(0.1)
+    raise AssertionError(f'timed out waiting for {what} (last: {last!r}); page:\n{browser.find_element(By.TAG_NAME, "body").text}')
+
+
+def verdict(browser, seq):
+    v = browser.find_element(By.CSS_SELECTOR, '.bench .verdict')
+    if int(v.get_attribute('data-seq')) < seq:
+        return None
+    return v.get_attribute('data-kind'), v.find_element(By.CSS_SELECTOR, '.message').text
+
+
+def counts(browser):
+    return {tr.get_attribute('data-sku'): (int(tr.get_attribute('data-packed')), int(tr.get_attribute('data-expected')))
+            for tr in browser.find_elements(By.CSS_SELECTOR, 'table.lines tr')}
+
+
+def shot(browser, name):
+    path = os.path.join(ARTIFACTS, name + '.png')
+    browser.save_screenshot(path)
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n' and len(data) > 10_000, path
+    return path
+
+
+def test_replayed_session_on_the_kiosk_page(session):
+    b = session['browser']
+    wait_for(b, lambda: b.find_element(By.CSS_SELECTOR, '.bench[data-bench="bench-1"]'), 'the bench column')
+    assert b.find_element(By.ID, 'station').text == 'bench-box'
+    assert 'Scan an order to start' in b.find_element(By.CSS_SELECTOR, '.order-id').text
+
+    steps = [  # scan, expected verdict kind, expected counts afterwards (None: no order open)
+        ('ORD-1001', 'order_opened', {'MUG-BLUE': (0, 2), 'TEE-M': (0, 1), 'HEADSET-PRO': (0, 1)}),
+        ('4006381333931', 'accepted', {'MUG-BLUE': (1, 2), 'TEE-M': (0, 1), 'HEADSET-PRO': (0, 1)}),
+        ('5060123456783', 'wrong_item', {'MUG-BLUE': (1, 2), 'TEE-M': (0, 1), 'HEADSET-PRO': (0, 1)}),
+        (']E00036000291452', 'accepted', {'MUG-BLUE': (1, 2), 'TEE-M': (1, 1), 'HEADSET-PRO': (0, 1)}),
+        ('4006381333931', 'accepted', {'MUG-BLUE': (2, 2), 'TEE-M': (1, 1), 'HEADSET-PRO': (0, 1)}),
+        ('4006381333931', 'over_quantity', {'MUG-BLUE': (2, 2), 'TEE-M': (1, 1), 'HEADSET-PRO': (0, 1)}),
+    ]
+    for seq, (data, kind, expected) in enumerate(steps, start=1):
+        scan(session, data)
+        got = wait_for(b, lambda: verdict(b, seq), f'verdict {seq} ({kind})')
+        assert got[0] == kind, (data, got)
+        assert counts(b) == expected, (data, counts(b))
+        classes = b.find_element(By.CSS_SELECTOR, '.bench .verdict').get_attribute('class')
+        assert ('bad' in classes) == (kind in ('wrong_item', 'over_quantity')), classes
+        if seq == 1:
+            shot(b, '01-order-opened')
+        if seq == 3:
+            shot(b, '02-wrong-item')
+    order = json.load(open(os.path.join(ROOT, 'examples', 'orders', '1001.json')))
+    marks = ' | '.join(m.text for m in b.find_elements(By.CSS_SELECTOR, '.mark'))
+    if order.get('priority', 'standard') != 'standard':
+        assert order['priority'].replace('_', ' ').upper() in marks, marks
+    assert 'HIGH VALUE' in marks, marks  # 649.90 EUR is over station.high_value_threshold (500.00)
+    if order.get('gift_message') or 'gift' in order.get('flags', []):
+        assert 'GIFT INSERT' in marks, marks
+
+    # The hub stops: the packer keeps packing; the order completes, its result waits, the
+    # banner says so.
+    session['hub'].stop()
+    scan(session, ']C1010950600013435221SN-000110LOT42')
+    got = wait_for(b, lambda: verdict(b, len(steps) + 1), 'order complete')
+    assert got[0] == 'order_complete', got
+    assert 'Scan an order to start' in b.find_element(By.CSS_SELECTOR, '.order-id').text
+    label = wait_for(b, lambda: (lambda e: e if e.get_attribute('data-label-state') == 'printed' else None)(
+        b.find_element(By.CSS_SELECTOR, '.label')), 'the label printed')
+    img = label.find_element(By.TAG_NAME, 'img')
+    assert wait_for(b, lambda: b.execute_script('return arguments[0].complete && arguments[0].naturalWidth', img), 'the label preview') > 300
+    banner = wait_for(b, lambda: (lambda e: e if 'show' in e.get_attribute('class') else None)(b.find_element(By.ID, 'offline')),
+                      'the offline banner', timeout=40)
+    assert int(banner.get_attribute('data-pending')) >= 1, banner.text
+    assert 'OFFLINE' in banner.text and 'nothing is lost' in banner.text, banner.text
+    shot(b, '03-offline-label-printed')
+    with open(session['printer_log']) as f:
+        printed = [json.loads(line) for line in f if line.strip()]
+    assert len(printed) == 1, printed
+    assert '1001' in printed[0]['zpl'], printed
+
+    # The hub is back: the result goes out, the banner goes away.
+    session['hub'].start()
+    wait_for(b, lambda: 'show' not in b.find_element(By.ID, 'offline').get_attribute('class'), 'the banner to go', timeout=90)
+    shot(b, '04-back-online')
+    results = session['hub'].results('1001')
+    assert [r['type'] for r in results].count('pack_result') == 1, results
+    assert [r['body'].get('kind') for r in results if r['type'] == 'event'].count('label_printed') == 1, results
+
+    # Metrics on the kiosk port.
+    with urllib.request.urlopen(f'http://127.0.0.1:{session["kiosk_port"]}/metrics', timeout=10) as r:
+        metrics = r.read().decode()
+    assert 'packstation_scans_total{verdict="accepted"} 3' in metrics, metrics
+    assert 'packstation_orders_packed_total 1' in metrics
+    assert 'packstation_labels_printed_total 1' in metrics
+
+    # SIGTERM: a graceful stop.
+    assert stop(session['agent']) == 0, open(session['agent_log']).read()
