@@ -24,6 +24,12 @@ python3 -m venv .venv-openapi
 .venv-openapi/bin/python scripts/check-openapi.py "$(swift build --show-bin-path)/packstation-hub" "$(swift build --show-bin-path)/packstation"
 echo "== udev rules parsed by udev itself (udevadm test in a private mount namespace) =="
 bash scripts/check-udev-rules.sh
+echo "== systemd units checked by systemd-analyze verify =="
+bash scripts/check-systemd-units.sh "$(swift build --show-bin-path)/packstation"
+echo "== the kiosk page in headless Chromium during a replayed session (hub, test printer) =="
+python3 -m venv .venv-kiosk
+.venv-kiosk/bin/pip install -q --disable-pip-version-check "selenium==4.25.0" "pytest>=8"
+PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" .venv-kiosk/bin/python -m pytest Tests/kiosk -q
 echo "== real kernel devices in a QEMU guest (scripts/vm) =="
 if bash scripts/vm/setup.sh; then
     PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" PACKSTATION_VM_REQUIRED=1 python3 -m pytest Tests/vm -q
