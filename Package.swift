@@ -59,6 +59,8 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
         .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "CPangoCairo", "CZint"]),
+        // Bulk label runs: the run journal (SQLite WAL via GRDB) and exactly-once chunked printing.
+        .target(name: "PrintRuns", dependencies: ["Printing", "Labels", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sync: the durable outbox (SQLite WAL via GRDB) and the HTTP client that drains it.
         .target(name: "Sync", dependencies: [
             "PackCore",
@@ -91,17 +93,19 @@ let package = Package(
                 "LabelGraphics",
                 "Printing",
                 "Sync",
+                "PrintRuns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
+        .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),

@@ -1,0 +1,209 @@
+import Printing
+
+/// How each kind of printer gets a chunk, and how a chunk left in flight by a crash is settled.
+extension RunExecutor {
+    /// What a printer can tell about what it printed.
+    enum Kind {
+        /// Counts labels (ZPL over TCP or USB): settled by the label counter.
+        case counting(any LabelCountingPrinter)
+        /// Keeps jobs (CUPS): settled by the job's state, found again by name.
+        case spooling(any SpoolingPrinter)
+        /// Reports nothing (a file): recorded before and after; one chunk may repeat.
+        case plain
+    }
+
+    var kind: Kind {
+        if let p = printer as? any LabelCountingPrinter { return .counting(p) }
+        if let s = printer as? any SpoolingPrinter { return .spooling(s) }
+        return .plain
+    }
+
+    /// Sends the labels `range` (or, for a spooler, the first job's worth of them) and settles them.
+    func printChunk(_ range: ClosedRange<Int>) throws(StepError) {
+        switch kind {
+        case .counting(let p): try printCounted(range, p)
+        case .spooling(let s): try printSpooled(range, s)
+        case .plain: try printPlain(range)
+        }
+    }
+
+    /// Settles the chunk a crash (or kill -9) left recorded as sending.
+    func recover(_ chunk: RunChunk) throws(StepError) {
+        nextIndex = max(nextIndex, chunk.index + 1)
+        switch kind {
+        case .counting(let p) where chunk.odometerBefore != nil:
+            try settleCounted(chunk, p)
+        case .spooling(let s):
+            let name = RunChunk.jobName(run: run.id, chunk: chunk.index)
+            let jobs = try withPrinter { () throws(PrinterError) in try s.jobs(named: name) }
+            if let live = jobs.first(where: { $0.state != .canceled && $0.state != .aborted }) {
+                try lift { () throws(RunError) in try journal.setJob(run: run.id, chunk: chunk.index, jobID: live.id) }
+                try follow(chunk, jobID: live.id, s)
+            } else {
+                if let gone = jobs.first {
+                    tell(.warning("\(s.name): job \(gone.id) for \(RunCursor.describe(chunk.firstLabel...chunk.lastLabel)) was \(gone.state.rawValue); sending them again as a new job"))
+                }
+                try submitAndFollow(chunk, try rendered(chunk.firstLabel...chunk.lastLabel), s)
+            }
+        default:
+            let range = chunk.firstLabel...chunk.lastLabel
+            let note = "\(RunCursor.describe(range)) may have printed twice: the agent stopped while sending them to \(printer.name), which cannot tell what it received, so they were sent again."
+            try settle(chunk, printed: 0, next: chunk.firstLabel, note: note)
+        }
+    }
+
+    // MARK: Label-counting printers
+
+    func printCounted(_ range: ClosedRange<Int>, _ p: any LabelCountingPrinter) throws(StepError) {
+        let bytes = try rendered(range).flatMap(\.bytes)
+        try awaitIdle(p, toPrint: true)
+        let before = try withPrinter { () throws(PrinterError) in try p.labelOdometer() }
+        let chunk = try begin(range, odometer: before)
+        do {
+            _ = try p.submit(PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: .zpl, bytes: bytes))
+        } catch let error where error.isTransient {
+            // Part of the chunk may be in the printer: its counter says how much, once it is idle.
+            tell(.warning("\(p.name): the connection dropped while sending \(RunCursor.describe(range)); counting what arrived before going on"))
+        } catch {
+            throw .failed(RunError(code: error.code, message: error.message))
+        }
+        try settleCounted(chunk, p)
+    }
+
+    /// Waits until the printer has printed all it holds, then settles by its counter.
+    func settleCounted(_ chunk: RunChunk, _ p: any LabelCountingPrinter) throws(StepError) {
+        cleared = false
+        try awaitIdle(p, toPrint: false)
+        var after = try withPrinter { () throws(PrinterError) in try p.labelOdometer() }
+        if cleared {
+            // `~JA` empties the buffer but the label under the head still comes out: read the
+            // counter until it stands still.
+            for _ in 0..<50 {
+                pause()
+                let again = try withPrinter { () throws(PrinterError) in try p.labelOdometer() }
+                if again == after { break }
+                after = again
+            }
+        }
+        let range = chunk.firstLabel...chunk.lastLabel
+        switch RunCursor.settle(chunk: range, odometerBefore: chunk.odometerBefore ?? after, odometerAfter: after) {
+        case .printed(let n, let next):
+            var note: String?
+            if cleared && n < chunk.count {
+                note = "run cancelled: \(RunCursor.describe(chunk.firstLabel + n...chunk.lastLabel)) were removed from \(p.name)'s buffer unprinted"
+            }
+            try settle(chunk, state: cleared ? .cancelled : .done, printed: n, next: next, odometerAfter: after, note: note)
+        case .overcounted(let extra, let next):
+            let note = "\(p.name) counted \(extra) more label(s) than \(RunCursor.describe(range)) while they printed: something else printed on it meanwhile. Check that each of those labels came out once."
+            try settle(chunk, printed: chunk.count, next: next, odometerAfter: after, note: note)
+        case .counterWentBack:
+            throw .failed(RunError(code: "run.counter_reset", message: "\(p.name)'s label counter went back (from \(chunk.odometerBefore ?? 0) to \(after)) while \(RunCursor.describe(range)) printed: was the printer reset or swapped? Nobody can tell which of them came out. Check the printed labels, reprint what is missing with `packstation batch reprint \(run.id) --from N --to M`, and cancel this run."))
+        }
+    }
+
+    /// Polls host status until the printer holds nothing (and, before a chunk, can print).
+    /// While it cannot print the person is told what to do. A cancel clears what the printer
+    /// still holds (`~JA`) so that the run stops now, not after the reload.
+    func awaitIdle(_ p: any LabelCountingPrinter, toPrint: Bool) throws(StepError) {
+        while true {
+            let status = try withPrinter { () throws(PrinterError) in try p.hostStatus() }
+            if status.canPrint { try showReady() } else { try showWaiting(status.conditions.map { $0.advice(printer: p.name) }) }
+            if status.isIdle && (status.canPrint || !toPrint) { return }
+            if try isCancelled() {
+                if toPrint { throw .cancelled }
+                if !cleared {
+                    _ = try withPrinter { () throws(PrinterError) in try p.submit(PrintDocument(name: "cancel", format: .zpl, bytes: Array("~JA".utf8))) }
+                    cleared = true
+                }
+            }
+            if shouldStop() { throw .stopped }
+            pause()
+        }
+    }
+
+    // MARK: Spoolers
+
+    func printSpooled(_ range: ClosedRange<Int>, _ s: any SpoolingPrinter) throws(StepError) {
+        var labels = try rendered(range)
+        // One job holds ZPL labels end to end, or one PDF: PDFs cannot be joined byte-wise.
+        if labels[0].format == .pdf {
+            labels = [labels[0]]
+        } else if let cut = labels.firstIndex(where: { $0.format == .pdf }) {
+            labels = Array(labels[..<cut])
+        }
+        let chunk = try begin(range.lowerBound...(range.lowerBound + labels.count - 1))
+        try submitAndFollow(chunk, labels, s)
+    }
+
+    func submitAndFollow(_ chunk: RunChunk, _ labels: [RunLabel], _ s: any SpoolingPrinter) throws(StepError) {
+        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: labels[0].format, bytes: labels.flatMap(\.bytes))
+        let job = try withPrinter { () throws(PrinterError) in try s.submit(document) }
+        guard let id = job.jobID else {
+            try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1)
+            return
+        }
+        try lift { () throws(RunError) in try journal.setJob(run: run.id, chunk: chunk.index, jobID: id) }
+        try follow(chunk, jobID: id, s)
+    }
+
+    /// Follows a spooler job until it is over; a held or stopped job (or queue) makes the run
+    /// wait with the spooler's reasons in words.
+    func follow(_ chunk: RunChunk, jobID: Int, _ s: any SpoolingPrinter) throws(StepError) {
+        let range = chunk.firstLabel...chunk.lastLabel
+        var cancelSent = false
+        while true {
+            guard let job = try withPrinter({ () throws(PrinterError) in try s.job(id: jobID) }) else {
+                // CUPS forgets a job only after it is over (job history off): it was printed.
+                try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1, note: "\(s.name) no longer lists job \(jobID) (\(RunCursor.describe(range))); taken as printed")
+                return
+            }
+            switch job.state {
+            case .completed:
+                try showReady()
+                try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1)
+                return
+            case .canceled, .aborted:
+                if try isCancelled() {
+                    try settle(chunk, state: .cancelled, printed: 0, next: chunk.firstLabel, note: "run cancelled: job \(jobID) (\(RunCursor.describe(range))) was cancelled; some of them may have printed")
+                    throw .cancelled
+                }
+                throw .failed(RunError(code: "run.job_\(job.state.rawValue)", message: "\(s.name): job \(jobID) for \(RunCursor.describe(range)) was \(job.state.rawValue) outside packstation (\(job.reasons.joined(separator: ", "))). Check the printer; `packstation batch resume \(run.id)` sends those labels again as a new job."))
+            case .held, .stopped, .pending, .processing:
+                let state = try withPrinter { () throws(PrinterError) in try s.state() }
+                var advice = state.map { $0.advice(printer: s.name) } ?? []
+                if advice.isEmpty, job.state == .held { advice = ["\(s.name): job \(jobID) is held — release it with `lp -i \(jobID) -H resume`"] }
+                if advice.isEmpty { try showReady() } else { try showWaiting(advice) }
+            }
+            if try isCancelled(), !cancelSent {
+                _ = try withPrinter { () throws(PrinterError) in try s.cancel(jobID: jobID) }
+                cancelSent = true
+            }
+            if shouldStop() { throw .stopped }
+            pause()
+        }
+    }
+
+    // MARK: Printers that report nothing
+
+    func printPlain(_ range: ClosedRange<Int>) throws(StepError) {
+        let labels = try rendered(range)
+        while let state = try withPrinter({ () throws(PrinterError) in try printer.state() }), !state.canPrint {
+            try showWaiting(state.advice(printer: printer.name))
+            try checkInterruptions()
+            pause()
+        }
+        try showReady()
+        let chunk = try begin(range)
+        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: labels[0].format, bytes: labels.flatMap(\.bytes))
+        var note: String?
+        do {
+            _ = try printer.submit(document)
+        } catch let error where error.isTransient {
+            note = "\(RunCursor.describe(range)) may have printed twice: sending them to \(printer.name) failed part way (\(error.message)) and they were sent again."
+            _ = try withPrinter { () throws(PrinterError) in try printer.submit(document) }
+        } catch {
+            throw .failed(RunError(code: error.code, message: error.message))
+        }
+        try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1, note: note)
+    }
+}

@@ -1,0 +1,54 @@
+import Printing
+
+/// Creates runs: everything is checked (every order or file, the printer, the range) before
+/// anything is recorded, so bad input leaves no half-made run behind.
+public enum RunPlanner {
+    /// Labels per chunk unless told otherwise: small enough that a repeated chunk on a printer
+    /// that reports nothing wastes little, large enough that a CUPS run is a few jobs.
+    public static let defaultChunkSize = 50
+    /// The largest chunk accepted.
+    public static let maximumChunkSize = 10_000
+
+    /// Checks the source and the printer, then records a new run of the source's labels
+    /// (or of `range` of them), ready for `RunExecutor`.
+    public static func create(journal: RunJournal, printerURI: String, printer: any Printer, source: LabelSource, template: String, dpi: Int, chunkSize: Int = defaultChunkSize, range: ClosedRange<Int>? = nil, reprintOf: String? = nil) throws(RunError) -> PrintRun {
+        guard (1...maximumChunkSize).contains(chunkSize) else {
+            throw RunError(code: "run.chunk", message: "--chunk \(chunkSize) is out of range; use 1 to \(maximumChunkSize) labels per chunk.")
+        }
+        let counting = printer is any LabelCountingPrinter
+        let survey = try source.survey(zplOnly: counting)
+        let labels = range ?? 1...survey.count
+        guard labels.upperBound <= survey.count else {
+            throw RunError(code: "run.range", message: "\(source.source.path) holds \(survey.count) labels; there is no label \(labels.upperBound).")
+        }
+        try probe(printer, counting: counting)
+        return try journal.create(printer: printerURI, source: source.source, fingerprint: survey.fingerprint, template: template, dpi: dpi, labels: labels, chunkSize: chunkSize, reprintOf: reprintOf)
+    }
+
+    /// Records a new run that prints labels `from...to` of an earlier run again, on the same
+    /// printer unless another is given.
+    public static func reprint(journal: RunJournal, of original: PrintRun, from: Int, to: Int, printerURI: String, printer: any Printer, source: LabelSource, chunkSize: Int? = nil) throws(RunError) -> PrintRun {
+        guard from <= to, from >= original.firstLabel, to <= original.lastLabel else {
+            throw RunError(code: "run.range", message: "Run \(original.id) holds labels \(original.firstLabel)–\(original.lastLabel); --from \(from) --to \(to) is outside it. Give a range inside it, --from not after --to.")
+        }
+        guard try source.fingerprint() == original.sourceFingerprint else {
+            throw RunError(code: "run.source_changed", message: "\(original.source.path) changed since run \(original.id) was made, so a reprint would not match the labels it printed. Restore the file(s), or start a new run.")
+        }
+        return try create(journal: journal, printerURI: printerURI, printer: printer, source: source, template: original.template, dpi: original.dpi, chunkSize: chunkSize ?? original.chunkSize, range: from...to, reprintOf: original.id)
+    }
+
+    /// Asks the printer once, so a wrong URI fails now rather than after the run is recorded.
+    static func probe(_ printer: any Printer, counting: Bool) throws(RunError) {
+        do {
+            if let p = printer as? any LabelCountingPrinter {
+                _ = try p.hostStatus()
+                _ = try p.labelOdometer()
+            } else {
+                _ = try printer.state()
+            }
+        } catch {
+            let why = counting && error.code == "printer.reply" ? " A bulk run on a ZPL printer needs its label counter to know exactly what printed." : ""
+            throw RunError(code: error.code, message: error.message + why + " Nothing was recorded.")
+        }
+    }
+}

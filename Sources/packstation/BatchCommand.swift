@@ -1,0 +1,212 @@
+import ArgumentParser
+import Foundation
+import LabelGraphics
+import Labels
+import PrintRuns
+import Printing
+import Station
+import Synchronization
+
+/// `packstation batch`: bulk label runs that survive crashes and print every label exactly once.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Bulk label runs: start, status, resume, cancel, reprint.",
+        discussion: """
+            A run is recorded in the data directory (--data-dir, $PACKSTATION_DATA_DIR) and sent in \
+            chunks. After a crash, `batch resume ID` goes on at the right label: a ZPL printer's \
+            label counter or the CUPS job says what came out; for printers that report nothing \
+            (files) at most the chunk in flight is repeated and its range is reported. See docs/bulk-runs.md.
+            """,
+        subcommands: [Start.self, Status.self, Resume.self, Cancel.self, Reprint.self]
+    )
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a run; the run id is the first line of the output, then it prints to the end.")
+        @Option(name: .long, help: ArgumentHelp("The printer.", valueName: "URI")) var printer: String
+        @Option(name: .long, help: ArgumentHelp("Orders as JSON lines; each becomes its shipping label.", valueName: "FILE.jsonl")) var orders: String?
+        @Option(name: .long, help: ArgumentHelp("A directory of .zpl/.pdf label files, printed in name order.", valueName: "DIR")) var labels: String?
+        @Option(name: .long, help: ArgumentHelp("Labels per chunk.", valueName: "N")) var chunk = RunPlanner.defaultChunkSize
+        @Option(name: .long, help: ArgumentHelp("Template for orders: a built-in name or a template JSON file.", valueName: "NAME|FILE")) var template = "shipping"
+        @Option(name: .long, help: "Printer resolution for orders: 203, 300 or 600.") var dpi = 203
+        @OptionGroup var data: SyncCommand.DataDirectory
+
+        func validate() throws {
+            guard (orders == nil) != (labels == nil) else { throw ValidationError("Give exactly one of --orders FILE.jsonl or --labels DIR.") }
+            guard chunk > 0 else { throw ValidationError("--chunk must be 1 or more labels.") }
+        }
+
+        func run() throws {
+            let journal = try BatchCommand.journal(data)
+            let (uri, target) = try BatchCommand.printer(printer)
+            let source: RunSource = orders.map { .orders(path: BatchCommand.absolute($0)) } ?? .labels(directory: BatchCommand.absolute(labels!))
+            let templateName = LabelTemplate.builtin(template) != nil ? template : BatchCommand.absolute(template)
+            let labelSource = LabelSource(source, rendering: try BatchCommand.rendering(template: templateName, dpi: dpi))
+            let run = try BatchCommand.mapped { () throws(RunError) in
+                try RunPlanner.create(journal: journal, printerURI: uri.description, printer: target, source: labelSource, template: templateName, dpi: dpi, chunkSize: chunk)
+            }
+            BatchCommand.announce(run.id)
+            try BatchCommand.execute(run, journal: journal, printer: target, source: labelSource)
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Go on with a run that stopped (crash, Ctrl-C, printer error) at the right label.")
+        @Argument(help: "The run id.") var id: String
+        @OptionGroup var data: SyncCommand.DataDirectory
+
+        func run() throws {
+            let journal = try BatchCommand.journal(data)
+            let run = try BatchCommand.find(id, in: journal)
+            switch run.state {
+            case .done:
+                print("Run \(run.id) is already done: all \(run.total) labels printed.")
+                return
+            case .cancelled:
+                throw StationError(code: "run.cancelled", message: "Run \(run.id) was cancelled and cannot be resumed; print what is missing with `packstation batch reprint \(run.id) --from \(run.nextLabel) --to \(run.lastLabel)`.")
+            default: break
+            }
+            let (_, target) = try BatchCommand.printer(run.printer)
+            let source = LabelSource(run.source, rendering: try BatchCommand.rendering(template: run.template, dpi: run.dpi))
+            try BatchCommand.execute(run, journal: journal, printer: target, source: source)
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a run: nothing more is sent; a ZPL printer's buffer and CUPS jobs are cleared.")
+        @Argument(help: "The run id.") var id: String
+        @OptionGroup var data: SyncCommand.DataDirectory
+
+        func run() throws {
+            let journal = try BatchCommand.journal(data)
+            let before = try BatchCommand.find(id, in: journal)
+            guard before.state != .done else {
+                print("Run \(before.id) is already done (\(before.total) labels printed); nothing to cancel.")
+                return
+            }
+            _ = try BatchCommand.mapped { () throws(RunError) in try journal.cancel(before.id) }
+            if RunLock.isHeld(directory: journal.directory, run: before.id) {
+                print("Run \(before.id) cancelled; the process printing it clears the printer and stops.")
+            } else {
+                print("Run \(before.id) cancelled after \(before.printed) of \(before.total) labels (labels \(before.firstLabel)–\(before.nextLabel - 1) printed).")
+            }
+        }
+    }
+
+    struct Reprint: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print labels N…M of a run again, as a new run (its id is the first line of the output).")
+        @Argument(help: "The run id.") var id: String
+        @Option(name: .long, help: ArgumentHelp("First label to reprint.", valueName: "N")) var from: Int
+        @Option(name: .long, help: ArgumentHelp("Last label to reprint.", valueName: "M")) var to: Int
+        @Option(name: .long, help: ArgumentHelp("Another printer (default: the run's).", valueName: "URI")) var printer: String?
+        @Option(name: .long, help: ArgumentHelp("Labels per chunk (default: the run's).", valueName: "N")) var chunk: Int?
+        @OptionGroup var data: SyncCommand.DataDirectory
+
+        func run() throws {
+            let journal = try BatchCommand.journal(data)
+            let original = try BatchCommand.find(id, in: journal)
+            let (uri, target) = try BatchCommand.printer(printer ?? original.printer)
+            let source = LabelSource(original.source, rendering: try BatchCommand.rendering(template: original.template, dpi: original.dpi))
+            let run = try BatchCommand.mapped { () throws(RunError) in
+                try RunPlanner.reprint(journal: journal, of: original, from: from, to: to, printerURI: uri.description, printer: target, source: source, chunkSize: chunk)
+            }
+            BatchCommand.announce(run.id)
+            try BatchCommand.execute(run, journal: journal, printer: target, source: source)
+        }
+    }
+
+    // MARK: Shared
+
+    static func journal(_ data: SyncCommand.DataDirectory) throws -> RunJournal {
+        try mapped { () throws(RunError) in try RunJournal(directory: data.path) }
+    }
+
+    static func find(_ id: String, in journal: RunJournal) throws -> PrintRun {
+        guard let run = try mapped({ () throws(RunError) in try journal.run(id) }) else {
+            throw StationError(code: "run.unknown", message: "There is no run '\(id)' in \(journal.path); `packstation batch status` lists the runs.")
+        }
+        return run
+    }
+
+    static func printer(_ text: String) throws -> (PrinterURI, any Printer) {
+        do throws(PrinterError) {
+            let uri = try PrinterURI(parsing: text)
+            if case .file(let path) = uri {
+                let dir = (path as NSString).deletingLastPathComponent
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw PrinterError(code: "printer.file", message: "\(uri): the folder \(dir) does not exist; create it or give another path.")
+                }
+            }
+            return (uri, try openPrinter(uri))
+        } catch {
+            throw StationError(code: error.code, message: error.message)
+        }
+    }
+
+    static func rendering(template name: String, dpi: Int) throws -> LabelRendering {
+        guard let density = PrinterDensity(dpi: dpi) else {
+            throw StationError(code: "label.dpi", message: "--dpi \(dpi) is not a printer resolution; use 203, 300 or 600.")
+        }
+        let template: LabelTemplate
+        if let builtin = LabelTemplate.builtin(name) {
+            template = builtin
+        } else {
+            do { template = try LabelTemplate(json: try readInput(name, what: "template file"), source: name) } catch let error as LabelError {
+                throw StationError(code: error.code, message: error.message)
+            }
+        }
+        let renderer = ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: .latin)
+        return LabelRendering(templateName: name, stream: ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()))
+    }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+
+    /// The run id alone, first line of stdout, flushed at once (scripts read it while the run prints).
+    static func announce(_ id: String) {
+        FileHandle.standardOutput.write(Data((id + "\n").utf8))  // unbuffered: on the pipe at once
+    }
+
+    static func mapped<T>(_ body: () throws(RunError) -> T) throws -> T {
+        do { return try body() } catch { throw StationError(code: error.code, message: error.message) }
+    }
+
+    /// Prints a run to its end with progress on stderr; a cancelled or paused run exits 1.
+    static func execute(_ run: PrintRun, journal: RunJournal, printer: any Printer, source: LabelSource) throws {
+        StopSignal.install()
+        let progress = RunProgress(run: run, tty: isatty(STDERR_FILENO) == 1)
+        let executor = RunExecutor(run: run, journal: journal, printer: printer, source: source, shouldStop: { StopSignal.requested.load(ordering: .relaxed) }, tell: progress.show)
+        let end: PrintRun
+        do { end = try executor.execute() } catch {
+            progress.finish()
+            throw StationError(code: error.code, message: error.message)
+        }
+        progress.finish()
+        let notes = (try? journal.notes(end.id)) ?? []
+        for note in notes { FileHandle.standardError.write(Data("warning: run \(end.id): \(note)\n".utf8)) }
+        switch end.state {
+        case .done:
+            print("Run \(end.id) done: \(end.total) labels printed on \(end.printer).")
+        case .cancelled:
+            throw StationError(code: "run.cancelled", message: "Run \(end.id) was cancelled after \(end.printed) of \(end.total) labels (labels \(end.firstLabel)–\(end.nextLabel - 1) printed).")
+        default:
+            throw StationError(code: "run.paused", message: "Run \(end.id) stopped at label \(end.nextLabel) of \(end.lastLabel); `packstation batch resume \(end.id)` goes on from there.")
+        }
+    }
+}
+
+/// Ctrl-C and SIGTERM pause a run between steps instead of killing it mid-chunk.
+enum StopSignal {
+    static let requested = Atomic<Bool>(false)
+
+    static func install() {
+        // Foundation's Process starts children with SIGTERM blocked; take it back.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGINT) { _ in StopSignal.requested.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in StopSignal.requested.store(true, ordering: .relaxed) }
+    }
+}
