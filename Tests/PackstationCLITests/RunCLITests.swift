@@ -113,3 +113,46 @@ import Testing
         }
     }
 }
+
+/// The agent killed (-9) in the middle of an order: the next start rebuilds the open order from
+/// the journal, so the remaining items complete it and its label prints once.
+@Suite struct RunCrashTests {
+    @Test func killedMidOrderTheNextStartFinishesTheSameOrder() throws {
+        let dir = try RunCLITests.scratch()
+        let scans = try String(contentsOfFile: RunCLITests.scans, encoding: .utf8).split(separator: "\n").map(String.init)
+        // ORD-1001 and the first three items now; the rest after the crash.
+        let (before, after) = (scans.prefix(4), scans.dropFirst(4))
+        let agent = Process()
+        agent.executableURL = CLI.binary
+        agent.arguments = ["run", "--scans-from", "-", "--orders", RunCLITests.orders, "--data-dir", dir + "/data", "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
+        let input = Pipe()
+        agent.standardInput = input
+        let log = dir + "/agent.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        agent.standardOutput = FileHandle.nullDevice
+        try agent.run()
+        input.fileHandleForWriting.write(Data((before.joined(separator: "\n") + "\n").utf8))
+        let deadline = Date().addingTimeInterval(30)
+        var text = ""
+        while Date() < deadline {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if text.components(separatedBy: "] verdict").count - 1 >= before.count { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(text.components(separatedBy: "] verdict").count - 1 == before.count, "\(text)")
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+        #expect(agent.terminationReason == .uncaughtSignal)
+
+        let rest = dir + "/rest.txt"
+        try (after.joined(separator: "\n") + "\n").write(toFile: rest, atomically: true, encoding: .utf8)
+        let second = try CLI.run(["run", "--scans-from", rest, "--orders", RunCLITests.orders, "--data-dir", dir + "/data", "--exit-when-done",
+                                  "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("bench state recovered from the journal"), "\(second.stderr)")
+        #expect(second.stderr.contains("verdict=order_complete"), "\(second.stderr)")
+        #expect(!second.stderr.contains("verdict=no_order_open"), "\(second.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").filter { $0.hasSuffix(".pdf") }.count == 1)
+    }
+}

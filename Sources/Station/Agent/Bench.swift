@@ -103,6 +103,7 @@ actor Bench {
         }
         seq += 1
         lastVerdict = (verdict, input, seq)
+        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
     }
