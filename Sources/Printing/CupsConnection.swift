@@ -39,6 +39,8 @@ final class CupsConnection {
                 message: "The print server at \(host.hasPrefix("/") ? host : "\(host):\(port)") is not running or cannot be reached (\(why)). Start CUPS (`service cups start`), or point CUPS_SERVER at the right server, and print again.",
                 isTransient: true)
         }
+        // A server that stops answering mid-request fails the call instead of hanging it.
+        httpSetTimeout(http, Double(msec) / 1000 * 3, nil, nil)
         self.http = http
     }
 
