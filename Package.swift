@@ -39,7 +39,9 @@ let package = Package(
         // Printing: printer URIs, raw TCP 9100 with Zebra host status, files; CUPS and USB.
         // CUPS through libcups2; Debian 12 has no cups.pc, so the module map links "cups".
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
-        .target(name: "Printing", dependencies: ["CCups"]),
+        // Raw USB printers (printer class 7) through libusb-1.0.
+        .systemLibrary(name: "CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .target(name: "Printing", dependencies: ["CCups", "CUSB"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: [
             "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk",

@@ -147,8 +147,8 @@ public func openPrinter(_ uri: PrinterURI, name: String? = nil) throws(PrinterEr
         return FilePrinter(name: name, path: path)
     case .cups, .ipp:
         return try CupsPrinter(uri: uri, name: name)
-    case .usb:
-        throw PrinterError(code: "printer.unsupported", message: "\(name): \(uri) printers are not supported by this build yet; use tcp://HOST:9100 or file:///PATH.")
+    case .usb(let vendor, let product, let serial):
+        return USBPrinter(name: name, vendor: vendor, product: product, serial: serial)
     }
 }
 

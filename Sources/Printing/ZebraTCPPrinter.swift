@@ -71,9 +71,27 @@ public final class ZebraTCPPrinter {
     /// Total labels the printer has ever printed (SGD `odometer.total_label_count`).
     public func labelOdometer() throws(PrinterError) -> Int {
         let reply = try exchange { s throws(PrinterError) in
-            try s.write(Array("! U1 getvar \"odometer.total_label_count\"\r\n".utf8), timeout: timeouts.write)
-            return try s.read(timeout: timeouts.reply) { $0.count(where: { $0 == UInt8(ascii: "\"") }) >= 2 }
+            try s.write(ZebraOdometer.query, timeout: timeouts.write)
+            return try s.read(timeout: timeouts.reply, until: ZebraOdometer.isComplete)
         }
+        return try ZebraOdometer.labelCount(reply: reply, printer: name)
+    }
+
+    /// Closes the connection (the next call reconnects).
+    public func disconnect() { socket = nil }
+}
+
+/// The SGD label counter (`! U1 getvar "odometer.total_label_count"`): the query and its
+/// reply (`"1234"`), the same over every transport (TCP, USB).
+enum ZebraOdometer {
+    /// The query bytes.
+    static let query = Array("! U1 getvar \"odometer.total_label_count\"\r\n".utf8)
+
+    /// Whether a reply is complete (the quoted value has both quotes).
+    static func isComplete(_ reply: [UInt8]) -> Bool { reply.count(where: { $0 == UInt8(ascii: "\"") }) >= 2 }
+
+    /// The label count in a reply, or an error naming the printer and what it answered.
+    static func labelCount(reply: [UInt8], printer name: String) throws(PrinterError) -> Int {
         let text = String(decoding: reply, as: UTF8.self)
         let digits = text.split(separator: "\"").first { $0.allSatisfy(\.isNumber) && !$0.isEmpty }
         guard let digits, let count = Int(digits) else {
@@ -81,7 +99,4 @@ public final class ZebraTCPPrinter {
         }
         return count
     }
-
-    /// Closes the connection (the next call reconnects).
-    public func disconnect() { socket = nil }
 }
