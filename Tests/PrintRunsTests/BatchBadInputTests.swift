@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// Bad input to `packstation batch`: exit 1 with a message that says what to fix and nothing
+/// recorded; usage errors exit 2.
+struct BatchBadInputTests {
+    /// A port nothing listens on (bound, read, closed).
+    static func closedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    enum Case: String, CaseIterable {
+        case missingOrders, badJSONLine, invalidOrderLine, emptyLabelDirectory, pdfOnZPLPrinter, twoFormatsInOneFile
+        case badPrinterURI, unreachablePrinter, missingFileFolder
+    }
+
+    /// Arguments for `batch start` and the message expected on stderr.
+    static func start(_ c: Case, dir: String) throws -> ([String], String) {
+        let out = "file://\(dir)/out.zpl"
+        switch c {
+        case .missingOrders:
+            return (["--printer", out, "--orders", dir + "/nope.jsonl"], "The orders file \(dir)/nope.jsonl does not exist.")
+        case .badJSONLine:
+            try "\(orderLine(1))\n{\"id\": \"SO-2\", \n\(orderLine(3))\n".write(toFile: dir + "/w.jsonl", atomically: true, encoding: .utf8)
+            return (["--printer", out, "--orders", dir + "/w.jsonl"], "\(dir)/w.jsonl line 2 is not valid JSON")
+        case .invalidOrderLine:
+            try "\(orderLine(1))\n\(orderLine(2))\n{\"id\": 5}\n".write(toFile: dir + "/w.jsonl", atomically: true, encoding: .utf8)
+            return (["--printer", out, "--orders", dir + "/w.jsonl"], "\(dir)/w.jsonl line 3 is not a valid order")
+        case .emptyLabelDirectory:
+            try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
+            return (["--printer", out, "--labels", dir + "/empty"], "holds no .zpl or .pdf files")
+        case .pdfOnZPLPrinter:
+            let labels = try labelDirectory(2)
+            try "%PDF-1.4\n%%EOF\n".write(toFile: labels + "/label-3.pdf", atomically: true, encoding: .utf8)
+            return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.pdf is a PDF and this printer takes ZPL only")
+        case .twoFormatsInOneFile:
+            let labels = try labelDirectory(2)
+            try (testLabel(3) + testLabel(4)).write(toFile: labels + "/label-3.zpl", atomically: true, encoding: .utf8)
+            return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.zpl makes 2 ZPL formats")
+        case .badPrinterURI:
+            return (["--printer", "tcpx://printer", "--labels", try labelDirectory(1)], "'tcpx://printer' is not a printer URI: unknown scheme 'tcpx'")
+        case .unreachablePrinter:
+            let port = closedPort()
+            return (["--printer", "tcp://127.0.0.1:\(port)", "--labels", try labelDirectory(1)], "The printer at 127.0.0.1:\(port) refused the connection")
+        case .missingFileFolder:
+            return (["--printer", "file://\(dir)/no/such/out.zpl", "--labels", try labelDirectory(1)], "the folder \(dir)/no/such does not exist")
+        }
+    }
+
+    @Test(arguments: Case.allCases)
+    func badStartInputFailsClearlyAndRecordsNothing(_ c: Case) throws {
+        let dir = try scratch("bad-\(c.rawValue)")
+        let (arguments, message) = try Self.start(c, dir: dir)
+        let r = try Agent.run(["batch", "start"] + arguments + ["--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 1, "\(c): \(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains(message), "\(c): \(r.stderr)")
+        #expect(r.stdout.isEmpty, "no run id is written for a run that was not recorded")
+        let status = try Agent.run(["batch", "status", "--json", "--data-dir", dir + "/data"], in: dir)
+        #expect(status.stdout == "[]\n", "nothing half-recorded: \(status.stdout)")
+    }
+
+    @Test(arguments: [["status", "rnope234"], ["resume", "rnope234"], ["cancel", "rnope234"], ["reprint", "rnope234", "--from", "1", "--to", "2"]])
+    func anUnknownRunIDIsNamed(arguments: [String]) throws {
+        let dir = try scratch("bad-id")
+        let r = try Agent.run(["batch"] + arguments + ["--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("There is no run 'rnope234'"), "\(r.stderr)")
+        #expect(r.stderr.contains("`packstation batch status` lists the runs"))
+    }
+
+    @Test(arguments: [(5, 9), (0, 3), (6, 4)])
+    func aReprintOutsideTheRunIsRefused(from: Int, to: Int) throws {
+        let dir = try scratch("bad-reprint")
+        let first = try Agent.run(["batch", "start", "--printer", "file://\(dir)/out.zpl", "--labels", try labelDirectory(8), "--data-dir", dir + "/data"], in: dir)
+        let id = try #require(first.stdout.split(separator: "\n").first.map(String.init))
+        let r = try Agent.run(["batch", "reprint", id, "--from", "\(from)", "--to", "\(to)", "--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Run \(id) holds labels 1–8; --from \(from) --to \(to) is outside it"), "\(r.stderr)")
+        let all = try Agent.run(["batch", "status", "--data-dir", dir + "/data"], in: dir)
+        #expect(all.stdout.split(separator: "\n").count == 1, "no reprint run was recorded")
+    }
+
+    @Test func aChangedSourceIsNotResumedIntoDifferentLabels() throws {
+        let dir = try scratch("bad-changed")
+        let labels = try labelDirectory(4)
+        let first = try Agent.run(["batch", "start", "--printer", "file://\(dir)/out.zpl", "--labels", labels, "--data-dir", dir + "/data"], in: dir)
+        let id = try #require(first.stdout.split(separator: "\n").first.map(String.init))
+        try testLabel(99).write(toFile: labels + "/label-2.zpl", atomically: true, encoding: .utf8)
+        let r = try Agent.run(["batch", "reprint", id, "--from", "1", "--to", "2", "--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 1 && r.stderr.contains("changed since run \(id) was made"), "\(r.stderr)")
+    }
+
+    @Test(arguments: [
+        ["start", "--printer", "file:///tmp/x.zpl"],
+        ["start", "--printer", "file:///tmp/x.zpl", "--orders", "a.jsonl", "--labels", "dir"],
+        ["start", "--orders", "a.jsonl"],
+        ["start", "--printer", "file:///tmp/x.zpl", "--labels", "dir", "--chunk", "0"],
+        ["reprint", "r2345678"],
+        ["resume"],
+    ])
+    func usageErrorsExitTwo(arguments: [String]) throws {
+        let dir = try scratch("usage")
+        let r = try Agent.run(["batch"] + arguments + ["--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 2, "\(arguments): \(r.stderr)")
+    }
+}
