@@ -10,7 +10,7 @@ struct Packstation: AsyncParsableCommand {
         abstract: "The packing-bench agent: verifies scans against orders.",
         discussion: "Exit codes: 0 ok, 1 failure (the message says what to do), 2 usage error.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, VerifyCommand.self, LabelCommand.self, PrintCommand.self, ScanCommand.self, DevicesCommand.self, SyncCommand.self, ConfigCommand.self, BatchCommand.self]
+        subcommands: [RunCommand.self, VerifyCommand.self, LabelCommand.self, PrintCommand.self, ScanCommand.self, DevicesCommand.self, SyncCommand.self, ConfigCommand.self, DoctorCommand.self, BatchCommand.self]
     )
 
     /// Runs the command with the exit codes of the contract: 0 ok, 1 failure, 2 usage.

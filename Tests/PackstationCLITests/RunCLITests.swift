@@ -156,3 +156,23 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").filter { $0.hasSuffix(".pdf") }.count == 1)
     }
 }
+
+@Suite struct DoctorCLITests {
+    @Test func aDeadServerAndAnUnreachablePrinterFailWithTheirFixes() throws {
+        let dir = try RunCLITests.scratch()
+        let file = dir + "/station.toml"
+        try "[server]\nurl = \"http://127.0.0.1:9\"\ntoken = \"t0ken\"\n[printer]\nuri = \"tcp://127.0.0.1:9\"\nname = \"zebra1\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["doctor", "--config", file, "--data-dir", dir + "/data"])
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("ok   journal: \(dir)/data/journal.sqlite"), "\(run.stdout)")
+        #expect(run.stdout.contains("FAIL printer tcp://127.0.0.1:9:"), "\(run.stdout)")
+        #expect(run.stdout.contains("FAIL server http://127.0.0.1:9:"), "\(run.stdout)")
+        #expect(run.stdout.contains("fix: Check the network and that the server runs"), "\(run.stdout)")
+        #expect(!run.stdout.contains("t0ken"))
+        let json = try CLI.run(["doctor", "--config", file, "--data-dir", dir + "/data", "--json"])
+        let levels = json.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["level"] as? String
+        }
+        #expect(levels.count >= 6 && levels.filter { $0 == "failure" }.count == 2, "\(json.stdout)")
+    }
+}
