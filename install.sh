@@ -19,11 +19,15 @@ ensure_swift
 
 echo "building packstation (release)…"
 # The Swift runtime is linked in, so the installed binary does not depend on the toolchain.
+# packstation-hub (the reference central server) comes along: scripts/demo.sh and small sites use it.
 swift build -c release --product packstation --static-swift-stdlib
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/packstation"
-install -s -m 0755 "$bin" /usr/local/bin/packstation.new
-mv -f /usr/local/bin/packstation.new /usr/local/bin/packstation
-echo "installed /usr/local/bin/packstation ($(/usr/local/bin/packstation --version))"
+swift build -c release --product packstation-hub --static-swift-stdlib
+bindir="$(swift build -c release --static-swift-stdlib --show-bin-path)"
+for tool in packstation packstation-hub; do
+    install -s -m 0755 "$bindir/$tool" "/usr/local/bin/$tool.new"
+    mv -f "/usr/local/bin/$tool.new" "/usr/local/bin/$tool"
+done
+echo "installed /usr/local/bin/packstation ($(/usr/local/bin/packstation --version)) and /usr/local/bin/packstation-hub"
 
 # The agent's own user: scanners (input), USB printers and CUPS (lp); the udev rules give
 # group packstation the scanners' event nodes.

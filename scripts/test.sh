@@ -30,6 +30,8 @@ echo "== the kiosk page in headless Chromium during a replayed session (hub, tes
 python3 -m venv .venv-kiosk
 .venv-kiosk/bin/pip install -q --disable-pip-version-check "selenium==4.25.0" "pytest>=8"
 PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" .venv-kiosk/bin/python -m pytest Tests/kiosk -q
+echo "== the README's demo: hub + test printer + agent replaying a scanner session =="
+PACKSTATION_BIN_DIR="$(swift build --show-bin-path)" bash scripts/demo.sh
 echo "== real kernel devices in a QEMU guest (scripts/vm) =="
 if bash scripts/vm/setup.sh; then
     PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" PACKSTATION_VM_REQUIRED=1 python3 -m pytest Tests/vm -q

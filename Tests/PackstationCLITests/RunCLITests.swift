@@ -7,6 +7,9 @@ import Testing
     static let orders = root + "/examples/orders/1001.json"
     static let scans = root + "/examples/scans/1001.txt"
 
+    /// No CUPS server to find (port 9 refuses): the embedded default printer is the PDF directory.
+    static let noPrinters = ["CUPS_SERVER": "127.0.0.1:9"]
+
     static func scratch() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -18,7 +21,7 @@ import Testing
     @Test func aReplayedSessionOnEmbeddedDefaultsPrintsItsLabelToPDFFiles() throws {
         let dir = try Self.scratch()
         let run = try CLI.run(["run", "--scans-from", Self.scans, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
-                               "--kiosk-listen", "127.0.0.1:0"])
+                               "--kiosk-listen", "127.0.0.1:0"], environment: RunCLITests.noPrinters)
         #expect(run.status == 0, "\(run.stderr)")
         let labels = try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels")
         #expect(labels.count == 1, "\(labels)")
@@ -51,8 +54,8 @@ import Testing
         let dir = try Self.scratch()
         let args = ["run", "--scans-from", Self.scans, "--orders", Self.orders, "--data-dir", dir + "/data", "--exit-when-done",
                     "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
-        #expect(try CLI.run(args).status == 0)
-        let again = try CLI.run(args)
+        #expect(try CLI.run(args, environment: Self.noPrinters).status == 0)
+        let again = try CLI.run(args, environment: Self.noPrinters)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").count == 1, "no second label")
     }
@@ -131,6 +134,7 @@ import Testing
         FileManager.default.createFile(atPath: log, contents: nil)
         agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         agent.standardOutput = FileHandle.nullDevice
+        agent.environment = ProcessInfo.processInfo.environment.merging(RunCLITests.noPrinters) { $1 }
         try agent.run()
         input.fileHandleForWriting.write(Data((before.joined(separator: "\n") + "\n").utf8))
         let deadline = Date().addingTimeInterval(30)
@@ -148,7 +152,7 @@ import Testing
         let rest = dir + "/rest.txt"
         try (after.joined(separator: "\n") + "\n").write(toFile: rest, atomically: true, encoding: .utf8)
         let second = try CLI.run(["run", "--scans-from", rest, "--orders", RunCLITests.orders, "--data-dir", dir + "/data", "--exit-when-done",
-                                  "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"])
+                                  "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"], environment: RunCLITests.noPrinters)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("bench state recovered from the journal"), "\(second.stderr)")
         #expect(second.stderr.contains("verdict=order_complete"), "\(second.stderr)")

@@ -78,11 +78,13 @@ public final class StationAgent: Sendable {
             sync = nil
         }
 
-        // Labels: the configured printer, else one PDF file per label in the data directory.
+        // Labels: the configured printer, else the first one found, else one PDF file per label
+        // in the data directory.
+        let found = configuration.printerURI == nil ? Self.firstPrinter(logger: logger) : nil
         let labelDirectory = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("labels").path + "/"
-        defaultPrinter = configuration.printerURI ?? .file(path: labelDirectory)
+        defaultPrinter = configuration.printerURI ?? found?.uri ?? .file(path: labelDirectory)
         let format: LabelMaker.Format = configuration.printerFormat.map { $0 == .pdf ? .pdf : .zpl }
-            ?? (configuration.printerURI == nil ? .pdf : .zpl)
+            ?? found?.format ?? (configuration.printerURI == nil ? .pdf : .zpl)
         let labels = LabelMaker(
             template: try LabelMaker.template(named: configuration.printerTemplate),
             packingSlip: configuration.packingSlip ? try LabelMaker.template(named: "packing-slip") : nil,
@@ -125,6 +127,25 @@ public final class StationAgent: Sendable {
         self.benches = benches
         directory.set(benches)
         Task { await status.setBenches(benches) }
+    }
+
+    /// The printer labels go to when none is configured: a raw CUPS queue (the default one
+    /// first), then a USB printer that speaks ZPL, then the default CUPS queue as PDF.
+    static func firstPrinter(logger: Logger) -> (uri: PrinterURI, format: LabelMaker.Format)? {
+        let queues = ((try? CupsDestination.all()) ?? []).filter { $0.status.isAcceptingJobs }
+        if let raw = queues.filter(\.isRaw).sorted(by: { $0.isDefault && !$1.isDefault }).first {
+            logger.notice("no printer.uri: using the raw CUPS queue \(raw.name) for ZPL labels")
+            return (raw.uri, .zpl)
+        }
+        if let usb = ((try? listUSBPrinters()) ?? []).first(where: { $0.speaksZPL && $0.problem == nil }) {
+            logger.notice("no printer.uri: using the USB ZPL printer \(usb.vendorProduct)")
+            return (usb.uri, .zpl)
+        }
+        if let queue = queues.first(where: \.isDefault) ?? queues.first {
+            logger.notice("no printer.uri: using the CUPS queue \(queue.name) for PDF labels")
+            return (queue.uri, .pdf)
+        }
+        return nil
     }
 
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenDone`, until the replayed scans are done).
