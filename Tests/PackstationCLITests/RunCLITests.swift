@@ -180,3 +180,43 @@ import Testing
         #expect(levels.count >= 6 && levels.filter { $0 == "failure" }.count == 2, "\(json.stdout)")
     }
 }
+
+/// Two benches on one box: each scan goes to its own bench's session, each order completes on
+/// its bench and its label goes to that bench's printer.
+@Suite struct BenchBindingTests {
+    @Test func twoBenchesPackTwoOrdersAtOnceEachOnItsOwnPrinter() throws {
+        let dir = try RunCLITests.scratch()
+        func order(_ id: String, _ gtin: String) -> String {
+            #"{"id":"\#(id)","barcodes":["ORD-\#(id)"],"status":"ready","payment":"captured","lines":[{"sku":"S-\#(id)","quantity":2,"barcodes":["\#(gtin)"]}],"shipment":{"carrier":"DHL","service":"Express","tracking":"JD\#(id)","from":{"name":"Warehouse","street":["Hafenstr. 1"],"city":"Hamburg","postal_code":"20457","country":"DE"},"to":{"name":"Eve","street":["Main St 1"],"city":"Berlin","postal_code":"10115","country":"DE"}}}"#
+        }
+        let orders = dir + "/orders.jsonl"
+        try (order("2001", "4006381333931") + "\n" + order("2002", "036000291452") + "\n").write(toFile: orders, atomically: true, encoding: .utf8)
+        let config = dir + "/station.toml"
+        try """
+            [[bench]]
+            name = "left"
+            scanners = ["05e0:1200"]
+            printer = "file://\(dir)/left/"
+
+            [[bench]]
+            name = "right"
+            scanners = []
+            printer = "file://\(dir)/right/"
+
+            [printer]
+            format = "zpl"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        // Interleaved, as two packers scan at the same time; each line names its bench.
+        let scans = dir + "/scans.txt"
+        try ["@left ORD-2001", "@right ORD-2002", "@left 4006381333931", "@right 036000291452", "@right 4006381333931",
+             "@left 4006381333931", "@right 036000291452"].joined(separator: "\n").write(toFile: scans, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", "--config", config, "--scans-from", scans, "--orders", orders, "--data-dir", dir + "/data",
+                               "--exit-when-done", "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("bench=right") && run.stderr.contains("verdict=wrong_item"), "the GTIN of the left order is wrong on the right bench")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir + "/left")
+        let right = try FileManager.default.contentsOfDirectory(atPath: dir + "/right")
+        #expect(left.count == 1 && left[0].contains("2001") && left[0].hasSuffix(".zpl"), "\(left)")
+        #expect(right.count == 1 && right[0].contains("2002"), "\(right)")
+    }
+}
