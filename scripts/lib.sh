@@ -52,5 +52,7 @@ BUILD_PACKAGES+=(libcups2-dev)
 TEST_PACKAGES+=(cups cups-client cups-ipp-utils dbus-daemon avahi-daemon)
 # The kiosk screen (install.sh --kiosk): a Wayland kiosk compositor and Chromium.
 KIOSK_PACKAGES=(cage chromium fonts-noto-core)
+# kiosk.sound = "speaker": the agent plays feedback tones with aplay.
+RUNTIME_PACKAGES+=(alsa-utils)
 # The kiosk page test drives headless Chromium through chromedriver (selenium from PyPI).
 TEST_PACKAGES+=(chromium chromium-driver)

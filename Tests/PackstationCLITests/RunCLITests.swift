@@ -220,3 +220,33 @@ import Testing
         #expect(right.count == 1 && right[0].contains("2002"), "\(right)")
     }
 }
+
+/// kiosk.sound = "speaker": the agent plays each verdict's tone itself (aplay), for benches
+/// without a screen; a bad sound device is reported, packing goes on.
+@Suite struct SpeakerTests {
+    func run(device: String) throws -> (CLI.Output, String) {
+        let dir = try RunCLITests.scratch()
+        try "[kiosk]\nsound = \"speaker\"\nsound_device = \"\(device)\"\nenabled = false\n".write(toFile: dir + "/s.toml", atomically: true, encoding: .utf8)
+        let out = try CLI.run(["run", "--config", dir + "/s.toml", "--scans-from", RunCLITests.scans, "--orders", RunCLITests.orders,
+                               "--data-dir", dir + "/data", "--exit-when-done", "--log-level", "debug"], environment: RunCLITests.noPrinters)
+        return (out, dir)
+    }
+
+    @Test func eachVerdictIsPlayedOnTheSpeaker() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/aplay") || ProcessInfo.processInfo.environment["CI"] != nil else { return }
+        let (out, dir) = try run(device: "null")
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.components(separatedBy: "feedback sound played").count - 1 >= 8, "\(out.stderr)")
+        #expect(out.stderr.contains("tone=done") && out.stderr.contains("tone=bad") && out.stderr.contains("tone=good"))
+        let wav = try #require(FileManager.default.contents(atPath: dir + "/data/sounds/good.wav"))
+        #expect(wav.starts(with: Array("RIFF".utf8)) && wav.count == 44 + Int(0.09 * 22_050) * 2)
+    }
+
+    @Test func aMissingSoundDeviceIsReportedAndPackingGoesOn() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/aplay") || ProcessInfo.processInfo.environment["CI"] != nil else { return }
+        let (out, dir) = try run(device: "no_such_card")
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("aplay could not play a feedback sound"), "\(out.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").count == 1)
+    }
+}

@@ -18,6 +18,7 @@ actor Bench {
     private let logger: Logger
     private let changed: @Sendable () -> Void
     private let labelsQueued: @Sendable () -> Void
+    private let speaker: Speaker?
 
     private var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
     private var seq = 0
@@ -32,7 +33,7 @@ actor Bench {
         var message: String
     }
 
-    init(name: String, scanners: [String], configuration: PackSession.Configuration, orders: OrderFinder, journal: Journal, labels: LabelMaker?, metrics: AgentMetrics, logger: Logger, labelsQueued: @escaping @Sendable () -> Void, changed: @escaping @Sendable () -> Void) {
+    init(name: String, scanners: [String], configuration: PackSession.Configuration, orders: OrderFinder, journal: Journal, labels: LabelMaker?, metrics: AgentMetrics, logger: Logger, speaker: Speaker?, labelsQueued: @escaping @Sendable () -> Void, changed: @escaping @Sendable () -> Void) {
         self.name = name
         self.scanners = scanners
         session = PackSession(configuration: configuration)
@@ -43,6 +44,7 @@ actor Bench {
         self.logger = logger
         self.changed = changed
         self.labelsQueued = labelsQueued
+        self.speaker = speaker
     }
 
     /// Rebuilds the open order (and parked ones) from the inputs journaled since the bench was
@@ -101,6 +103,7 @@ actor Bench {
             logger.critical("journal write failed", metadata: ["bench": "\(name)", "error": "\(error.message)"])
             verdict = Verdict(kind: .commandRejected, message: "NOT SAVED — \(error.message) Call a supervisor before packing on.", orderID: verdict.orderID)
         }
+        speaker?.play(Speaker.tone(verdict.kind))
         seq += 1
         lastVerdict = (verdict, input, seq)
         logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")"])
@@ -116,6 +119,7 @@ actor Bench {
 
     /// A scanner's input could not become a scan: the packer must scan again.
     func fault(_ message: String) {
+        speaker?.play(.bad)
         seq += 1
         lastVerdict = (Verdict(kind: .invalidBarcode, message: "Scan again — \(message)", orderID: session.current?.order.id), "", seq)
         changed()

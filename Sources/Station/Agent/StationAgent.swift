@@ -105,7 +105,7 @@ public final class StationAgent: Sendable {
             if let uri = bench.printer { slots[bench.name] = try slot(uri, name: "\(bench.name) printer") }
         }
 
-        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.rawValue, printerName: configuration.printerName, syncConfigured: client != nil)
+        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.onPage ? "page" : "off", printerName: configuration.printerName, syncConfigured: client != nil)
         self.status = status
         let feed = self.feed
         let metrics = self.metrics
@@ -119,10 +119,13 @@ public final class StationAgent: Sendable {
             report: { bench, id, state, message in await directory.bench(bench)?.labelChanged(jobID: id, state: state, message: message) },
             printerState: { name, ready, advice in await status.printer(ready: ready, advice: advice); publish() })
         self.labelPrinting = labelPrinting
+        let speaker = configuration.kioskSound.onSpeaker
+            ? Speaker(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("sounds").path, device: configuration.soundDevice, logger: logger)
+            : nil
         var benches: [Bench] = []
         for b in configuration.benches {
             benches.append(Bench(name: b.name, scanners: b.scanners, configuration: session, orders: finder, journal: journal, labels: labels,
-                                 metrics: metrics, logger: logger, labelsQueued: { labelPrinting.labelsQueued() }, changed: publish))
+                                 metrics: metrics, logger: logger, speaker: speaker, labelsQueued: { labelPrinting.labelsQueued() }, changed: publish))
         }
         self.benches = benches
         directory.set(benches)

@@ -53,7 +53,8 @@ public struct ConfigurationKey: Sendable {
         .init("bench.scanners", .strings, "[] (every scanner no other bench claims)", "[[bench]]: scanner ids or VID:PID bound to this bench."),
         .init("bench.printer", .string, "printer.uri", "[[bench]]: this bench's own printer URI."),
         .init("kiosk.listen", .string, "127.0.0.1:8470", "Where the kiosk page and /metrics are served; other interfaces only when set here."),
-        .init("kiosk.sound", .string, "page", "Scan feedback sounds: page (the browser plays them), off."),
+        .init("kiosk.sound", .string, "page", "Scan feedback sounds: page (the kiosk browser plays them), speaker (the agent plays them on the box's sound card through aplay — for benches without a screen), both, or off."),
+        .init("kiosk.sound_device", .string, "the ALSA default", "The ALSA device for speaker sounds, e.g. plughw:0,0 or null."),
         .init("kiosk.enabled", .boolean, "true", "Serve the kiosk page."),
     ]
 

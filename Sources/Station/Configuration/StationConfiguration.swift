@@ -13,7 +13,13 @@ public struct StationConfiguration: Sendable {
     }
 
     public enum LabelFormat: String, Sendable { case zpl, pdf }
-    public enum Sound: String, Sendable { case page, off }
+    public enum Sound: String, Sendable {
+        case page, speaker, both, off
+        /// Whether the kiosk page plays the sounds.
+        public var onPage: Bool { self == .page || self == .both }
+        /// Whether the agent plays them on the box's sound card.
+        public var onSpeaker: Bool { self == .speaker || self == .both }
+    }
 
     /// A value as read, with where it came from.
     public enum Raw: Sendable, Hashable {
@@ -48,6 +54,8 @@ public struct StationConfiguration: Sendable {
     public var benches: [Bench]
     public var kioskListen: (host: String, port: Int)
     public var kioskSound: Sound
+    /// The ALSA device for speaker sounds (nil: the default).
+    public var soundDevice: String?
     public var kioskEnabled: Bool
 
     /// Where the configuration file is looked for when none is given.
@@ -233,8 +241,9 @@ public struct StationConfiguration: Sendable {
         }
         kioskListen = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
         let sound = string("kiosk.sound") ?? "page"
-        guard let s = Sound(rawValue: sound) else { throw fail("kiosk.sound", "must be page or off, not '\(sound)'") }
+        guard let s = Sound(rawValue: sound) else { throw fail("kiosk.sound", "must be page, speaker, both or off, not '\(sound)'") }
         kioskSound = s
+        soundDevice = string("kiosk.sound_device")
         kioskEnabled = boolean("kiosk.enabled") ?? true
     }
 
