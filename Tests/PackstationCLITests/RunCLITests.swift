@@ -228,7 +228,8 @@ import Testing
         let dir = try RunCLITests.scratch()
         try "[kiosk]\nsound = \"speaker\"\nsound_device = \"\(device)\"\nenabled = false\n".write(toFile: dir + "/s.toml", atomically: true, encoding: .utf8)
         let out = try CLI.run(["run", "--config", dir + "/s.toml", "--scans-from", RunCLITests.scans, "--orders", RunCLITests.orders,
-                               "--data-dir", dir + "/data", "--exit-when-done", "--log-level", "debug"], environment: RunCLITests.noPrinters)
+                               "--data-dir", dir + "/data", "--exit-when-done", "--log-level", "debug", "--scan-interval", "250"],
+                              environment: RunCLITests.noPrinters)  // paced: a new verdict cuts the sound before it
         return (out, dir)
     }
 
