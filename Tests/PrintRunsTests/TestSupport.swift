@@ -127,7 +127,7 @@ struct Agent {
         let out: String
         let err: String
 
-        init(_ arguments: [String], in dir: String) throws {
+        init(_ arguments: [String], in dir: String, environment: [String: String] = [:]) throws {
             let tag = UUID().uuidString
             out = dir + "/agent-\(tag).out"
             err = dir + "/agent-\(tag).err"
@@ -138,6 +138,7 @@ struct Agent {
             process.standardOutput = FileHandle(forWritingAtPath: out)
             process.standardError = FileHandle(forWritingAtPath: err)
             process.standardInput = FileHandle.nullDevice
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             try process.run()
         }
 
@@ -162,7 +163,7 @@ struct Agent {
     }
 
     /// Runs the agent to its end.
-    static func run(_ arguments: [String], in dir: String) throws -> Output {
-        try Running(arguments, in: dir).wait()
+    static func run(_ arguments: [String], in dir: String, environment: [String: String] = [:]) throws -> Output {
+        try Running(arguments, in: dir, environment: environment).wait()
     }
 }
