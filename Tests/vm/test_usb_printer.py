@@ -7,12 +7,15 @@ The host's debug `packstation` runs on the guest kernel. Checks what a packer or
 would see: a large job arrives byte-exact (many 16 KiB bulk transfers); `devices --json` lists
 the printer with its 1284 id; a printer out of labels makes `print` wait and say what to do, then
 print when labels are loaded; a printer unplugged and plugged in again between two jobs is
-found again by the same process; usblp gets the printer back when packstation is done.
+found again by the same process; a printer that stops taking data is an error that says how
+many bytes it got (exactly the bytes that arrived); usblp gets the printer back when
+packstation is done.
 
 The binary is $PACKSTATION_BIN, else .build/debug/packstation.
 """
 import json
 import os
+import re
 import shlex
 import time
 
@@ -182,3 +185,23 @@ def test_usb_printer_unplugged_and_replugged_between_two_jobs(vm, binary, usb):
     assert printed == (a + b).decode().split('\r\n')[:-1]   # every label once, in order
     assert p.out().splitlines() == [f'/tmp/plug-a.zpl: zpl, {len(a)} bytes to {usb}',
                                     f'/tmp/plug-b.zpl: zpl, {len(b)} bytes to {usb}']
+
+
+def test_usb_printer_that_takes_no_data_is_an_error_saying_how_much_it_got(vm, binary, usb):
+    job = _job('STALL', 600)
+    vm.put_file('/tmp/stall.zpl', job)
+    before = len(vm.printer_received())
+    vm.put_file(f'{STATE}/status.new', 'stall_after=65536\n')     # hangs after 64 KiB
+    vm.run(f'mv {STATE}/status.new {STATE}/status', check=True)
+    p = Print(vm, binary, f'--printer {usb} /tmp/stall.zpl')
+    assert p.rc() == 1, p.err()
+    m = re.search(rf'{re.escape(usb)}: the USB printer took no data for 30 s \(it got (\d+) of {len(job)} bytes\)'
+                  r' — check that it is on, has labels and is not paused, then send the job again\.', p.err())
+    assert m, p.err()
+    got = int(m.group(1))
+    assert 65536 <= got < len(job)
+    vm.printer_status()                    # working again: it reads what it had taken
+    deadline = time.monotonic() + 30
+    while len(vm.printer_received()[before:].replace(b'~HS', b'')) < got and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert vm.printer_received()[before:].replace(b'~HS', b'') == job[:got]   # the count is exact

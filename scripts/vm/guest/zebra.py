@@ -14,6 +14,9 @@ python3): ``chroot /host python3 .../zebra.py /dev/g_printer0 /run/packvm/zebra`
   paper out sets PAPER_EMPTY and clears NOT_ERROR.
 * ``paper_out_after=N`` in STATE/status: the roll holds N more labels, then the printer reports
   paper out until STATE/status is written again (the host "loads labels").
+* ``stall_after=N`` in STATE/status: take N more bytes (a little more: reads are whole), then
+  stop reading (a hung printer) until STATE/status is written again; the host's bulk OUT then
+  stops making progress.
 * Every complete ``^XA ... ^XZ`` format is a label: it waits in the buffer (``~HS`` reports how many)
   while the printer cannot print (paper out, pause, head open), else it is "printed" at once:
   one JSON line per label in STATE/labels.jsonl (``{"seq", "odometer", "zpl"}``), ``^PQn`` prints
@@ -47,11 +50,11 @@ def host_status_reply(st, formats=0):
 
 
 def read_status(path):
-    st = {'paper_out': 0, 'pause': 0, 'head_open': 0, 'ribbon_out': 0, 'paper_out_after': None}
+    st = {'paper_out': 0, 'pause': 0, 'head_open': 0, 'ribbon_out': 0, 'paper_out_after': None, 'stall_after': None}
     try:
         for line in open(path):
             k, _, v = line.strip().partition('=')
-            if k == 'paper_out_after':
+            if k in ('paper_out_after', 'stall_after'):
                 st[k] = int(v)
             elif k in st:
                 st[k] = 1 if v.strip() in ('1', 'true', 'yes') else 0
@@ -139,10 +142,10 @@ def main(dev, state):
     fd = open_gadget(dev)
     received = open(os.path.join(state, 'received.bin'), 'ab', buffering=0)
     labels = Labels(state)
-    st, st_mtime, port, replies, tail = None, None, None, 0, b''
+    st, st_mtime, port, replies, tail, budget = None, None, None, 0, b'', None
 
     def refresh_status():
-        nonlocal st, st_mtime, port
+        nonlocal st, st_mtime, port, budget
         try:
             m = os.stat(status_path).st_mtime_ns
         except FileNotFoundError:
@@ -150,6 +153,7 @@ def main(dev, state):
         if st is None or m != st_mtime:          # the host wrote it: new flags, a new roll
             st, st_mtime = read_status(status_path), m
             labels.roll, labels.roll_empty = st['paper_out_after'], False
+            budget = st['stall_after']
         if labels.roll_empty:
             st['paper_out'] = 1
         if port != port_status(st):
@@ -168,10 +172,13 @@ def main(dev, state):
         try:
             refresh_status()
             labels.print_waiting(st)
-            r, _, _ = select.select([fd], [], [], 0.2)
+            r, _, _ = select.select([fd] if budget is None or budget > 0 else [], [], [], 0.2)
             if not r:
                 continue
+            # always whole reads: f_printer's poll does not see what a short read leaves behind
             chunk = os.read(fd, 65536)
+            if budget is not None:
+                budget -= len(chunk)
             if not chunk:
                 select.select([], [], [], 0.05)
                 continue
