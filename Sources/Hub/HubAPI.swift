@@ -18,6 +18,7 @@ public struct HubResponse: Sendable {
 
     static func error(_ e: HubError) -> HubResponse {
         var r = json(e.json, status: e.status == 500 ? 503 : e.status)
+        if e.wwwAuthenticate { r.headers.append(("WWW-Authenticate", "Basic realm=\"packstation-hub\", charset=\"UTF-8\"")) }
         // A database hiccup is worth a retry soon; every other error is the request's fault.
         if e.status == 500 { r.headers.append(("Retry-After", "1")) }
         return r
@@ -32,10 +33,39 @@ public struct HubAPI: Sendable {
     /// Largest request body accepted (413 above).
     public var maximumBodyBytes: Int
 
+    /// When set, the read API (`/v1/admin/*`) and the web page need it: `Authorization: Bearer
+    /// TOKEN`, or HTTP Basic with TOKEN as the password (what a browser sends after its prompt).
+    public var adminToken: String?
+
     /// Creates the API over a store.
-    public init(store: HubStore, maximumBodyBytes: Int = 8 << 20) {
+    public init(store: HubStore, maximumBodyBytes: Int = 8 << 20, adminToken: String? = nil) {
         self.store = store
         self.maximumBodyBytes = maximumBodyBytes
+        self.adminToken = adminToken
+    }
+
+    /// Checks the admin token for the read API and the page (no-op when none is configured).
+    private func authorizeAdmin(_ r: Request) throws(HubError) {
+        guard let adminToken else { return }
+        var presented: String?
+        if let auth = r.authorization {
+            if auth.hasPrefix("Bearer ") {
+                presented = String(auth.dropFirst(7))
+            } else if auth.hasPrefix("Basic "), let data = Data(base64Encoded: String(auth.dropFirst(6))),
+                      let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+                presented = String(pair[pair.index(after: colon)...])
+            }
+        }
+        // Constant-time comparison: the time taken says nothing about how much of a guess was right.
+        let a = Array((presented ?? "").utf8), b = Array(adminToken.utf8)
+        var diff = a.count ^ b.count
+        for i in 0..<min(a.count, b.count) { diff |= Int(a[i] ^ b[i]) }
+        guard presented != nil, diff == 0 else {
+            var e = HubError(401, presented == nil ? "missing_admin_token" : "bad_admin_token",
+                             "The read API and the page need the hub's admin token: 'Authorization: Bearer TOKEN' (or the browser's login prompt with the token as the password).")
+            e.wwwAuthenticate = true
+            throw e
+        }
     }
 
     /// A request as the API sees it.
@@ -75,8 +105,11 @@ public struct HubAPI: Sendable {
 
     private func route(_ r: Request) async throws(HubError) -> HubResponse {
         let parts = r.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.count >= 2, parts[0] == "v1", parts[1] == "admin" { try authorizeAdmin(r) }
         switch (r.method, parts) {
-        case ("GET", []): return HubResponse(status: 200, contentType: "text/html; charset=utf-8", body: try await HubPage.render(store))
+        case ("GET", []):
+            try authorizeAdmin(r)
+            return HubResponse(status: 200, contentType: "text/html; charset=utf-8", body: try await HubPage.render(store))
         case ("GET", ["healthz"]): return .json(["ok": true])
         case ("GET", ["v1", "orders", "lookup"]):
             _ = try await store.authenticate(authorization: r.authorization)

@@ -12,6 +12,8 @@ public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
     public var item: Int?
     /// Field-level problems, `path: message`.
     public var problems: [OrderError.Problem] = []
+    /// Whether the answer asks the browser for credentials (the admin token).
+    public var wwwAuthenticate = false
 
     /// Creates an error.
     public init(_ status: Int, _ code: String, _ message: String, item: Int? = nil, problems: [OrderError.Problem] = []) {

@@ -59,7 +59,10 @@ public struct HubServer: Sendable {
             let answer = await api.respond(to: apiRequest)
             recorder?.record(apiRequest, request.uri.query, answer)
             var headers: HTTPFields = [.contentType: answer.contentType]
-            for (name, value) in answer.headers where name == "Retry-After" { headers[.retryAfter] = value }
+            for (name, value) in answer.headers {
+                if name == "Retry-After" { headers[.retryAfter] = value }
+                if name == "WWW-Authenticate" { headers[.wwwAuthenticate] = value }
+            }
             return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
         }
     }

@@ -50,12 +50,28 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes.") var maxBody = 8 << 20
     @Option(name: .customLong("record"), help: ArgumentHelp("Append every exchange to FILE as JSON lines (for conformance tests).", valueName: "FILE"))
     var record: String?
+    @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("A file holding the token the read API (/v1/admin/*) and the web page require (or PACKSTATION_HUB_ADMIN_TOKEN). Required when --host is not a loopback address.", valueName: "FILE"))
+    var adminTokenFile: String?
 
     func run() async throws {
+        var adminToken = ProcessInfo.processInfo.environment["PACKSTATION_HUB_ADMIN_TOKEN"]
+        if let adminTokenFile {
+            guard let text = try? String(contentsOfFile: adminTokenFile, encoding: .utf8) else {
+                throw ValidationError("--admin-token-file \(adminTokenFile) does not exist or cannot be read.")
+            }
+            adminToken = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let token = adminToken, token.count < 16 {
+            throw ValidationError("The admin token is \(token.isEmpty ? "empty" : "too short"); use at least 16 random characters, e.g. `openssl rand -hex 24`.")
+        }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+        if !loopback && adminToken == nil {
+            throw ValidationError("--host \(host) would open the read API and the web page (every order and result) to the network; give them a token with --admin-token-file FILE or PACKSTATION_HUB_ADMIN_TOKEN.")
+        }
         let store = try database.open()
         var logger = Logger(label: "packstation-hub")
         logger.logLevel = .warning
-        let server = HubServer(api: HubAPI(store: store, maximumBodyBytes: maxBody), host: host, port: port, recordFile: record)
+        let server = HubServer(api: HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken), host: host, port: port, recordFile: record)
         try await server.run(logger: logger) { port in
             FileHandle.standardOutput.write(Data("packstation-hub listening on http://\(host):\(port) (database \(store.path))\n".utf8))
         }

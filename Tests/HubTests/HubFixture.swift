@@ -9,10 +9,10 @@ struct HubFixture {
     let api: HubAPI
     let token: String
 
-    init(maximumBodyBytes: Int = 1 << 20) throws {
+    init(maximumBodyBytes: Int = 1 << 20, adminToken: String? = nil) throws {
         dir = NSTemporaryDirectory() + "packstation-hub-\(UUID().uuidString)"
         store = try HubStore(path: dir + "/hub.sqlite")
-        api = HubAPI(store: store, maximumBodyBytes: maximumBodyBytes)
+        api = HubAPI(store: store, maximumBodyBytes: maximumBodyBytes, adminToken: adminToken)
         token = try store.addStation(name: "bench-1")
     }
 
