@@ -149,14 +149,6 @@ public final class LabelSource {
         }
     }
 
-    /// The file a label comes from, for messages ("labels/0042.zpl", "orders.jsonl order 42").
-    public func describe(label n: Int) -> String {
-        switch source {
-        case .orders(let path): "\(path) order \(n)"
-        case .labels(let directory): (try? labelFiles()).flatMap { n <= $0.count ? directory + "/" + $0[n - 1] : nil } ?? "label \(n)"
-        }
-    }
-
     // MARK: Details
 
     private func render(_ line: [UInt8], lineNo: Int) throws(RunError) -> [UInt8] {

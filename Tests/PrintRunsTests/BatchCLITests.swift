@@ -54,7 +54,9 @@ import Testing
         let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(40), "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
         #expect(eventually { start.stderr.contains("out of labels — load labels and press FEED") })
         let id = try #require(start.firstLine)
-        #expect(try Self.status(id, data: dir + "/data", in: dir)["state"] as? String == "waiting-for-printer")
+        let waiting = try Self.status(id, data: dir + "/data", in: dir)
+        #expect(waiting["state"] as? String == "waiting-for-printer")
+        #expect(waiting["message"] as? String == "\(peer.uri): out of labels — load labels and press FEED", "status shows the advice: \(waiting)")
         start.kill9()
         // The printer still holds labels 16–20; the reload prints them with no agent running.
         try peer.control("paper_out 0")
@@ -62,6 +64,23 @@ import Testing
         let resumed = try Agent.run(["batch", "resume", id, "--data-dir", dir + "/data"], in: dir)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(peer.printedLabels() == (1...40).map(testLabel))
+    }
+
+    @Test func sigtermPausesBetweenStepsAndResumeGoesOn() throws {
+        let dir = try scratch("cli-term")
+        let peer = try ZebraPeer(speed: 40)
+        let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(60), "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
+        #expect(eventually { peer.printedLabels().count >= 5 })
+        kill(start.process.processIdentifier, SIGTERM)
+        let ended = start.wait()
+        let id = try #require(ended.stdout.split(separator: "\n").first.map(String.init))
+        #expect(ended.status == 1 && ended.stderr.contains("Run \(id) stopped at label"), "\(ended.stderr)")
+        let paused = try Self.status(id, data: dir + "/data", in: dir)
+        #expect(paused["state"] as? String == "paused")
+        #expect(peer.printedLabels().count < 60, "it stopped before the end")
+        let resumed = try Agent.run(["batch", "resume", id, "--data-dir", dir + "/data"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(peer.printedLabels() == (1...60).map(testLabel))
     }
 
     @Test func aFilePrinterResumeNamesTheRangeThatMayBeDoubled() throws {
