@@ -67,14 +67,14 @@ def _job(tag, n, graphic_bytes=200):
     return ''.join(labels).encode()
 
 
-class Print:
-    """`packstation print ARGS` in the guest, stdout/stderr in files."""
+class Command:
+    """`packstation SUBCOMMAND ARGS` in the guest, stdout/stderr in files."""
     seq = 0
 
     def __init__(self, vm, binary, args, background=False):
-        Print.seq += 1
-        self.vm, self.base = vm, f'/tmp/usbprint-{Print.seq}'
-        cmd = f'{shlex.quote(binary)} print {args} </dev/null >{self.base}.out 2>{self.base}.err'
+        Command.seq += 1
+        self.vm, self.base = vm, f'/tmp/usbcmd-{Command.seq}'
+        cmd = f'{shlex.quote(binary)} {args} </dev/null >{self.base}.out 2>{self.base}.err'
         if background:
             vm.run_host(f'setsid sh -c {shlex.quote(cmd + f"; echo $? > {self.base}.rc")} >/dev/null 2>&1 &',
                         check=True, timeout=60)
@@ -96,16 +96,20 @@ class Print:
         while time.monotonic() < deadline:
             if self.err().count(text) >= count:
                 return
-            assert self.rc() is None, f'print ended (rc={self.rc()}) before saying {text!r}:\n{self.err()}'
+            assert self.rc() is None, f'{self.base} ended (rc={self.rc()}) before saying {text!r}:\n{self.err()}'
             time.sleep(0.5)
         raise AssertionError(f'timed out waiting for {text!r}; stderr:\n{self.err()}')
 
     def wait_done(self, timeout=240):
         deadline = time.monotonic() + timeout
         while self.rc() is None:
-            assert time.monotonic() < deadline, f'print did not finish; stderr:\n{self.err()}'
+            assert time.monotonic() < deadline, f'{self.base} did not finish; stderr:\n{self.err()}'
             time.sleep(0.5)
         return self.rc()
+
+
+def _print(vm, binary, args, background=False):
+    return Command(vm, binary, f'print {args}', background)
 
 
 def test_usb_job_arrives_byte_exact_in_many_bulk_transfers(vm, binary, usb):
@@ -113,7 +117,7 @@ def test_usb_job_arrives_byte_exact_in_many_bulk_transfers(vm, binary, usb):
     assert len(job) > 16 * 16384, len(job)                 # many 16 KiB chunks
     before, labels_before = len(vm.printer_received()), len(_labels(vm))
     vm.put_file('/tmp/exact.zpl', job)
-    p = Print(vm, binary, f'--printer {usb} /tmp/exact.zpl')
+    p = _print(vm, binary, f'--printer {usb} /tmp/exact.zpl')
     assert p.rc() == 0, p.err()
     assert p.out().strip() == f'/tmp/exact.zpl: zpl, {len(job)} bytes to {usb}'
     got = vm.printer_received()[before:]
@@ -151,7 +155,7 @@ def test_usb_print_waits_while_out_of_labels_and_prints_when_loaded(vm, binary, 
     before, labels_before = len(vm.printer_received()), len(_labels(vm))
     vm.printer_status(paper_out=True)
     uri = f'{usb}?serial={vm.printer.serial}'             # picked by its serial number
-    p = Print(vm, binary, f'--printer {shlex.quote(uri)} /tmp/paper.zpl', background=True)
+    p = _print(vm, binary, f'--printer {shlex.quote(uri)} /tmp/paper.zpl', background=True)
     p.wait_err(f'{uri}: {OUT_OF_LABELS}')
     time.sleep(2)
     assert p.rc() is None, 'print must wait while the printer is out of labels'
@@ -171,7 +175,7 @@ def test_usb_printer_unplugged_and_replugged_between_two_jobs(vm, binary, usb):
     # the roll holds exactly job a: the printer is out of labels before job b
     vm.put_file(f'{STATE}/status.new', 'paper_out_after=3\n')
     vm.run(f'mv {STATE}/status.new {STATE}/status', check=True)
-    p = Print(vm, binary, f'--printer {usb} /tmp/plug-a.zpl /tmp/plug-b.zpl', background=True)
+    p = _print(vm, binary, f'--printer {usb} /tmp/plug-a.zpl /tmp/plug-b.zpl', background=True)
     p.wait_err(f'{usb}: {OUT_OF_LABELS}')
     assert len(_labels(vm)) - labels_before == 3
     vm.run('sh /packvm/gadget.sh unplug printer0', check=True, timeout=60)
@@ -193,7 +197,7 @@ def test_usb_printer_that_takes_no_data_is_an_error_saying_how_much_it_got(vm, b
     before = len(vm.printer_received())
     vm.put_file(f'{STATE}/status.new', 'stall_after=65536\n')     # hangs after 64 KiB
     vm.run(f'mv {STATE}/status.new {STATE}/status', check=True)
-    p = Print(vm, binary, f'--printer {usb} /tmp/stall.zpl')
+    p = _print(vm, binary, f'--printer {usb} /tmp/stall.zpl')
     assert p.rc() == 1, p.err()
     m = re.search(rf'{re.escape(usb)}: the USB printer took no data for 30 s \(it got (\d+) of {len(job)} bytes\)'
                   r' — check that it is on, has labels and is not paused, then send the job again\.', p.err())
@@ -205,3 +209,38 @@ def test_usb_printer_that_takes_no_data_is_an_error_saying_how_much_it_got(vm, b
     while len(vm.printer_received()[before:].replace(b'~HS', b'')) < got and time.monotonic() < deadline:
         time.sleep(0.5)
     assert vm.printer_received()[before:].replace(b'~HS', b'') == job[:got]   # the count is exact
+
+
+ODOMETER_QUERY = b'! U1 getvar "odometer.total_label_count"\r\n'
+
+
+def test_usb_bulk_run_out_of_labels_midway_prints_every_label_once(vm, binary, usb, tmp_path_factory):
+    """`batch start` to the USB printer: chunks of 50, counted by the printer's label counter; the
+    roll ends at label 70 (mid-chunk): the run waits, says what to do, and after the reload every
+    label has come out exactly once, in order, and the printer got exactly the label files."""
+    # the guest's /tmp is the host's /tmp (read-only lower layer): files made here are seen there
+    src = tmp_path_factory.mktemp('usbrun', numbered=True)
+    files = []
+    for i in range(1, 121):
+        zpl = f'^XA^CI28^FO20,20^A0N,40,40^FDRun label {i:04d} Straße^FS^FO20,80^BCN,60,Y,N,N^FDR{i:06d}^FS^XZ\n'
+        (src / f'label-{i:04d}.zpl').write_text(zpl)
+        files.append(zpl.encode())
+    before, labels_before = len(vm.printer_received()), len(_labels(vm))
+    vm.put_file(f'{STATE}/status.new', 'paper_out_after=70\n')
+    vm.run(f'mv {STATE}/status.new {STATE}/status', check=True)
+    run = Command(vm, binary, f'batch start --printer {usb} --labels {src} --chunk 50 --data-dir /tmp/usbrun-data-{os.getpid()}',
+                  background=True)
+    run.wait_err(OUT_OF_LABELS)
+    assert len(_labels(vm)) - labels_before == 70
+    time.sleep(3)
+    assert run.rc() is None, 'the run must wait while the printer is out of labels'
+    vm.printer_status()                                    # labels loaded
+    assert run.wait_done(timeout=300) == 0, run.err()
+    run_id = run.out().splitlines()[0].strip()
+    assert run_id, run.out()
+    printed = [lbl['zpl'] + '\n' for lbl in _labels(vm)[labels_before:]]
+    assert printed == [f.decode() for f in files]            # each once, in order
+    odometers = [lbl['odometer'] for lbl in _labels(vm)[labels_before:]]
+    assert odometers == list(range(odometers[0], odometers[0] + 120))
+    sent = vm.printer_received()[before:].replace(b'~HS', b'').replace(ODOMETER_QUERY, b'')
+    assert sent == b''.join(files)                         # byte-exact, nothing sent twice
