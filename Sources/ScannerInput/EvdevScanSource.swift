@@ -70,6 +70,11 @@ public final class EvdevScanSource: ScanSource, Sendable {
     private let state = Mutex(State())
 
     /// Creates a source; nothing is opened until `events()` is called.
+    /// How hotplug is watched with `.automatic` for `directory`, in words for the log.
+    public static func hotplugMechanism(directory: String = "/dev/input") -> String {
+        ScannerInput.Hotplug.automaticUsesUdev(directory: directory) ? "udev monitor" : "inotify on \(directory) (udevd is not running)"
+    }
+
     public init(configuration: Configuration = .init()) throws(ScannerInputError) {
         self.configuration = configuration
         stopFD = ReaderLoop.makeEventFD()

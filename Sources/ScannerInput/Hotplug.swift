@@ -35,9 +35,14 @@ final class Hotplug {
         case .udev: return makeUdev(directory: directory)
         case .inotify: return makeInotify(directory: directory)
         case .automatic:
-            let udevRuns = FileManager.default.fileExists(atPath: "/run/udev/control") && directory == "/dev/input"
-            return (udevRuns ? makeUdev(directory: directory) : nil) ?? makeInotify(directory: directory)
+            return (automaticUsesUdev(directory: directory) ? makeUdev(directory: directory) : nil) ?? makeInotify(directory: directory)
         }
+    }
+
+    /// Whether `.automatic` watches through udev (udevd runs and the directory is the real
+    /// /dev/input) rather than inotify.
+    static func automaticUsesUdev(directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: "/run/udev/control") && directory == "/dev/input"
     }
 
     private static func makeUdev(directory: String) -> Hotplug? {

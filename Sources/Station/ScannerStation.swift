@@ -116,7 +116,7 @@ public enum ScannerStation {
         if !FileManager.default.fileExists(atPath: directory) {
             notice("\(directory) does not exist yet; waiting for an input device to be plugged in")
         }
-        notice("listening for scans (Ctrl+C to stop)")
+        notice("listening for scans (hotplug: \(EvdevScanSource.hotplugMechanism(directory: directory)); Ctrl+C to stop)")
         for await event in source.events() {
             switch event {
             case .scan(let scan):
