@@ -58,6 +58,9 @@ struct LabelCommand: ParsableCommand {
         if let missing = orders.first(where: { $0.shipment == nil }) {
             throw StationError(code: "label.no_shipment", message: "Order \(missing.id) has no shipment (carrier, addresses), so no label can be made. Add \"shipment\" to the order or wait for the server to send it.")
         }
+        if let (refused, reasons) = orders.lazy.compactMap({ o in Self.shippingBlocks(o).map { (o, $0) } }).first {
+            throw StationError(code: "label.not_shippable", message: "Order \(refused.id) cannot be shipped: \(reasons.joined(separator: " and ")). No label was written; resolve the order on the server first.")
+        }
         var file = try OutputFile(path: out)
         do {
             switch format {
@@ -87,6 +90,15 @@ struct LabelCommand: ParsableCommand {
             file.discard()
             throw error
         }
+    }
+
+    /// Why an order must not get a label (cancelled, on hold, payment not captured); nil when it may ship.
+    static func shippingBlocks(_ order: Order) -> [String]? {
+        var reasons: [String] = []
+        if order.status == .cancelled { reasons.append("it is cancelled") }
+        if order.status == .onHold { reasons.append("it is on hold") }
+        if order.payment != .captured { reasons.append("its payment is \(order.payment.rawValue), not captured") }
+        return reasons.isEmpty ? nil : reasons
     }
 
     func writePDF(_ orders: [Order], template: LabelTemplate, density: PrinterDensity, to file: inout OutputFile) throws {
