@@ -5,7 +5,7 @@
 struct CompiledZPLTemplate: Sendable {
     enum Segment: Sendable {
         case literal([UInt8], text: String, scalars: Int)
-        case field(LabelField.Reader, keepNewlines: Bool)
+        case field(LabelField.Writer, keepNewlines: Bool)
     }
 
     struct Text: Sendable {
@@ -15,14 +15,27 @@ struct CompiledZPLTemplate: Sendable {
         var head2: [UInt8]
         var box: [UInt8]
         var limit: Int
-        var when: FieldText?
+        var when: [Segment]?
         var literalsCovered: Bool
+        var literalBytes: Int
+        var literalScalars: Int
+        var fieldCount: Int
+    }
+
+    struct Barcode: Sendable {
+        var block: BarcodeBlock
+        var data: [Segment]
+        var source: FieldText
+        var when: [Segment]?
+        /// `^FO…^A0N,h,h^FB…^FH^FD` of the human-readable line under a Code 128, and its byte limit.
+        var readableHead: [UInt8]
+        var readableLimit: Int
     }
 
     enum Op: Sendable {
         case bytes([UInt8])
         case text(Text)
-        case barcode(BarcodeBlock, data: FieldText, when: FieldText?)
+        case barcode(Barcode)
         case other(LabelTemplate.Element)
     }
 
@@ -48,17 +61,15 @@ struct CompiledZPLTemplate: Sendable {
                 if element.when == nil { ops.append(.bytes(bytes)) } else { ops.append(.other(element)) }
             case .text(let t) where !t.text.isConstant || element.when != nil:
                 guard case .text(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else { ops.append(.other(element)); continue }
-                var segments: [Segment] = []
-                var literalsCovered = true
-                for s in t.text.segments {
+                let segments = Self.segments(t.text)
+                var literalsCovered = true, literalBytes = 0, literalScalars = 0, fieldCount = 0
+                for s in segments {
                     switch s {
-                    case .literal(let text):
-                        var bytes: [UInt8] = []
-                        Self.appendLiteral(text, to: &bytes)
-                        segments.append(.literal(bytes, text: text, scalars: text.unicodeScalars.count))
+                    case .literal(_, let text, let scalars):
                         if !renderer.coverage.covers(text) { literalsCovered = false }
-                    case .field(let name): segments.append(.field(LabelField.fields[name]!, keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
-                    case .lineField: break
+                        literalBytes += text.utf8.count
+                        literalScalars += scalars
+                    case .field: fieldCount += 1
                     }
                 }
                 var head1: [UInt8] = [], head2: [UInt8] = [], box: [UInt8] = []
@@ -71,7 +82,8 @@ struct CompiledZPLTemplate: Sendable {
                 let width = Double(block.frame.width)
                 let perLine = max(1, Int(width / (Double(max(1, block.fontHeight)) * 0.3)))
                 let limit = perLine * block.lineCapacity + block.lineCapacity
-                let text = Text(block: block, segments: segments, head1: head1, head2: head2, box: box, limit: limit, when: element.when, literalsCovered: literalsCovered)
+                let text = Text(block: block, segments: segments, head1: head1, head2: head2, box: box, limit: limit, when: element.when.map(Self.segments),
+                                literalsCovered: literalsCovered, literalBytes: literalBytes, literalScalars: literalScalars, fieldCount: fieldCount)
                 ops.append(.text(text))
             case .text:
                 var bytes: [UInt8] = []
@@ -79,12 +91,41 @@ struct CompiledZPLTemplate: Sendable {
                 ops.append(.bytes(bytes))
             case .barcode(let b):
                 guard case .barcode(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else { ops.append(.other(element)); continue }
-                ops.append(.barcode(block, data: b.data, when: element.when))
+                let module = max(1, block.moduleDots)
+                let h = max(12, module * 8)
+                let readable = TextBlock(frame: DotRect(x: block.frame.x, y: block.frame.y + block.frame.height + module * 2, width: block.frame.width, height: h + 2), text: "", fontHeight: h, alignment: .center)
+                var head: [UInt8] = []
+                renderer.appendOrigin(readable.frame.x, readable.frame.y, to: &head)
+                head.append(ascii: "^A0")
+                head.append(readable.rotation.zplLetter)
+                head.append(UInt8(ascii: ","))
+                head.append(number: h)
+                head.append(UInt8(ascii: ","))
+                head.append(number: h)
+                renderer.appendFieldBlock(readable, to: &head)
+                let perLine = max(1, Int(Double(readable.frame.width) / (Double(max(1, h)) * 0.3)))
+                ops.append(.barcode(Barcode(block: block, data: Self.segments(b.data), source: b.data, when: element.when.map(Self.segments),
+                                            readableHead: head, readableLimit: perLine * readable.lineCapacity + readable.lineCapacity)))
             default:
                 ops.append(.other(element))
             }
         }
         self.ops = ops
+    }
+
+    static func segments(_ text: FieldText) -> [Segment] {
+        var segments: [Segment] = []
+        for s in text.segments {
+            switch s {
+            case .literal(let text):
+                var bytes: [UInt8] = []
+                Self.appendLiteral(text, to: &bytes)
+                segments.append(.literal(bytes, text: text, scalars: text.unicodeScalars.count))
+            case .field(let name): segments.append(.field(LabelField.writers[name]!, keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
+            case .lineField: break
+            }
+        }
+        return segments
     }
 
     static func appendLiteral(_ text: String, to out: inout [UInt8]) {
@@ -96,76 +137,21 @@ struct CompiledZPLTemplate: Sendable {
         }
     }
 
-    /// Appends one label; `values` is scratch space reused across labels.
-    func render(_ context: LabelContext, renderer: ZPLRenderer, copies: Int, values: inout [String], into out: inout [UInt8]) throws(LabelError) {
+    /// Appends one label. Field values are first written raw at the end of `out` (scratch that
+    /// costs no allocation), measured, then moved to a stack buffer and escaped into place.
+    func render(_ context: LabelContext, renderer: ZPLRenderer, copies: Int, into out: inout [UInt8]) throws(LabelError) {
         out += header
         for op in ops {
             switch op {
             case .bytes(let bytes): out += bytes
-            case .barcode(var block, let data, let when):
-                if let when, when.resolve(context).utf8.allSatisfy({ $0 == 0x20 }) { continue }
-                block.data = data.resolve(context)
-                try renderer.appendBarcode(block, to: &out)
+            case .barcode(let b):
+                if let when = b.when, Self.isBlank(when, context, &out) { continue }
+                try appendBarcode(b, context, renderer: renderer, to: &out)
             case .other(let element):
                 for e in template.layout(elements: [element], for: context, density: density).elements { try renderer.appendElement(e, to: &out) }
             case .text(let t):
-                if let when = t.when, when.resolve(context).utf8.allSatisfy({ $0 == 0x20 }) { continue }
-                values.removeAll(keepingCapacity: true)
-                var bytes = 0, scalars = 0, ascii = true
-                for s in t.segments {
-                    switch s {
-                    case .literal(let b, _, let n):
-                        bytes += b.count
-                        scalars += n
-                    case .field(let read, _):
-                        let v = read(context)
-                        for b in v.utf8 {
-                            if b >= 0x80 { ascii = false }
-                            if b & 0xC0 != 0x80 { scalars += 1 }
-                        }
-                        bytes += v.utf8.count
-                        values.append(v)
-                    }
-                }
-                if bytes == 0 { continue }
-                // Text to cut to its box, or to draw as a graphic: the general path.
-                if bytes > t.limit || (renderer.rasterizer != nil && (!t.literalsCovered || (!ascii && !values.allSatisfy(renderer.coverage.covers)))) {
-                    var block = t.block
-                    var text = ""
-                    var i = 0
-                    for s in t.segments {
-                        switch s {
-                        case .literal(_, let literal, _): text += literal
-                        case .field(_, let keep):
-                            text += FieldText.clean(values[i], keepNewlines: keep)
-                            i += 1
-                        }
-                    }
-                    block.text = text
-                    renderer.appendText(block, to: &out)
-                    continue
-                }
-                var height = t.block.fontHeight
-                if case .shrink = t.block.fit {
-                    let fit = Int(Double(t.block.frame.width) / (Double(max(1, scalars)) * TextFitting.averageAdvance))
-                    height = max(t.block.fontHeight / 2, min(t.block.fontHeight, fit))
-                }
-                out += t.box
-                out += t.head1
-                out.append(number: height)
-                out.append(UInt8(ascii: ","))
-                out.append(number: height)
-                out += t.head2
-                var i = 0
-                for s in t.segments {
-                    switch s {
-                    case .literal(let b, _, _): out += b
-                    case .field(_, let keep):
-                        Self.appendValue(values[i], keepNewlines: keep, to: &out)
-                        i += 1
-                    }
-                }
-                out.append(ascii: "^FS\n")
+                if let when = t.when, Self.isBlank(when, context, &out) { continue }
+                appendText(t, context, renderer: renderer, to: &out)
             }
         }
         if copies > 1 {
@@ -176,24 +162,264 @@ struct CompiledZPLTemplate: Sendable {
         out.append(ascii: "^XZ\n")
     }
 
+    /// Whether `when` resolves to spaces only (fields cleaned as `FieldText.resolve` cleans them).
+    static func isBlank(_ when: [Segment], _ context: LabelContext, _ out: inout [UInt8]) -> Bool {
+        let mark = out.count
+        defer { out.removeSubrange(mark...) }
+        for s in when {
+            switch s {
+            case .literal(_, let text, _):
+                if !text.utf8.allSatisfy({ $0 == 0x20 }) { return false }
+            case .field(let write, let keep):
+                let start = out.count
+                write(context, &out)
+                var i = start
+                while i < out.count {
+                    let b = out[i]
+                    if b == 0xC2, i + 1 < out.count, out[i + 1] >= 0x80, out[i + 1] < 0xA0 {
+                        i += 2
+                        continue
+                    }
+                    guard b == 0x20 || ((b < 0x20 || b == 0x7F) && !(keep && b == 0x0A)) else { return false }
+                    i += 1
+                }
+            }
+        }
+        return true
+    }
+
+    /// Appends the raw values of the field segments at the end of `out`; returns each one's end.
+    /// Nil (and nothing left appended) when there are more fields than the fast path tracks.
+    @inline(__always) static func appendFields(_ segments: [Segment], _ context: LabelContext, _ out: inout [UInt8]) -> InlineArray<8, Int>? {
+        var ends = InlineArray<8, Int>(repeating: 0)
+        var k = 0
+        for s in segments {
+            guard case .field(let write, _) = s else { continue }
+            guard k < 8 else { return nil }
+            write(context, &out)
+            ends[k] = out.count
+            k += 1
+        }
+        return ends
+    }
+
+    func appendText(_ t: Text, _ context: LabelContext, renderer: ZPLRenderer, to out: inout [UInt8]) {
+        let mark = out.count
+        guard let ends = Self.appendFields(t.segments, context, &out) else {
+            return renderer.appendText(resolvedBlock(t, context), to: &out)
+        }
+        let fieldBytes = out.count - mark
+        var scalars = t.literalScalars, ascii = true
+        for i in mark..<out.count {
+            let b = out[i]
+            if b >= 0x80 { ascii = false }
+            if b & 0xC0 != 0x80 { scalars += 1 }
+        }
+        let bytes = t.literalBytes + fieldBytes
+        if bytes == 0 { return out.removeSubrange(mark...) }
+        // Text to cut to its box, or to draw as a graphic: the general path.
+        if bytes > t.limit || (renderer.rasterizer != nil && (!t.literalsCovered || (!ascii && !fieldsCovered(t, ends, mark, renderer, out)))) {
+            out.removeSubrange(mark...)
+            return renderer.appendText(resolvedBlock(t, context), to: &out)
+        }
+        var height = t.block.fontHeight
+        if case .shrink = t.block.fit {
+            let fit = Int(Double(t.block.frame.width) / (Double(max(1, scalars)) * TextFitting.averageAdvance))
+            height = max(t.block.fontHeight / 2, min(t.block.fontHeight, fit))
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, fieldBytes)) { values in
+            out.withUnsafeBufferPointer { all in
+                _ = values.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: all[mark...]))
+            }
+            out.removeSubrange(mark...)
+            out.reserveCapacity(out.count + 3 * fieldBytes + t.literalBytes * 3 + 128)
+            out += t.box
+            out += t.head1
+            out.append(number: height)
+            out.append(UInt8(ascii: ","))
+            out.append(number: height)
+            out += t.head2
+            var k = 0, start = 0
+            for s in t.segments {
+                switch s {
+                case .literal(let b, _, _): out += b
+                case .field(_, let keep):
+                    let end = ends[k] - mark
+                    Self.appendValue(bytes: UnsafeBufferPointer(rebasing: values[start..<end]), keepNewlines: keep, to: &out)
+                    start = end
+                    k += 1
+                }
+            }
+            out.append(ascii: "^FS\n")
+        }
+    }
+
+    /// Whether the resident font covers every field value (only asked for non-ASCII text).
+    func fieldsCovered(_ t: Text, _ ends: InlineArray<8, Int>, _ mark: Int, _ renderer: ZPLRenderer, _ out: [UInt8]) -> Bool {
+        var start = mark
+        for k in 0..<t.fieldCount {
+            if !renderer.coverage.covers(String(decoding: out[start..<ends[k]], as: UTF8.self)) { return false }
+            start = ends[k]
+        }
+        return true
+    }
+
+    func resolvedBlock(_ t: Text, _ context: LabelContext) -> TextBlock {
+        var block = t.block
+        var text = ""
+        for s in t.segments {
+            switch s {
+            case .literal(_, let literal, _): text += literal
+            case .field(let write, let keep):
+                var bytes: [UInt8] = []
+                write(context, &bytes)
+                text += FieldText.clean(String(decoding: bytes, as: UTF8.self), keepNewlines: keep)
+            }
+        }
+        block.text = text
+        return block
+    }
+
     /// Order data into a ^FH field: control characters (C0, DEL, C1) become spaces as in
-    /// `FieldText.clean`, kept line breaks become `\&`, the rest is escaped.
-    @inline(__always) static func appendValue(_ value: String, keepNewlines: Bool, to out: inout [UInt8]) {
-        var previous: UInt8 = 0
-        for b in value.utf8 {
-            if b < 0x20 || b == 0x7F {
+    /// `FieldText.clean`, kept line breaks become `\&`, the rest is escaped. Plain runs are
+    /// copied in bulk.
+    @inline(__always) static func appendValue(bytes p: UnsafeBufferPointer<UInt8>, keepNewlines: Bool, to out: inout [UInt8]) {
+        let n = p.count
+        var run = 0, i = 0
+        while i < n {
+            let b = p[i]
+            if b >= 0x20 && b != 0x7F && b != 0xC2 && !ZPLEscape.needsEscape(b) {
+                i += 1
+                continue
+            }
+            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i])) }
+            if b == 0xC2 {
+                // C1 control: U+0080–U+009F is 0xC2 0x80–0x9F.
+                if i + 1 < n, p[i + 1] >= 0x80, p[i + 1] < 0xA0 {
+                    out.append(0x20)
+                    i += 1
+                } else {
+                    out.append(b)
+                }
+            } else if b < 0x20 || b == 0x7F {
                 if b == 0x0A && keepNewlines { out.append(ascii: "\\&") } else { out.append(0x20) }
-            } else if previous == 0xC2 && b >= 0x80 && b < 0xA0 {
-                out[out.count - 1] = 0x20  // C1 control: U+0080–U+009F is 0xC2 0x80–0x9F
-            } else if ZPLEscape.needsEscape(b) {
+            } else {
                 let hex: StaticString = "0123456789ABCDEF"
                 out.append(UInt8(ascii: "_"))
                 out.append(hex.utf8Start[Int(b >> 4)])
                 out.append(hex.utf8Start[Int(b & 0x0F)])
-            } else {
-                out.append(b)
             }
-            previous = b
+            i += 1
+            run = i
+        }
+        if run < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<n])) }
+    }
+
+    /// A barcode from its resolved data: Code 128 / GS1-128 and QR written here without
+    /// allocating; anything unusual (control characters, errors, other symbologies) goes
+    /// through the renderer, which also words the errors.
+    func appendBarcode(_ b: Barcode, _ context: LabelContext, renderer: ZPLRenderer, to out: inout [UInt8]) throws(LabelError) {
+        let mark = out.count
+        for s in b.data {
+            switch s {
+            case .literal(_, let text, _): out.append(contentsOf: text.utf8)
+            case .field(let write, _): write(context, &out)
+            }
+        }
+        let n = out.count - mark
+        var plain = n > 0
+        for i in mark..<out.count where out[i] < 0x20 || out[i] >= 0x7F {
+            plain = false
+            break
+        }
+        let done: Bool
+        if !plain {
+            done = false
+        } else {
+            switch b.block.symbology {
+            case .code128:
+                var encodable = true
+                for i in mark..<out.count where !Code128.isEncodable(out[i]) {
+                    encodable = false
+                    break
+                }
+                done = encodable && withStackCopy(&out, from: mark) { items, out in
+                    appendCode128(b, items: items, readable: items, to: &out)
+                }
+            case .gs1_128:
+                let gs1 = try BarcodeData.gs1(String(decoding: out[mark...], as: UTF8.self))
+                out.removeSubrange(mark...)
+                out.append(Code128.fnc1Byte)
+                out.append(contentsOf: gs1.transmitted.utf8)
+                out.append(contentsOf: gs1.description.utf8)
+                let itemCount = out.count - mark - gs1.description.utf8.count
+                done = withStackCopy(&out, from: mark) { all, out in
+                    appendCode128(b, items: UnsafeBufferPointer(rebasing: all[..<itemCount]), readable: UnsafeBufferPointer(rebasing: all[itemCount...]), to: &out)
+                }
+            case .qr where n <= 2900:
+                done = withStackCopy(&out, from: mark) { data, out in
+                    renderer.appendOrigin(b.block.frame.x, b.block.frame.y, to: &out)
+                    out.append(ascii: "^BQN,2,")
+                    out.append(number: min(10, max(1, b.block.moduleDots)))
+                    out.append(ascii: "^FH^FDMA,")
+                    ZPLEscape.appendEscaped(bytes: data, to: &out)
+                    out.append(ascii: "^FS\n")
+                    return true
+                }
+            default:
+                done = false
+            }
+        }
+        if !done {
+            if out.count > mark { out.removeSubrange(mark...) }
+            var block = b.block
+            block.data = b.source.resolve(context)
+            try renderer.appendBarcode(block, to: &out)
+        }
+    }
+
+    /// Moves `out[mark...]` to a stack buffer, truncates `out` and runs `body` with both.
+    /// If `body` returns false, `out` is left truncated at `mark`.
+    @inline(__always) func withStackCopy(_ out: inout [UInt8], from mark: Int, _ body: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool) -> Bool {
+        let n = out.count - mark
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { buffer in
+            out.withUnsafeBufferPointer { all in _ = buffer.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: all[mark...])) }
+            out.removeSubrange(mark...)
+            let start = out.count
+            let ok = body(UnsafeBufferPointer(rebasing: buffer[..<n]), &out)
+            if !ok, out.count > start { out.removeSubrange(start...) }
+            return ok
+        }
+    }
+
+    /// `^FO…^BY…^BC…` with the symbol centred in its box at the widest module that fits, then
+    /// the human-readable line; false when it does not fit (the renderer then says why).
+    func appendCode128(_ b: Barcode, items: UnsafeBufferPointer<UInt8>, readable: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let code = b.block
+        return Code128.withZPLEncoding(items) { modules, plan in
+            var fitted = max(1, code.moduleDots)
+            while fitted > 1 && (modules + 20) * fitted > code.frame.width { fitted -= 1 }
+            guard (modules + 20) * fitted <= code.frame.width else { return false }
+            let width = modules * fitted
+            out.append(ascii: "^FO")
+            out.append(number: max(0, code.frame.x + max(0, (code.frame.width - width) / 2)))
+            out.append(UInt8(ascii: ","))
+            out.append(number: max(0, code.frame.y))
+            out.append(ascii: "^BY")
+            out.append(number: fitted)
+            out.append(ascii: "^BC")
+            out.append(code.rotation.zplLetter)
+            out.append(UInt8(ascii: ","))
+            out.append(number: max(1, code.frame.height))
+            out.append(ascii: ",N,N,N^FH^FD")
+            plan.appendZPL(to: &out)
+            out.append(ascii: "^FS\n")
+            if code.humanReadable && !readable.isEmpty {
+                out += b.readableHead
+                ZPLEscape.appendEscaped(bytes: UnsafeBufferPointer(rebasing: readable.prefix(b.readableLimit)), to: &out)
+                out.append(ascii: "^FS\n")
+            }
+            return true
         }
     }
 }

@@ -60,8 +60,7 @@ public struct ZPLStream: Sendable {
             }
             return
         }
-        var values: [String] = []
-        try compiled.render(context, renderer: renderer, copies: copies, values: &values, into: &out)
+        try compiled.render(context, renderer: renderer, copies: copies, into: &out)
     }
 
     /// Streams one label per context into the sink, in chunks of about `chunkBytes`; returns the label count.
