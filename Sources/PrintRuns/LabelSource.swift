@@ -73,7 +73,7 @@ public final class LabelSource {
                 hash.add([0x0A])
                 guard !Self.isBlank(line) else { continue }
                 count += 1
-                let label = try render(line, lineNo: lineNo)
+                let label = try render(line, lineNo: lineNo, shippable: true)
                 if zplOnly { try Self.checkOneFormat(label, what: "\(path) line \(lineNo)") }
             }
             guard count > 0 else { throw RunError(code: "run.empty", message: "\(path) holds no orders; give a file with one order as JSON per line.") }
@@ -151,7 +151,7 @@ public final class LabelSource {
 
     // MARK: Details
 
-    private func render(_ line: [UInt8], lineNo: Int) throws(RunError) -> [UInt8] {
+    private func render(_ line: [UInt8], lineNo: Int, shippable: Bool = false) throws(RunError) -> [UInt8] {
         let order: Order
         do {
             order = try Order.decode(from: try JSONParser.parse(line))
@@ -159,6 +159,16 @@ public final class LabelSource {
             throw RunError(code: "run.bad_order", message: "\(source.path) line \(lineNo) is not valid JSON: \(error.message) (column \(error.column)). --orders takes one order per line; fix that line or export the file again.")
         } catch {
             throw RunError(code: "run.bad_order", message: "\(source.path) line \(lineNo) is not a valid order: \(error). Fix that line or export the file again.")
+        }
+        if shippable {
+            // The packing bench's rule: no shipping label for an order that must not ship.
+            var why: [String] = []
+            if order.status == .cancelled { why.append("it is cancelled") }
+            if order.status == .onHold { why.append("it is on hold") }
+            if order.payment != .captured { why.append("its payment is \(order.payment.rawValue), not captured") }
+            guard why.isEmpty else {
+                throw RunError(code: "run.not_shippable", message: "\(source.path) line \(lineNo): order \(order.id) must not ship: \(why.joined(separator: " and ")). Remove it from the file (or settle it in the order system), then start the run again.")
+            }
         }
         var bytes: [UInt8] = []
         do { try rendering.stream.appendLabel(for: LabelContext(order: order), to: &bytes) } catch {

@@ -18,7 +18,7 @@ struct BatchBadInputTests {
     }
 
     enum Case: String, CaseIterable {
-        case missingOrders, badJSONLine, invalidOrderLine, emptyLabelDirectory, pdfOnZPLPrinter, twoFormatsInOneFile
+        case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, pdfOnZPLPrinter, twoFormatsInOneFile
         case badPrinterURI, unreachablePrinter, missingFileFolder
     }
 
@@ -34,6 +34,10 @@ struct BatchBadInputTests {
         case .invalidOrderLine:
             try "\(orderLine(1))\n\(orderLine(2))\n{\"id\": 5}\n".write(toFile: dir + "/w.jsonl", atomically: true, encoding: .utf8)
             return (["--printer", out, "--orders", dir + "/w.jsonl"], "\(dir)/w.jsonl line 3 is not a valid order")
+        case .unpaidOrder:
+            let unpaid = orderLine(2).replacingOccurrences(of: #""payment":"captured""#, with: #""payment":"pending""#)
+            try "\(orderLine(1))\n\(unpaid)\n".write(toFile: dir + "/w.jsonl", atomically: true, encoding: .utf8)
+            return (["--printer", out, "--orders", dir + "/w.jsonl"], "\(dir)/w.jsonl line 2: order SO-2 must not ship: its payment is pending, not captured.")
         case .emptyLabelDirectory:
             try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
             return (["--printer", out, "--labels", dir + "/empty"], "holds no .zpl or .pdf files")
