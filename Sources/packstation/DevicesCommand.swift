@@ -123,7 +123,7 @@ struct DevicesCommand: ParsableCommand {
                 members.append(("cmd", .array(id.commandSet.map { .string($0) })))
             }
             members.append(("zpl", .bool(p.speaksZPL)))
-            let name = "usb \(p.vendorProduct)"
+            let name = "usb://\(p.vendorProduct)"
             if let status = p.hostStatus {
                 let state = PrinterState(conditions: Set(status.conditions))
                 members.append(("state", .object([
