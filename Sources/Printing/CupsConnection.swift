@@ -33,10 +33,13 @@ final class CupsConnection {
         server = host.hasPrefix("/") ? host : "\(host):\(port)"
         let msec = Int32(timeout.components.seconds * 1000)
         guard let http = httpConnect2(host, Int32(port), nil, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, msec, nil) else {
-            let why = String(cString: strerror(errno))
+            // libcups closes its sockets after a failed connect, so errno is only worth showing
+            // when it still names the connect's own failure.
+            let code = errno
+            let why = [ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, ENOENT, EACCES].contains(code) ? " (\(String(cString: strerror(code))))" : ""
             throw PrinterError(
                 code: "printer.cups_unreachable",
-                message: "The print server at \(host.hasPrefix("/") ? host : "\(host):\(port)") is not running or cannot be reached (\(why)). Start CUPS (`service cups start`), or point CUPS_SERVER at the right server, and print again.",
+                message: "The print server at \(host.hasPrefix("/") ? host : "\(host):\(port)") is not running or cannot be reached\(why). Start CUPS (`service cups start`), or point CUPS_SERVER at the right server, and print again.",
                 isTransient: true)
         }
         // A server that stops answering mid-request fails the call instead of hanging it.

@@ -121,7 +121,7 @@ public struct CupsDestination: Hashable, Sendable {
     public var deviceURI: String?
     /// printer-make-and-model (`Local Raw Printer` for a raw queue).
     public var makeAndModel: String?
-    /// printer-info (the description an admin gave it).
+    /// printer-info (the description an admin gave it), nil when it only repeats the name.
     public var info: String?
     /// Whether the queue is raw (no driver: ZPL and any other bytes go through untouched).
     public var isRaw: Bool
@@ -155,7 +155,7 @@ public struct CupsDestination: Hashable, Sendable {
             // CUPS_PRINTER_CLASS (0x1) and friends aside, a raw queue is one with no driver.
             let isRaw = model == "Local Raw Printer" || model == "Raw Queue"
             return CupsDestination(name: name, deviceURI: g["device-uri"]?.strings.first, makeAndModel: model,
-                                   info: g["printer-info"]?.strings.first.flatMap { $0.isEmpty ? nil : $0 },
+                                   info: g["printer-info"]?.strings.first.flatMap { $0.isEmpty || $0 == name ? nil : $0 },
                                    isRaw: isRaw, isDefault: name == defaultName, status: CupsPrinterStatus(ipp: g))
         }.sorted { $0.name < $1.name }
     }

@@ -130,7 +130,7 @@ struct CupsPrinterTests {
 
     @Test func destinationsListQueuesWithStateAndRawMarked() throws {
         let peer = try CupsPeer(queues: ["zebra", "zebra2"])
-        try peer.run("cupsdisable", ["zebra2"])
+        try peer.run("cupsdisable", ["-r", "reloading labels", "zebra2"])
         let queues = try CupsDestination.all(server: peer.server)
         #expect(queues.map(\.name) == ["zebra", "zebra2"])
         #expect(queues.map(\.isRaw) == [true, true])
@@ -139,6 +139,8 @@ struct CupsPrinterTests {
         #expect(queues[1].status.state == .stopped)
         #expect(queues[1].status.reasons == ["paused"])
         #expect(queues[1].status.conditions == [.stopped])
+        #expect(queues[1].status.message == "reloading labels")
+        #expect(queues[1].status.summary == "stopped; reasons: paused; \"reloading labels\"")
     }
 }
 
