@@ -105,6 +105,20 @@ struct CupsPrinterTests {
         #expect(peer.captures() == [Array("^XA^FDyes^FS^XZ".utf8)], "the cancelled job printed")
     }
 
+    @Test func aQueueRejectingJobsSaysHowToAcceptThem() throws {
+        let peer = try CupsPeer()
+        let printer = try CupsPrinter(uri: .cups(queue: "zebra"), server: peer.server)
+        try peer.run("cupsreject", ["zebra"])
+        #expect(try printer.status().isAcceptingJobs == false)
+        let error = #expect(throws: PrinterError.self) { try printer.submit(PrintDocument(name: "x", format: .zpl, bytes: Array("^XA^XZ".utf8))) }
+        #expect(error?.code == "printer.rejecting")
+        #expect(error?.message.hasPrefix("The CUPS queue 'zebra' is not accepting jobs") == true, "\(String(describing: error))")
+        #expect(error?.message.hasSuffix("Run `cupsaccept zebra`, then print again.") == true, "\(String(describing: error))")
+        try peer.run("cupsaccept", ["zebra"])
+        let id = try #require(try printer.submit(PrintDocument(name: "x", format: .zpl, bytes: Array("^XA^XZ".utf8))).jobID)
+        #expect(try Self.completed(printer, id, peer: peer)?.state == .completed)
+    }
+
     @Test func aMissingQueueIsNamedWithWhatToDo() throws {
         let peer = try CupsPeer()
         let printer = try CupsPrinter(uri: .cups(queue: "zebra9"), server: peer.server)
