@@ -105,6 +105,9 @@ extension RunExecutor {
     /// While it cannot print the person is told what to do. A cancel clears what the printer
     /// still holds (`~JA`) so that the run stops now, not after the reload.
     func awaitIdle(_ p: any LabelCountingPrinter, toPrint: Bool) throws(StepError) {
+        // A fast printer is idle again within milliseconds: ask soon, then back off to the
+        // poll interval, so neither a fast printer idles nor a slow one is flooded with ~HS.
+        var delay = min(Duration.milliseconds(2), options.pollInterval)
         while true {
             let status = try withPrinter { () throws(PrinterError) in try p.hostStatus() }
             if status.canPrint { try showReady() } else { try showWaiting(status.conditions.map { $0.advice(printer: p.name) }) }
@@ -117,7 +120,8 @@ extension RunExecutor {
                 }
             }
             if shouldStop() { throw .stopped }
-            pause()
+            pause(delay)
+            delay = min(delay * 2, options.pollInterval)
         }
     }
 

@@ -188,8 +188,9 @@ public final class RunExecutor {
         tell(.ready)
     }
 
-    func pause() {
-        let d = options.pollInterval.components
+    /// Sleeps `interval` (the poll interval by default).
+    func pause(_ interval: Duration? = nil) {
+        let d = (interval ?? options.pollInterval).components
         Thread.sleep(forTimeInterval: Double(d.seconds) + Double(d.attoseconds) / 1e18)
     }
 }

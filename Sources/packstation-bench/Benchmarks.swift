@@ -13,6 +13,7 @@ enum Benchmarks {
         Benchmark(name: "scanner-input", run: ScannerBench.run),
         Benchmark(name: "sync", run: SyncBench.run),
         Benchmark(name: "labels", run: LabelBench.run),
+        Benchmark(name: "print-runs", run: PrintRunBench.run),
     ]
 }
 
