@@ -62,7 +62,10 @@ public enum LabelElement: Hashable, Sendable {
 public enum Rotation: Int, Hashable, Sendable, CaseIterable {
     case normal = 0, clockwise90 = 90, upsideDown = 180, clockwise270 = 270
 
-    /// The ZPL orientation letter (N, R, I, B).
+    /// Whether the turn is 90° or 270° (the box's width and height swap roles).
+    public var isQuarterTurn: Bool { self == .clockwise90 || self == .clockwise270 }
+
+    /// The ZPL orientation letter: N, R, I or B.
     public var zplLetter: UInt8 {
         switch self {
         case .normal: UInt8(ascii: "N")

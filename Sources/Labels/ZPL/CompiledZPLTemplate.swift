@@ -397,20 +397,22 @@ struct CompiledZPLTemplate: Sendable {
     func appendCode128(_ b: Barcode, items: UnsafeBufferPointer<UInt8>, readable: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
         let code = b.block
         return Code128.withZPLEncoding(items) { modules, plan in
+            let turned = code.rotation.isQuarterTurn
+            let (length, bars) = turned ? (code.frame.height, code.frame.width) : (code.frame.width, code.frame.height)
             var fitted = max(1, code.moduleDots)
-            while fitted > 1 && (modules + 20) * fitted > code.frame.width { fitted -= 1 }
-            guard (modules + 20) * fitted <= code.frame.width else { return false }
-            let width = modules * fitted
+            while fitted > 1 && (modules + 20) * fitted > length { fitted -= 1 }
+            guard (modules + 20) * fitted <= length else { return false }
+            let offset = max(0, (length - modules * fitted) / 2)
             out.append(ascii: "^FO")
-            out.append(number: max(0, code.frame.x + max(0, (code.frame.width - width) / 2)))
+            out.append(number: max(0, code.frame.x + (turned ? 0 : offset)))
             out.append(UInt8(ascii: ","))
-            out.append(number: max(0, code.frame.y))
+            out.append(number: max(0, code.frame.y + (turned ? offset : 0)))
             out.append(ascii: "^BY")
             out.append(number: fitted)
             out.append(ascii: "^BC")
             out.append(code.rotation.zplLetter)
             out.append(UInt8(ascii: ","))
-            out.append(number: max(1, code.frame.height))
+            out.append(number: max(1, bars))
             out.append(ascii: ",N,N,N^FH^FD")
             plan.appendZPL(to: &out)
             out.append(ascii: "^FS\n")

@@ -134,15 +134,17 @@ public struct ZPLRenderer: Sendable {
             } else {
                 symbol = try Code128(text: code.data)
             }
-            let fitted = try BarcodeData.fittedModule(symbol.modules, requested: module, space: code.frame.width, data: code.data)
-            let width = symbol.modules * fitted
-            appendOrigin(code.frame.x + max(0, (code.frame.width - width) / 2), code.frame.y, to: &out)
+            // A quarter-turned symbol runs down its box: its length fits the height, its bars the width.
+            let (length, bars) = code.rotation.isQuarterTurn ? (code.frame.height, code.frame.width) : (code.frame.width, code.frame.height)
+            let fitted = try BarcodeData.fittedModule(symbol.modules, requested: module, space: length, data: code.data)
+            let offset = max(0, (length - symbol.modules * fitted) / 2)
+            appendOrigin(code.frame.x + (code.rotation.isQuarterTurn ? 0 : offset), code.frame.y + (code.rotation.isQuarterTurn ? offset : 0), to: &out)
             out.append(ascii: "^BY")
             out.append(number: fitted)
             out.append(ascii: "^BC")
             out.append(code.rotation.zplLetter)
             out.append(UInt8(ascii: ","))
-            out.append(number: max(1, code.frame.height))
+            out.append(number: max(1, bars))
             out.append(ascii: ",N,N,N^FH^FD")
             symbol.appendZPL(to: &out)
             out.append(ascii: "^FS\n")
