@@ -53,7 +53,7 @@ struct LabelCommand: ParsableCommand {
         case "ascii": coverage = ResidentFontCoverage(ranges: [0x20...0x7E])
         default: throw StationError(code: "label.printer_font", message: "--printer-font \(printerFont) is not known; use latin or ascii.")
         }
-        let labelTemplate = try loadTemplate(template)
+        let labelTemplate = try LabelMaker.template(named: template)
         let orders = try OrderFile.orders(bytes: try readInput(order, what: "order file"), name: order)
         if let missing = orders.first(where: { $0.shipment == nil }) {
             throw StationError(code: "label.no_shipment", message: "Order \(missing.id) has no shipment (carrier, addresses), so no label can be made. Add \"shipment\" to the order or wait for the server to send it.")
@@ -127,18 +127,6 @@ struct LabelCommand: ParsableCommand {
 
     func carrierMismatch(_ order: Order, _ carrier: CarrierLabel) -> StationError {
         StationError(code: "label.carrier_format", message: "Order \(order.id) carries the carrier's own label as \(carrier.format.rawValue.uppercased()), which is printed as it is and cannot be turned into \(format.rawValue.uppercased()); use --format \(carrier.format.rawValue).")
-    }
-
-    func loadTemplate(_ name: String) throws -> LabelTemplate {
-        if let builtin = LabelTemplate.builtin(name) { return builtin }
-        guard name.contains("/") || name.hasSuffix(".json") || FileManager.default.fileExists(atPath: name) else {
-            throw StationError(code: "label.template_unknown", message: "Unknown template '\(name)'; use \(LabelTemplate.builtinNames.joined(separator: ", ")) or the path of a template JSON file (see docs/templates).")
-        }
-        do {
-            return try LabelTemplate(json: try readInput(name, what: "template file"), source: name)
-        } catch let error as LabelError {
-            throw StationError(code: error.code, message: error.message)
-        }
     }
 }
 
