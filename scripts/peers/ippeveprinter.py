@@ -10,11 +10,12 @@ starts, all under --dir and all stopped by PID on SIGTERM/SIGINT (reverse order)
 
 Documents arrive as DIR/spool/<job-id>-<name>.<ext> (ippeveprinter's naming); tests compare
 their bytes. Prints `READY port=PORT pid=IPPEVEPRINTER_PID` on stdout (and --ready-file).
-Note: avahi-daemon keeps one pid file per machine (/run/avahi-daemon/pid), so only one of
-these peers runs at a time.
+avahi-daemon keeps its pid file in /run/avahi-daemon, one per machine; as root each peer's
+avahi gets a private one (a mount namespace), so several peers can run at once.
 """
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,7 +120,14 @@ def main():
     why = wait_for(lambda: os.path.exists(os.path.join(b, "run/dbus.sock")), 10, "dbus-daemon", procs)
     if why:
         fail(why)
-    start(["avahi-daemon", "--no-drop-root", "--no-chroot", "-f", os.path.join(b, "avahi.conf")], "avahi.log")
+    avahi = ["avahi-daemon", "--no-drop-root", "--no-chroot", "-f", os.path.join(b, "avahi.conf")]
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        # avahi-daemon's pid file and socket live in /run/avahi-daemon, one per machine: give
+        # this one a private /run/avahi-daemon so peers (and test runs) can run side by side.
+        # `exec` keeps the PID, so it is still stopped by PID.
+        avahi = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                 'mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && exec "$@"', "avahi"] + avahi
+    start(avahi, "avahi.log")
     why = wait_for(lambda: b"Server startup complete" in open(os.path.join(b, "log/avahi.log"), "rb").read(), 10, "avahi-daemon", procs)
     if why:
         fail(why)
