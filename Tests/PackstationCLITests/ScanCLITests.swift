@@ -89,8 +89,12 @@ struct ScanCLITests {
         let text = try CLI.run(["devices", "--input-dir", "/nonexistent/input"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("does not exist"))
-        let json = try CLI.run(["devices", "--json", "--input-dir", "/nonexistent/input"])
-        #expect(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"input_devices":[]}"#)
+        // No CUPS server (port 9 refuses) and no USB here: the printers say so, the input devices are empty.
+        let json = try CLI.run(["devices", "--json", "--input-dir", "/nonexistent/input"], environment: ["CUPS_SERVER": "127.0.0.1:9"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["input_devices"] as? [Any])?.isEmpty == true, "\(json.stdout)")
+        let printers = object["printers"] as? [[String: Any]] ?? []
+        #expect(printers.contains { $0["kind"] as? String == "cups" && ($0["problem"] as? String)?.contains("127.0.0.1:9 is not running") == true }, "\(json.stdout)")
         let bad = try CLI.run(["devices", "--scanner", "nonsense"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("VID:PID"))
