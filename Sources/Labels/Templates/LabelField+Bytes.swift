@@ -43,10 +43,16 @@ extension LabelField {
         return true
     }
 
-    static func addressWriters(_ pick: @escaping @Sendable (Shipment) -> Address, prefix: String) -> [(String, Writer)] {
-        [
+    /// The recipient's or the sender's address, without copying the whole shipment.
+    @inline(__always) static func address(_ c: LabelContext, recipient: Bool) -> Address? {
+        recipient ? c.order.shipment?.to : c.order.shipment?.from
+    }
+
+    static func addressWriters(recipient: Bool) -> [(String, Writer)] {
+        let prefix = recipient ? "to." : "from."
+        return [
             ("address", { c, out in
-                guard let a = c.order.shipment.map({ pick($0) }) else { return }
+                guard let a = address(c, recipient: recipient) else { return }
                 appendClean(a.name, to: &out)
                 if let company = a.company, !company.isEmpty {
                     out.append(0x0A)
@@ -62,11 +68,11 @@ extension LabelField {
                 out.append(contentsOf: a.country.utf8)
             }),
             ("city_line", { c, out in
-                guard let a = c.order.shipment.map({ pick($0) }) else { return }
+                guard let a = address(c, recipient: recipient) else { return }
                 appendCityLine(a, clean: false, to: &out)
             }),
             ("postal_code_compact", { c, out in
-                guard let postal = c.order.shipment.flatMap({ pick($0).postalCode }) else { return }
+                guard let postal = address(c, recipient: recipient)?.postalCode else { return }
                 if !appendUpperASCII(postal, drop: { $0 == 0x20 || $0 == 0x2D }, to: &out) {
                     out.append(contentsOf: fields[prefix + "postal_code_compact"]!(c).utf8)
                 }
@@ -103,8 +109,8 @@ extension LabelField {
             "packages": { c, out in out.append(number: c.order.shipment?.packages ?? 1) },
             "package": { c, out in out.append(number: c.package) },
         ]
-        for (name, writer) in addressWriters({ $0.to }, prefix: "to.") { table["to." + name] = writer }
-        for (name, writer) in addressWriters({ $0.from }, prefix: "from.") { table["from." + name] = writer }
+        for (name, writer) in addressWriters(recipient: true) { table["to." + name] = writer }
+        for (name, writer) in addressWriters(recipient: false) { table["from." + name] = writer }
         for (name, reader) in fields where table[name] == nil {
             table[name] = { c, out in out.append(contentsOf: reader(c).utf8) }
         }

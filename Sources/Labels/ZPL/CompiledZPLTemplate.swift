@@ -3,6 +3,11 @@
 /// It writes exactly what `ZPLRenderer.render(template.layout(…))` writes (a test holds them
 /// equal); text that needs cutting or rasterizing, rows and barcodes go through the renderer.
 struct CompiledZPLTemplate: Sendable {
+    final class Shared<Value: Sendable>: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
     enum Segment: Sendable {
         case literal([UInt8], text: String, scalars: Int)
         case field(LabelField.Writer, keepNewlines: Bool)
@@ -34,8 +39,9 @@ struct CompiledZPLTemplate: Sendable {
 
     enum Op: Sendable {
         case bytes([UInt8])
-        case text(Text)
-        case barcode(Barcode)
+        // Held by reference: matching an op then costs one retain, not one per array inside.
+        case text(Shared<Text>)
+        case barcode(Shared<Barcode>)
         case other(LabelTemplate.Element)
     }
 
@@ -84,7 +90,7 @@ struct CompiledZPLTemplate: Sendable {
                 let limit = perLine * block.lineCapacity + block.lineCapacity
                 let text = Text(block: block, segments: segments, head1: head1, head2: head2, box: box, limit: limit, when: element.when.map(Self.segments),
                                 literalsCovered: literalsCovered, literalBytes: literalBytes, literalScalars: literalScalars, fieldCount: fieldCount)
-                ops.append(.text(text))
+                ops.append(.text(Shared(text)))
             case .text:
                 var bytes: [UInt8] = []
                 for e in template.layout(elements: [element], for: empty, density: density).elements { renderer.appendText(e.textBlock!, to: &bytes) }
@@ -104,8 +110,8 @@ struct CompiledZPLTemplate: Sendable {
                 head.append(number: h)
                 renderer.appendFieldBlock(readable, to: &head)
                 let perLine = max(1, Int(Double(readable.frame.width) / (Double(max(1, h)) * 0.3)))
-                ops.append(.barcode(Barcode(block: block, data: Self.segments(b.data), source: b.data, when: element.when.map(Self.segments),
-                                            readableHead: head, readableLimit: perLine * readable.lineCapacity + readable.lineCapacity)))
+                ops.append(.barcode(Shared(Barcode(block: block, data: Self.segments(b.data), source: b.data, when: element.when.map(Self.segments),
+                                            readableHead: head, readableLimit: perLine * readable.lineCapacity + readable.lineCapacity))))
             default:
                 ops.append(.other(element))
             }
@@ -145,13 +151,13 @@ struct CompiledZPLTemplate: Sendable {
             switch op {
             case .bytes(let bytes): out += bytes
             case .barcode(let b):
-                if let when = b.when, Self.isBlank(when, context, &out) { continue }
-                try appendBarcode(b, context, renderer: renderer, to: &out)
+                if let when = b.value.when, Self.isBlank(when, context, &out) { continue }
+                try appendBarcode(b.value, context, renderer: renderer, to: &out)
             case .other(let element):
                 for e in template.layout(elements: [element], for: context, density: density).elements { try renderer.appendElement(e, to: &out) }
             case .text(let t):
-                if let when = t.when, Self.isBlank(when, context, &out) { continue }
-                appendText(t, context, renderer: renderer, to: &out)
+                if let when = t.value.when, Self.isBlank(when, context, &out) { continue }
+                appendText(t.value, context, renderer: renderer, to: &out)
             }
         }
         if copies > 1 {
