@@ -35,7 +35,7 @@ final class USBConnection {
         let rc = libusb_open(c.device, &opened)
         guard rc == 0, let opened else {
             if rc == LIBUSB_ERROR_ACCESS.rawValue {
-                throw PrinterError(code: "printer.usb_permission", message: "\(name): no permission to open \(node) — give the agent's user access to the printer (a udev rule with GROUP or MODE for \(USBIDs.text(c.vendor, c.product))) or run it as root.")
+                throw PrinterError(code: "printer.usb_permission", message: "\(name): no permission to open \(node) — install udev/61-packstation-printers.rules (USB printers to group lp) and add the agent's user to group lp, or run it as root.")
             }
             throw Self.failure(rc, name: name, doing: "opening \(node)")
         }
