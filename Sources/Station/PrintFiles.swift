@@ -58,7 +58,8 @@ public struct FilePrinting {
         let deadline = clock.now.advanced(by: waitLimit)
         var told: [String] = []
         while let state = try printer.state(), !state.canPrint {
-            let advice = state.advice(printer: printer.name)
+            // The printer's (or spooler's) own words come after the advice ("… is not connected").
+            let advice = state.advice(printer: printer.name) + (state.message.map { ["\(printer.name): \($0)"] } ?? [])
             if advice != told {
                 advice.forEach(tell)
                 told = advice

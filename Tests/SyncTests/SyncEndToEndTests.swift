@@ -114,7 +114,7 @@ import Testing
         // on a loaded CI machine: every one falls while results are still being produced.
         let agentDir = dir.path + "/agent"
         func until(_ what: String, _ condition: () async throws -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(120)
+            let deadline = ContinuousClock.now + .seconds(300)
             while try await !condition() {
                 try #require(ContinuousClock.now < deadline, "timed out waiting until \(what)")
                 try await Task.sleep(for: .milliseconds(20))
