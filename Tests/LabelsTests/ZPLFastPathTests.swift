@@ -46,7 +46,7 @@ struct ZPLFastPathTests {
     @Test func everyFieldWriterWritesItsReadersText() throws {
         let contexts = Self.orders().map { LabelContext(order: $0, package: 3) } + [LabelContext(order: try Fixtures.order("order-unicode.json")), LabelContext(order: try Fixtures.order("order-injection.json"))]
         for (name, read) in LabelField.fields {
-            let write = try #require(LabelField.writers[name])
+            let write = try #require(LabelField.writers[name]).write
             for context in contexts {
                 var bytes: [UInt8] = []
                 write(context, &bytes)

@@ -5,6 +5,12 @@ import PackCore
 extension LabelField {
     typealias Writer = @Sendable (LabelContext, inout [UInt8]) -> Void
 
+    /// A writer in a struct: a dictionary would store a bare closure at its most general
+    /// abstraction and calls would go through thunks that copy the whole `LabelContext`.
+    struct WriterBox: Sendable {
+        let write: Writer
+    }
+
     /// Appends `text` with control characters made spaces, as `FieldText.clean(_, keepNewlines: false)`.
     @inline(__always) static func appendClean(_ text: String, to out: inout [UInt8]) {
         let start = out.count
@@ -48,10 +54,10 @@ extension LabelField {
         recipient ? c.order.shipment?.to : c.order.shipment?.from
     }
 
-    static func addressWriters(recipient: Bool) -> [(String, Writer)] {
+    static func addressWriters(recipient: Bool) -> [(String, WriterBox)] {
         let prefix = recipient ? "to." : "from."
         return [
-            ("address", { c, out in
+            ("address", WriterBox { c, out in
                 guard let a = address(c, recipient: recipient) else { return }
                 appendClean(a.name, to: &out)
                 if let company = a.company, !company.isEmpty {
@@ -67,11 +73,11 @@ extension LabelField {
                 out.append(0x0A)
                 out.append(contentsOf: a.country.utf8)
             }),
-            ("city_line", { c, out in
+            ("city_line", WriterBox { c, out in
                 guard let a = address(c, recipient: recipient) else { return }
                 appendCityLine(a, clean: false, to: &out)
             }),
-            ("postal_code_compact", { c, out in
+            ("postal_code_compact", WriterBox { c, out in
                 guard let postal = address(c, recipient: recipient)?.postalCode else { return }
                 if !appendUpperASCII(postal, drop: { $0 == 0x20 || $0 == 0x2D }, to: &out) {
                     out.append(contentsOf: fields[prefix + "postal_code_compact"]!(c).utf8)
@@ -81,9 +87,20 @@ extension LabelField {
     }
 
     /// Writers by field name; fields without a dedicated writer append their reader's string.
-    static let writers: [String: Writer] = {
-        var table: [String: Writer] = [
-            "weight": { c, out in
+    static let writers: [String: WriterBox] = {
+        var table: [String: WriterBox] = [
+            "order.id": WriterBox { c, out in out.append(contentsOf: c.order.id.utf8) },
+            "carrier": WriterBox { c, out in if let s = c.order.shipment?.carrier { out.append(contentsOf: s.utf8) } },
+            "service": WriterBox { c, out in if let s = c.order.shipment?.service { out.append(contentsOf: s.utf8) } },
+            "tracking": WriterBox { c, out in if let s = c.order.shipment?.tracking { out.append(contentsOf: s.utf8) } },
+            "priority": WriterBox { c, out in
+                switch c.order.priority {
+                case .standard: break
+                case .express: out.append(ascii: "EXPRESS")
+                case .sameDay: out.append(ascii: "SAME DAY")
+                }
+            },
+            "weight": WriterBox { c, out in
                 var grams = 0
                 for line in c.order.lines {
                     guard let w = line.weightGrams else { return }
@@ -97,7 +114,7 @@ extension LabelField {
                 out.append(48 &+ UInt8(cents % 10))
                 out.append(ascii: " kg")
             },
-            "routing": { c, out in
+            "routing": WriterBox { c, out in
                 guard let to = c.order.shipment?.to else { return }
                 let postal = to.postalCode ?? ""
                 guard postal.utf8.allSatisfy({ $0 < 0x80 }) else { return out.append(contentsOf: fields["routing"]!(c).utf8) }
@@ -106,13 +123,13 @@ extension LabelField {
                 out.append(UInt8(ascii: "-"))
                 _ = appendUpperASCII(postal, drop: { $0 == 0x20 }, to: &out)
             },
-            "packages": { c, out in out.append(number: c.order.shipment?.packages ?? 1) },
-            "package": { c, out in out.append(number: c.package) },
+            "packages": WriterBox { c, out in out.append(number: c.order.shipment?.packages ?? 1) },
+            "package": WriterBox { c, out in out.append(number: c.package) },
         ]
         for (name, writer) in addressWriters(recipient: true) { table["to." + name] = writer }
         for (name, writer) in addressWriters(recipient: false) { table["from." + name] = writer }
         for (name, reader) in fields where table[name] == nil {
-            table[name] = { c, out in out.append(contentsOf: reader(c).utf8) }
+            table[name] = WriterBox { c, out in out.append(contentsOf: reader(c).utf8) }
         }
         return table
     }()

@@ -127,7 +127,7 @@ struct CompiledZPLTemplate: Sendable {
                 var bytes: [UInt8] = []
                 Self.appendLiteral(text, to: &bytes)
                 segments.append(.literal(bytes, text: text, scalars: text.unicodeScalars.count))
-            case .field(let name): segments.append(.field(LabelField.writers[name]!, keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
+            case .field(let name): segments.append(.field(LabelField.writers[name]!.write, keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
             case .lineField: break
             }
         }
