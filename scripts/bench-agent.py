@@ -33,6 +33,18 @@ def rss_kib(pid, field='VmRSS'):
     return 0
 
 
+def smaps(pid):
+    """(PSS, private) in KiB from /proc/PID/smaps_rollup: what the process really costs, beside
+    RSS, which also counts clean pages of the binary and libraries shared with the page cache."""
+    values = {}
+    with open(f'/proc/{pid}/smaps_rollup') as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith(':') and parts[1].isdigit():
+                values[parts[0][:-1]] = int(parts[1])
+    return values.get('Pss', 0), values.get('Private_Clean', 0) + values.get('Private_Dirty', 0)
+
+
 def cpu_seconds(pid):
     with open(f'/proc/{pid}/stat') as f:
         parts = f.read().rsplit(')', 1)[1].split()
@@ -102,6 +114,7 @@ def main():
     wait_port(kiosk)
     time.sleep(2)
     idle_rss = rss_kib(agent.pid)
+    idle_pss, idle_private = smaps(agent.pid)
     c0, t0 = cpu_seconds(agent.pid), time.monotonic()
     time.sleep(a.idle_seconds)
     idle_cpu = (cpu_seconds(agent.pid) - c0) / (time.monotonic() - t0) * 100
@@ -121,6 +134,7 @@ def main():
     load_elapsed = time.monotonic() - t0
     load_cpu = (cpu_seconds(agent.pid) - c0) / load_elapsed * 100
     load_rss, peak_rss = rss_kib(agent.pid), rss_kib(agent.pid, 'VmHWM')
+    load_pss, load_private = smaps(agent.pid)
     labels = len([f for f in os.listdir(os.path.join(tmp, 'labels')) if f.endswith('.zpl')])
     agent.send_signal(signal.SIGTERM)
     agent.stdin.close()
@@ -131,6 +145,7 @@ def main():
     wait_port(port)
     time.sleep(2)
     peer_rss = rss_kib(peer.pid)
+    peer_pss, peer_private = smaps(peer.pid)
     c0, t0 = cpu_seconds(peer.pid), time.monotonic()
     time.sleep(min(a.idle_seconds, 10))
     peer_cpu = (cpu_seconds(peer.pid) - c0) / (time.monotonic() - t0) * 100
@@ -139,9 +154,11 @@ def main():
 
     print(f'| measure | packstation run | Python 3 http.server, idle (peer runtime) |')
     print(f'|---|---|---|')
-    print(f'| resident memory, idle | {idle_rss / 1024:.1f} MiB | {peer_rss / 1024:.1f} MiB |')
+    print(f'| resident memory (RSS), idle | {idle_rss / 1024:.1f} MiB | {peer_rss / 1024:.1f} MiB |')
+    print(f'| proportional (PSS) / private memory, idle | {idle_pss / 1024:.1f} / {idle_private / 1024:.1f} MiB | {peer_pss / 1024:.1f} / {peer_private / 1024:.1f} MiB |')
     print(f'| CPU, idle ({a.idle_seconds:.0f} s) | {idle_cpu:.2f} % of a core | {peer_cpu:.2f} % of a core |')
-    print(f'| resident memory, packing {per_minute} orders/min ({n} orders, {len(scans)} scans, {labels} labels) | {load_rss / 1024:.1f} MiB (peak {peak_rss / 1024:.1f} MiB) | — |')
+    print(f'| resident memory (RSS), packing {per_minute} orders/min ({n} orders, {len(scans)} scans, {labels} labels) | {load_rss / 1024:.1f} MiB (peak {peak_rss / 1024:.1f} MiB) | — |')
+    print(f'| PSS / private memory, packing {per_minute} orders/min | {load_pss / 1024:.1f} / {load_private / 1024:.1f} MiB | — |')
     print(f'| CPU, packing {per_minute} orders/min | {load_cpu:.2f} % of a core | — |')
     print(f'agent exit status after SIGTERM: {rc}; labels printed {labels}/{n}', file=sys.stderr)
     if labels != n or rc != 0:

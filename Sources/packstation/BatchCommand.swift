@@ -148,14 +148,7 @@ struct BatchCommand: ParsableCommand {
         guard let density = PrinterDensity(dpi: dpi) else {
             throw StationError(code: "label.dpi", message: "--dpi \(dpi) is not a printer resolution; use 203, 300 or 600.")
         }
-        let template: LabelTemplate
-        if let builtin = LabelTemplate.builtin(name) {
-            template = builtin
-        } else {
-            do { template = try LabelTemplate(json: try readInput(name, what: "template file"), source: name) } catch let error as LabelError {
-                throw StationError(code: error.code, message: error.message)
-            }
-        }
+        let template = try LabelMaker.template(named: name)
         let renderer = ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: .latin)
         return LabelRendering(templateName: name, stream: ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()))
     }
