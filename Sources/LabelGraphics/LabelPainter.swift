@@ -112,7 +112,36 @@ struct LabelPainter {
         cairo_fill(cr)
     }
 
+    /// Draws a barcode; a rotated one is drawn upright in its box's turned coordinates (the
+    /// frame is the box on the label, so a quarter-turned symbol runs along its height), the
+    /// same turn as ZPL's ^BCR/^BCI/^BCB.
     func drawBarcode(_ code: BarcodeBlock) throws(LabelError) {
+        guard code.rotation != .normal else { return try drawUprightBarcode(code) }
+        let w = Double(code.frame.width), h = Double(code.frame.height)
+        var upright = code
+        upright.rotation = .normal
+        cairo_save(cr)
+        defer { cairo_restore(cr) }
+        cairo_translate(cr, Double(code.frame.x), Double(code.frame.y))
+        switch code.rotation {
+        case .normal: break
+        case .clockwise90:
+            cairo_translate(cr, w, 0)
+            cairo_rotate(cr, Double.pi / 2)
+            upright.frame = DotRect(x: 0, y: 0, width: code.frame.height, height: code.frame.width)
+        case .upsideDown:
+            cairo_translate(cr, w, h)
+            cairo_rotate(cr, Double.pi)
+            upright.frame = DotRect(x: 0, y: 0, width: code.frame.width, height: code.frame.height)
+        case .clockwise270:
+            cairo_translate(cr, 0, h)
+            cairo_rotate(cr, -Double.pi / 2)
+            upright.frame = DotRect(x: 0, y: 0, width: code.frame.height, height: code.frame.width)
+        }
+        try drawUprightBarcode(upright)
+    }
+
+    private func drawUprightBarcode(_ code: BarcodeBlock) throws(LabelError) {
         let symbol = try ZintSymbol(code)
         defer { symbol.close() }
         try symbol.draw(on: cr, in: code)
