@@ -42,13 +42,23 @@ public struct Doctor {
     func dataDirectory() -> [Finding] {
         let dir = configuration.dataDirectory
         var out: [Finding] = []
-        do {
-            let journal = try Journal(directory: dir)
-            let status = try journal.status()
-            let labels = try journal.pendingLabels().count
-            out.append(Finding(check: "journal", level: .ok, detail: "\(journal.path): \(status.results) result(s), \(status.pending) waiting to sync, \(labels) label(s) queued", fix: nil))
-        } catch {
-            out.append(Finding(check: "journal", level: .failure, detail: error.message, fix: "Make \(dir) writable by the agent's user (install.sh: /var/lib/packstation owned by packstation)."))
+        // Opening the journal as root would leave root-owned -wal/-shm files the agent's own user
+        // then cannot open: look, do not touch, when the directory belongs to someone else.
+        var info = stat()
+        if geteuid() == 0, stat(dir, &info) == 0, info.st_uid != 0 {
+            let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
+            let exists = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Journal.fileName))
+            out.append(Finding(check: "journal", level: .ok, detail: "\(dir) belongs to \(owner)\(exists ? "; the journal is there" : "; no journal yet") (not opened as root)",
+                               fix: nil))
+        } else {
+            do {
+                let journal = try Journal(directory: dir)
+                let status = try journal.status()
+                let labels = try journal.pendingLabels().count
+                out.append(Finding(check: "journal", level: .ok, detail: "\(journal.path): \(status.results) result(s), \(status.pending) waiting to sync, \(labels) label(s) queued", fix: nil))
+            } catch {
+                out.append(Finding(check: "journal", level: .failure, detail: error.message, fix: "Make \(dir) writable by the agent's user (install.sh: /var/lib/packstation owned by packstation)."))
+            }
         }
         var fs = statvfs()
         if statvfs(FileManager.default.fileExists(atPath: dir) ? dir : ".", &fs) == 0 {

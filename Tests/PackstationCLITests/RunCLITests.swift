@@ -162,6 +162,18 @@ import Testing
 }
 
 @Suite struct DoctorCLITests {
+    /// `sudo packstation doctor` must not leave root-owned journal files the agent's user
+    /// could not open afterwards.
+    @Test func asRootItLeavesTheAgentsDataDirectoryAlone() throws {
+        guard geteuid() == 0 else { return }
+        let dir = try RunCLITests.scratch() + "/data"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        #expect(chown(dir, 65534, 65534) == 0)
+        let run = try CLI.run(["doctor", "--data-dir", dir], environment: RunCLITests.noPrinters)
+        #expect(run.stdout.contains("ok   journal: \(dir) belongs to"), "\(run.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "nothing created as root")
+    }
+
     @Test func aDeadServerAndAnUnreachablePrinterFailWithTheirFixes() throws {
         let dir = try RunCLITests.scratch()
         let file = dir + "/station.toml"
