@@ -23,14 +23,18 @@ struct DevicesCommand: ParsableCommand {
     @Option(name: .customLong("input-dir"), help: .hidden)
     var inputDirectory = "/dev/input"
 
+    @Option(name: .long, help: ArgumentHelp("The station configuration whose printers (printer.uri, [[bench]] printer) are listed with their state (default: as `packstation run` finds it).", valueName: "station.toml"))
+    var config: String?
+
     func run() throws {
         let selection = try ScannerStation.selection(options: .init(layout: layout), scanners: scanner)
         let inputs = ScannerStation.inputDevices(directory: inputDirectory, selection: selection)
         let cups = Self.cupsPrinterRows()
         let usb = Self.usbPrinters()
+        let configured = Self.configuredPrinters(config: config)
         if json {
             // Sections per device kind; printers join as "printers".
-            let document: JSONValue = .object([("input_devices", .array(inputs.map(\.json))), ("printers", .array(cups.json + usb.json))])
+            let document: JSONValue = .object([("input_devices", .array(inputs.map(\.json))), ("printers", .array(configured.json + cups.json + usb.json))])
             print(document.jsonText)
             return
         }
@@ -44,10 +48,43 @@ struct DevicesCommand: ParsableCommand {
             print("  \(d.node)  \(d.vendorProduct)  \"\(d.name)\"  phys=\(d.phys.isEmpty ? "-" : d.phys)")
             print("      \(use): \(report.decision.reason)\(report.decision.use ? " (id \(d.scannerID), layout \(report.decision.layout))" : "")")
         }
+        print("Configured printers:")
+        configured.text.forEach { print($0) }
         print("CUPS printers:")
         cups.text.forEach { print($0) }
         print("USB printers:")
         usb.text.forEach { print($0) }
+    }
+
+    /// The printers the station's configuration names (printer.uri and each bench's printer),
+    /// asked for their state: TCP and USB Zebras answer ~HS, CUPS queues their printer state.
+    static func configuredPrinters(config: String?) -> (json: [JSONValue], text: [String]) {
+        let configuration: StationConfiguration
+        do { configuration = try StationConfiguration.load(file: config) } catch {
+            return ([.object([("kind", .string("configured")), ("problem", .string(error.message))])], ["  none: \(error.message)"])
+        }
+        var printers: [(String, PrinterURI)] = configuration.printerURI.map { [(configuration.printerName, $0)] } ?? []
+        for bench in configuration.benches { if let uri = bench.printer { printers.append(("\(bench.name) printer", uri)) } }
+        guard !printers.isEmpty else { return ([], ["  none (printer.uri is not set: labels go to the first printer found or to PDF files)"]) }
+        var json: [JSONValue] = [], text: [String] = []
+        for (name, uri) in printers {
+            var state = "ready", advice: [String] = []
+            do {
+                if let s = try openPrinter(uri, name: name).state() {
+                    advice = s.advice(printer: name) + (s.message.map { [$0] } ?? [])
+                    state = s.canPrint ? "ready" : "not ready"
+                } else {
+                    state = "configured (reports no state)"
+                }
+            } catch {
+                state = "unreachable"
+                advice = [error.message]
+            }
+            json.append(.object([("kind", .string("configured")), ("name", .string(name)), ("uri", .string(uri.description)),
+                                 ("state", .string(state)), ("advice", .array(advice.map(JSONValue.string)))]))
+            text.append("  \(name)  \(uri)  \(state)" + (advice.isEmpty ? "" : ": " + advice.joined(separator: "; ")))
+        }
+        return (json, text)
     }
 
     /// CUPS queues on the scheduler libcups is configured for (`CUPS_SERVER`, client.conf, the

@@ -263,3 +263,57 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data/labels").count == 1)
     }
 }
+
+/// `packstation devices` lists the printers the configuration names, with their state.
+@Suite struct ConfiguredPrinterDevicesTests {
+    @Test func aConfiguredZebraOutOfLabelsIsShownWithWhatToDo() throws {
+        let dir = try RunCLITests.scratch()
+        let peer = Process()
+        peer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        peer.arguments = ["python3", RunCLITests.root + "/scripts/peers/zebra_printer.py", "--port", "0", "--control-port", "0", "--log", dir, "--ready-file", dir + "/ready"]
+        peer.standardOutput = FileHandle.nullDevice
+        peer.standardError = FileHandle.nullDevice
+        try peer.run()
+        defer { kill(peer.processIdentifier, SIGKILL); peer.waitUntilExit() }
+        var ports: [String: Int] = [:]
+        for _ in 0..<500 where ports.count < 2 {
+            if let text = try? String(contentsOfFile: dir + "/ready", encoding: .utf8), text.hasSuffix("\n") {
+                for field in text.split(whereSeparator: \.isWhitespace) where field.contains("=") {
+                    let kv = field.split(separator: "=")
+                    ports[String(kv[0])] = Int(kv[1])
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let data = try #require(ports["data"]), control = try #require(ports["control"])
+        try "[printer]\nuri = \"tcp://127.0.0.1:\(data)\"\nname = \"zebra1\"\n".write(toFile: dir + "/s.toml", atomically: true, encoding: .utf8)
+        let ready = try CLI.run(["devices", "--config", dir + "/s.toml", "--input-dir", "/nonexistent"], environment: RunCLITests.noPrinters)
+        #expect(ready.stdout.contains("zebra1  tcp://127.0.0.1:\(data)  ready"), "\(ready.stdout)")
+        // Out of labels, through the peer's control port.
+        let socket = try TCPClient(port: control)
+        socket.send("paper_out 1\n")
+        let out = try CLI.run(["devices", "--json", "--config", dir + "/s.toml", "--input-dir", "/nonexistent"], environment: RunCLITests.noPrinters)
+        #expect(out.stdout.contains(#""state":"not ready","advice":["zebra1: out of labels — load labels and press FEED"]"#), "\(out.stdout)")
+    }
+}
+
+/// A line-oriented TCP client for a test peer's control port.
+final class TCPClient {
+    let fd: Int32
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        if rc != 0 { throw CocoaError(.fileReadUnknown) }
+    }
+    /// Sends a command and waits for the peer's one-line answer.
+    func send(_ line: String) {
+        _ = line.withCString { write(fd, $0, strlen($0)) }
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 && byte != 0x0A {}
+    }
+    deinit { close(fd) }
+}
