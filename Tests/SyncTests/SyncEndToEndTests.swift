@@ -105,13 +105,15 @@ import Testing
             return h
         }
         func agent() throws -> Running {
-            let a = try Running(agentBin, ["sync", "produce-test-results", "\(Self.total)", "--data-dir", dir.path + "/agent", "--interval-ms", "4"], env: env, log: dir.path + "/agent.log")
+            let a = try Running(agentBin, ["sync", "produce-test-results", "\(Self.total)", "--data-dir", dir.path + "/agent", "--interval-ms", "10"], env: env, log: dir.path + "/agent.log")
             started.append(a)
             return a
         }
 
         // Each outage is triggered by progress, not by the clock, so the test means the same
-        // on a loaded CI machine: every one falls while results are still being produced.
+        // on a loaded CI machine: every one falls while results are still being produced. The
+        // producer writes one result per 10 ms (20 s in all): at 4 ms an idle machine finished
+        // all 2,000 before the second outage could fall.
         let agentDir = dir.path + "/agent"
         func until(_ what: String, _ condition: () async throws -> Bool) async throws {
             let deadline = ContinuousClock.now + .seconds(300)
