@@ -2,7 +2,8 @@
 """Renders labels with the built `packstation label` and checks them with tools we did not write.
 
 - PNG and PDF (rasterized by poppler's pdftoppm) are decoded with zbarimg (Code 128, GS1-128, QR)
-  and zxing-cpp (DataMatrix, GS1 DataMatrix, PDF417, MaxiCode) with the AIM symbology identifier.
+  and zxing-cpp (DataMatrix, GS1 DataMatrix, PDF417, MaxiCode) with the AIM symbology identifier;
+  UPS MaxiCodes (modes 2 and 3) also by their full structured message and mode.
 - ZPL is parsed and rendered by zplkit (an independent ZPL renderer; strict: unknown commands,
   fields not closed by ^FS, bad graphics all fail), and its picture is decoded the same way.
 - Every order gives exactly one ^XA...^XZ; hostile address text never adds a command.
@@ -115,6 +116,41 @@ for fmt in ["png", "pdf", "zpl"]:
         # MaxiCode at x 68, y 85 mm (8 dots/mm): zxing reads it from the cropped, pure symbol.
         maxi = zxing(png, crop=(540, 675, 805, 945), only=zxingcpp.BarcodeFormat.MaxiCode)
         check(maxi == [("MaxiCode", sh["tracking"], "]U0")], f"zxing MaxiCode {png}: {maxi}")
+
+# 2b. UPS MaxiCode filled from the order by a template: mode 2 (US ZIP+4) and mode 3 (Canadian
+# postal code) with the MH10.8.3 structured message, and a mode 5 symbol beside it. zxing-cpp
+# returns modes 2 and 3 with the primary message (postal code, country, class) put back after
+# the [)> RS 01 GS 96 header, and reports the mode as ec_level. zplkit draws mode 5 without data
+# (as a printer's preview does), so the ZPL's mode 5 is checked by its command only.
+RS, GS, EOT = "\x1e", "\x1d", "\x04"
+ups = [
+    ("order-ups-us.json", "2", f"[)>{RS}01{GS}96152382802{GS}840{GS}001{GS}1Z00004951{GS}UPSN{GS}06X610{GS}159{GS}1234567{GS}1/1{GS}10{GS}Y{GS}634 ALPHA DR{GS}PITTSBURGH{GS}PA{RS}{EOT}"),
+    # The street is cut until the message fits mode 3's 84 codewords; ^ and ~ travel as data.
+    ("order-ups-ca.json", "3", f"[)>{RS}01{GS}96K1M1M4{GS}124{GS}001{GS}1Z00004968{GS}UPSN{GS}06X610{GS}159{GS}1234567{GS}1/2{GS}10{GS}Y{GS}24 SUSSEX DR ^F{GS}OTTAWA{GS}ON{RS}{EOT}"),
+]
+
+
+def maxicode(png, dpi, x_mm, y_mm):
+    k = {203: 8, 300: 12, 600: 24}[dpi]
+    im = Image.open(png).convert("L").crop(((x_mm - 2) * k, (y_mm - 2) * k, (x_mm + 32) * k, (y_mm + 32) * k))
+    found = zxingcpp.read_barcodes(im, formats=zxingcpp.BarcodeFormat.MaxiCode, is_pure=True, text_mode=zxingcpp.TextMode.Plain)
+    return [(r.text, r.symbology_identifier, r.ec_level) for r in found]
+
+
+ups_template = os.path.join(FIX, "template-ups-maxicode.json")
+for name, mode, text in ups:
+    ups_order = os.path.join(FIX, name)
+    oid = order_json(ups_order)["id"]
+    for fmt, dpi in [("png", 203), ("png", 300), ("pdf", 203), ("zpl", 203)]:
+        for png in pictures(ups_order, fmt, template=ups_template, dpi=dpi, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
+            got = maxicode(png, dpi, 5, 10)
+            check(got == [(text, "]U1", mode)], f"zxing UPS MaxiCode mode {mode} {png}: {got}")
+            if fmt != "zpl":
+                five = maxicode(png, dpi, 60, 10)
+                check(five == [(oid, "]U0", "5")], f"zxing MaxiCode mode 5 {png}: {five}")
+    data = open(render(ups_order, "zpl", template=ups_template), "rb").read()
+    check(f"^BD{mode},1,1^FH^FD".encode() in data and f"^BD5,1,1^FH^FD{oid}^FS".encode() in data, f"{name}: ^BD{mode} and ^BD5 in the ZPL")
+    check(b"~" not in data and data.count(b"^FD") == data.count(b"^FH^FD"), f"{name}: MaxiCode data escaped with ^FH")
 
 # 3. Packing slips: the order barcode decodes on the 4x6 and A4 slips.
 for tmpl in ["packing-slip", "packing-slip-a4", "packing-slip-letter"]:

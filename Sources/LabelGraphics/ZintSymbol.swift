@@ -18,6 +18,7 @@ struct ZintSymbol {
         var data = code.data
         var readable = code.data
         var modules = 0
+        var maxi: MaxiCodeEncoding?
         // The same data rules as the ZPL renderer, so both outputs accept and refuse alike.
         switch code.symbology {
         case .code128: modules = try Code128(text: code.data).modules
@@ -29,7 +30,7 @@ struct ZintSymbol {
         case .qr: try BarcodeData.checkLength(code.data, max: 2900, what: "QR code")
         case .datamatrix: try BarcodeData.checkLength(code.data, max: 1500, what: "DataMatrix")
         case .pdf417: try BarcodeData.checkLength(code.data, max: 1000, what: "PDF417")
-        case .maxicode: try BarcodeData.checkLength(code.data, max: 90, what: "MaxiCode")
+        case .maxicode: maxi = try MaxiCodeEncoding(code)
         }
         module = code.symbology.isLinear ? try BarcodeData.fittedModule(modules, requested: max(1, code.moduleDots), space: code.frame.width, data: code.data) : max(1, code.moduleDots)
         self.readable = readable
@@ -46,7 +47,17 @@ struct ZintSymbol {
         case .datamatrix: s.pointee.symbology = Int32(BARCODE_DATAMATRIX)
         case .gs1_datamatrix: s.pointee.symbology = Int32(BARCODE_DATAMATRIX); s.pointee.input_mode = Int32(GS1_MODE)
         case .pdf417: s.pointee.symbology = Int32(BARCODE_PDF417); s.pointee.option_2 = 6
-        case .maxicode: s.pointee.symbology = Int32(BARCODE_MAXICODE); s.pointee.option_1 = 4
+        case .maxicode:
+            // Modes 2 and 3: `primary` holds postal code (padded to 9), country and class; the data
+            // is the secondary message.
+            s.pointee.symbology = Int32(BARCODE_MAXICODE)
+            s.pointee.option_1 = Int32(maxi?.mode.rawValue ?? 4)
+            let primary = Array((maxi?.zintPrimary ?? "").utf8)
+            withUnsafeMutableBytes(of: &s.pointee.primary) { buffer in
+                buffer.initializeMemory(as: UInt8.self, repeating: 0)
+                buffer.copyBytes(from: primary.prefix(buffer.count - 1))
+            }
+            data = maxi?.message ?? code.data
         }
         if code.symbology.isLinear { s.pointee.height = Float(code.frame.height) / Float(module) }
         let status = Array(data.utf8).withUnsafeBufferPointer { ZBarcode_Encode_and_Buffer_Vector(s, $0.baseAddress, Int32($0.count), 0) }

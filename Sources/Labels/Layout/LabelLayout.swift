@@ -168,15 +168,19 @@ public struct BarcodeBlock: Hashable, Sendable {
     public var humanReadable: Bool
     /// Quarter-turn rotation.
     public var rotation: Rotation
+    /// MaxiCode only: the mode and, for modes 2 and 3, the primary message (`data` is then the
+    /// secondary message). Nil is mode 4 with `data` as the whole message.
+    public var maxiCode: MaxiCodeOptions?
 
     /// Creates a barcode.
-    public init(frame: DotRect, symbology: Symbology, data: String, moduleDots: Int, humanReadable: Bool = true, rotation: Rotation = .normal) {
+    public init(frame: DotRect, symbology: Symbology, data: String, moduleDots: Int, humanReadable: Bool = true, rotation: Rotation = .normal, maxiCode: MaxiCodeOptions? = nil) {
         self.frame = frame
         self.symbology = symbology
         self.data = data
         self.moduleDots = moduleDots
         self.humanReadable = humanReadable
         self.rotation = rotation
+        self.maxiCode = maxiCode
     }
 }
 

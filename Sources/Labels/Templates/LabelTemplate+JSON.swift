@@ -61,6 +61,9 @@ extension LabelTemplate {
             guard let symbology = BarcodeBlock.Symbology(rawValue: symName) else {
                 throw LabelError(code: "template.value", message: "\(r.path).symbology: \"\(symName)\" is not supported; use one of \(BarcodeBlock.Symbology.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
+            if symbology == .maxicode, let options = try r.optional("maxicode") {
+                return Element(kind: .maxiCode(try maxiCode(options, element: r, at: at)), when: when)
+            }
             let code = Barcode(at: at, symbology: symbology, data: try FieldText(try r.string("data"), path: r.path + ".data", allowLineFields: false), moduleMM: try r.optionalNumber("module", in: 0.1...3) ?? 0.375, humanReadable: try r.optionalBool("human_readable") ?? symbology.isLinear, rotation: try rotation(r))
             return Element(kind: .barcode(code), when: when)
         case "rows":

@@ -52,6 +52,7 @@ public struct LabelTemplate: Sendable {
         case box(Placement, thickness: Double)
         case barcode(Barcode)
         case rows(Rows)
+        case maxiCode(MaxiCode)
     }
 
     struct Element: Sendable {
@@ -82,6 +83,8 @@ public struct LabelTemplate: Sendable {
                 out.append(.barcode(BarcodeBlock(frame: b.at.dots(density), symbology: b.symbology, data: b.data.resolve(context), moduleDots: max(1, density.dots(b.moduleMM)), humanReadable: b.humanReadable, rotation: b.rotation)))
             case .rows(let r):
                 appendRows(r, context: context, density: density, to: &out)
+            case .maxiCode(let m):
+                out.append(.barcode(m.block(context, density: density)))
             }
         }
         var layout = LabelLayout(size: size, density: density, elements: out, copies: copies)

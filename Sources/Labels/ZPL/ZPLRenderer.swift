@@ -193,10 +193,15 @@ public struct ZPLRenderer: Sendable {
             ZPLEscape.appendEscaped(code.data, to: &out)
             out.append(ascii: "^FS\n")
         case .maxicode:
-            try BarcodeData.checkLength(code.data, max: 90, what: "MaxiCode")
+            // ^BD's field data: in modes 2 and 3 the high-priority message (class, country,
+            // postal code) comes first; RS/GS/EOT of a carrier message are ^FH escapes (_1E…).
+            let maxi = try MaxiCodeEncoding(code)
             appendOrigin(code.frame.x, code.frame.y, to: &out)
-            out.append(ascii: "^BD4,1,1^FH^FD")
-            ZPLEscape.appendEscaped(code.data, to: &out)
+            out.append(ascii: "^BD")
+            out.append(number: maxi.mode.rawValue)
+            out.append(ascii: ",1,1^FH^FD")
+            ZPLEscape.appendEscaped(maxi.zplHighPriorityMessage, to: &out)
+            ZPLEscape.appendEscaped(maxi.message, to: &out)
             out.append(ascii: "^FS\n")
         }
     }
