@@ -46,10 +46,9 @@ struct ZPLFastPathTests {
     @Test func everyFieldWriterWritesItsReadersText() throws {
         let contexts = Self.orders().map { LabelContext(order: $0, package: 3) } + [LabelContext(order: try Fixtures.order("order-unicode.json")), LabelContext(order: try Fixtures.order("order-injection.json"))]
         for (name, read) in LabelField.fields {
-            let write = try #require(LabelField.writers[name]).write
+            let writer = try #require(LabelField.writers[name])
             for context in contexts {
-                var bytes: [UInt8] = []
-                write(context, &bytes)
+                let bytes = writer.bytes(for: context)
                 #expect(String(decoding: bytes, as: UTF8.self) == read(context), "{\(name)} of \(context.order.id)")
             }
         }

@@ -2,97 +2,107 @@ import PackCore
 
 /// Byte writers for the fields: each appends exactly the UTF-8 of what its `Reader` returns,
 /// without building the string, so the compiled ZPL path fills a label without allocating.
+/// They read the order in place (an address is borrowed field by field, never copied whole).
 extension LabelField {
-    typealias Writer = @Sendable (LabelContext, inout [UInt8]) -> Void
+    typealias Writer = @Sendable (LabelContext, inout ByteWriter) -> Void
 
     /// A writer in a struct: a dictionary would store a bare closure at its most general
     /// abstraction and calls would go through thunks that copy the whole `LabelContext`.
     struct WriterBox: Sendable {
         let write: Writer
+
+        /// What the writer writes for `context` (tests compare it with the reader's text).
+        func bytes(for context: LabelContext) -> [UInt8] {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+                var out = ByteWriter(buffer)
+                defer { out.release() }
+                write(context, &out)
+                return Array(out.bytes)
+            }
+        }
     }
 
     /// Appends `text` with control characters made spaces, as `FieldText.clean(_, keepNewlines: false)`.
-    @inline(__always) static func appendClean(_ text: String, to out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: text.utf8)
-        var i = start
-        while i < out.count {
-            let b = out[i]
-            if b < 0x20 || b == 0x7F || b == 0xC2 {
-                // Rare: redo through the reference cleaner (C1 controls change the byte count).
-                out.removeSubrange(start...)
-                out.append(contentsOf: FieldText.clean(text, keepNewlines: false).utf8)
-                return
-            }
-            i += 1
+    @inline(__always) static func appendClean(_ text: String, to out: inout ByteWriter) {
+        let plain = text.utf8.withContiguousStorageIfAvailable { p -> Bool in
+            for b in p where b < 0x20 || b == 0x7F || b == 0xC2 { return false }
+            out.append(p)
+            return true
         }
+        // Rare: redo through the reference cleaner (C1 controls change the byte count).
+        if plain != true { out.append(FieldText.clean(text, keepNewlines: false)) }
     }
 
     /// `[postal, city, region]` non-empty parts joined by spaces, each cleaned when `clean`.
-    @inline(__always) static func appendCityLine(_ a: Address, clean: Bool, to out: inout [UInt8]) {
+    @inline(__always) static func appendCityLine(_ a: Address, clean: Bool, to out: inout ByteWriter) {
         var first = true
-        @inline(__always) func part(_ text: String?) {
+        @inline(__always) func part(_ text: String?, _ out: inout ByteWriter) {
             guard let text, !text.isEmpty else { return }
             if !first { out.append(0x20) }
             first = false
-            if clean { appendClean(text, to: &out) } else { out.append(contentsOf: text.utf8) }
+            if clean { appendClean(text, to: &out) } else { out.append(text) }
         }
-        part(a.postalCode)
-        part(a.city)
-        part(a.region)
+        part(a.postalCode, &out)
+        part(a.city, &out)
+        part(a.region, &out)
     }
 
     /// `postal` without the bytes `drop` rejects, upper-cased; false (nothing written) when not ASCII.
-    @inline(__always) static func appendUpperASCII(_ text: String, drop: (UInt8) -> Bool, to out: inout [UInt8]) -> Bool {
+    @inline(__always) static func appendUpperASCII(_ text: String, drop: (UInt8) -> Bool, to out: inout ByteWriter) -> Bool {
+        let done = text.utf8.withContiguousStorageIfAvailable { p -> Bool in
+            for b in p where b >= 0x80 { return false }
+            out.reserve(p.count)
+            for b in p where !drop(b) { out.put(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+            return true
+        }
+        if let done { return done }
         for b in text.utf8 where b >= 0x80 { return false }
         for b in text.utf8 where !drop(b) { out.append(b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
         return true
     }
 
-    /// The recipient's or the sender's address, without copying the whole shipment.
-    @inline(__always) static func address(_ c: LabelContext, recipient: Bool) -> Address? {
-        recipient ? c.order.shipment?.to : c.order.shipment?.from
+    static func appendAddress(_ a: Address, to out: inout ByteWriter) {
+        appendClean(a.name, to: &out)
+        if let company = a.company, !company.isEmpty {
+            out.append(0x0A)
+            appendClean(company, to: &out)
+        }
+        for street in a.street {
+            out.append(0x0A)
+            appendClean(street, to: &out)
+        }
+        out.append(0x0A)
+        appendCityLine(a, clean: true, to: &out)
+        out.append(0x0A)
+        out.append(a.country)
     }
 
-    static func addressWriters(recipient: Bool) -> [(String, WriterBox)] {
-        let prefix = recipient ? "to." : "from."
-        return [
-            ("address", WriterBox { c, out in
-                guard let a = address(c, recipient: recipient) else { return }
-                appendClean(a.name, to: &out)
-                if let company = a.company, !company.isEmpty {
-                    out.append(0x0A)
-                    appendClean(company, to: &out)
-                }
-                for street in a.street {
-                    out.append(0x0A)
-                    appendClean(street, to: &out)
-                }
-                out.append(0x0A)
-                appendCityLine(a, clean: true, to: &out)
-                out.append(0x0A)
-                out.append(contentsOf: a.country.utf8)
-            }),
-            ("city_line", WriterBox { c, out in
-                guard let a = address(c, recipient: recipient) else { return }
-                appendCityLine(a, clean: false, to: &out)
-            }),
-            ("postal_code_compact", WriterBox { c, out in
-                guard let postal = address(c, recipient: recipient)?.postalCode else { return }
-                if !appendUpperASCII(postal, drop: { $0 == 0x20 || $0 == 0x2D }, to: &out) {
-                    out.append(contentsOf: fields[prefix + "postal_code_compact"]!(c).utf8)
-                }
-            }),
-        ]
+    static func appendPostalCompact(_ c: LabelContext, recipient: Bool, to out: inout ByteWriter) {
+        guard let postal = recipient ? c.order.shipment?.to.postalCode : c.order.shipment?.from.postalCode else { return }
+        if !appendUpperASCII(postal, drop: { $0 == 0x20 || $0 == 0x2D }, to: &out) {
+            out.append(fields[recipient ? "to.postal_code_compact" : "from.postal_code_compact"]!(c))
+        }
     }
+
+    // The closures capture nothing (the side is spelled out), so calling one retains no context;
+    // `shipment!` after the nil check borrows the address in place (`unsafelyUnwrapped` and
+    // `if let` copied the whole shipment).
+    static let addressWriters: [(String, WriterBox)] = [
+        ("to.address", WriterBox { c, out in if c.order.shipment != nil { appendAddress(c.order.shipment!.to, to: &out) } }),
+        ("from.address", WriterBox { c, out in if c.order.shipment != nil { appendAddress(c.order.shipment!.from, to: &out) } }),
+        ("to.city_line", WriterBox { c, out in if c.order.shipment != nil { appendCityLine(c.order.shipment!.to, clean: false, to: &out) } }),
+        ("from.city_line", WriterBox { c, out in if c.order.shipment != nil { appendCityLine(c.order.shipment!.from, clean: false, to: &out) } }),
+        ("to.postal_code_compact", WriterBox { c, out in appendPostalCompact(c, recipient: true, to: &out) }),
+        ("from.postal_code_compact", WriterBox { c, out in appendPostalCompact(c, recipient: false, to: &out) }),
+    ]
 
     /// Writers by field name; fields without a dedicated writer append their reader's string.
     static let writers: [String: WriterBox] = {
         var table: [String: WriterBox] = [
-            "order.id": WriterBox { c, out in out.append(contentsOf: c.order.id.utf8) },
-            "carrier": WriterBox { c, out in if let s = c.order.shipment?.carrier { out.append(contentsOf: s.utf8) } },
-            "service": WriterBox { c, out in if let s = c.order.shipment?.service { out.append(contentsOf: s.utf8) } },
-            "tracking": WriterBox { c, out in if let s = c.order.shipment?.tracking { out.append(contentsOf: s.utf8) } },
+            "order.id": WriterBox { c, out in out.append(c.order.id) },
+            "carrier": WriterBox { c, out in if let s = c.order.shipment?.carrier { out.append(s) } },
+            "service": WriterBox { c, out in if let s = c.order.shipment?.service { out.append(s) } },
+            "tracking": WriterBox { c, out in if let s = c.order.shipment?.tracking { out.append(s) } },
             "priority": WriterBox { c, out in
                 switch c.order.priority {
                 case .standard: break
@@ -106,30 +116,30 @@ extension LabelField {
                     guard let w = line.weightGrams else { return }
                     grams += w * line.quantity
                 }
-                guard grams >= 0 else { return out.append(contentsOf: fields["weight"]!(c).utf8) }
-                out.append(number: grams / 1000)
-                out.append(UInt8(ascii: "."))
+                guard grams >= 0 else { return out.append(fields["weight"]!(c)) }
+                out.reserve(28)
+                out.put(number: grams / 1000)
+                out.put(UInt8(ascii: "."))
                 let cents = grams % 1000 / 10
-                out.append(48 &+ UInt8(cents / 10))
-                out.append(48 &+ UInt8(cents % 10))
-                out.append(ascii: " kg")
+                out.put(48 &+ UInt8(cents / 10))
+                out.put(48 &+ UInt8(cents % 10))
+                out.put(ascii: " kg")
             },
             "routing": WriterBox { c, out in
-                guard let to = c.order.shipment?.to else { return }
-                let postal = to.postalCode ?? ""
-                guard postal.utf8.allSatisfy({ $0 < 0x80 }) else { return out.append(contentsOf: fields["routing"]!(c).utf8) }
-                if postal.utf8.allSatisfy({ $0 == 0x20 }) { return out.append(contentsOf: to.country.utf8) }
-                out.append(contentsOf: to.country.utf8)
+                guard c.order.shipment != nil else { return }
+                guard let postal = c.order.shipment!.to.postalCode else { return out.append(c.order.shipment!.to.country) }
+                guard postal.utf8.allSatisfy({ $0 < 0x80 }) else { return out.append(fields["routing"]!(c)) }
+                if postal.utf8.allSatisfy({ $0 == 0x20 }) { return out.append(c.order.shipment!.to.country) }
+                out.append(c.order.shipment!.to.country)
                 out.append(UInt8(ascii: "-"))
                 _ = appendUpperASCII(postal, drop: { $0 == 0x20 }, to: &out)
             },
             "packages": WriterBox { c, out in out.append(number: c.order.shipment?.packages ?? 1) },
             "package": WriterBox { c, out in out.append(number: c.package) },
         ]
-        for (name, writer) in addressWriters(recipient: true) { table["to." + name] = writer }
-        for (name, writer) in addressWriters(recipient: false) { table["from." + name] = writer }
+        for (name, writer) in addressWriters { table[name] = writer }
         for (name, reader) in fields where table[name] == nil {
-            table[name] = WriterBox { c, out in out.append(contentsOf: reader(c).utf8) }
+            table[name] = WriterBox { c, out in out.append(reader(c)) }
         }
         return table
     }()

@@ -50,25 +50,36 @@ extension Code128 {
 
         /// Appends the ^BC data exactly as `Code128.appendZPL` does.
         func appendZPL(to out: inout [UInt8]) {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+                var writer = ByteWriter(buffer)
+                defer { writer.release() }
+                appendZPL(to: &writer)
+                out.append(contentsOf: writer.bytes)
+            }
+        }
+
+        /// The most bytes `appendZPL` writes: per item at most 3 (`_XX`) plus a 2-byte subset switch.
+        var maximumZPLBytes: Int { 2 + 5 * items.count }
+
+        /// Appends the ^BC data exactly as `Code128.appendZPL` does.
+        func appendZPL(to out: inout ByteWriter) {
             let n = items.count
+            out.reserve(maximumZPLBytes)
             var subset = cost[1] < cost[0] ? 1 : 0
-            out.append(ascii: subset == 0 ? ">:" : ">;")
+            out.put(ascii: subset == 0 ? ">:" : ">;")
             var i = 0
             while i < n {
                 let k = Int(step[2 * i + subset])
                 for j in i..<(i + k) {
                     let c = items[j]
                     if c == Code128.fnc1Byte {
-                        out.append(ascii: ">8")
+                        out.put(ascii: ">8")
                     } else if c == UInt8(ascii: ">") {
-                        out.append(ascii: "><")
+                        out.put(ascii: "><")
                     } else if ZPLEscape.needsEscape(c) {
-                        let hex: StaticString = "0123456789ABCDEF"
-                        out.append(UInt8(ascii: "_"))
-                        out.append(hex.utf8Start[Int(c >> 4)])
-                        out.append(hex.utf8Start[Int(c & 0x0F)])
+                        out.put(hexEscaped: c)
                     } else {
-                        out.append(c)
+                        out.put(c)
                     }
                 }
                 i += k
@@ -76,7 +87,7 @@ extension Code128 {
                 let other = 1 - subset
                 if cost[2 * i + other] + 1 < cost[2 * i + subset] {
                     subset = other
-                    out.append(ascii: subset == 0 ? ">6" : ">5")
+                    out.put(ascii: subset == 0 ? ">6" : ">5")
                 }
             }
         }

@@ -1,82 +1,176 @@
+import Barcodes
+
 /// A template turned into ZPL once per density: static elements become bytes, text elements a
-/// header plus field readers, so each label is order data escaped straight into the output.
+/// header plus field writers, so each label is order data escaped straight into the output.
 /// It writes exactly what `ZPLRenderer.render(template.layout(…))` writes (a test holds them
 /// equal); text that needs cutting or rasterizing, rows and barcodes go through the renderer.
+///
+/// A label is written into a stack buffer through a pointer (`ByteWriter`, room reserved once
+/// per field) and appended to the caller's array in one copy; field values go to a second
+/// buffer first, where they are measured, then escaped into the label. The compiled parts live
+/// in immutable objects reached through unmanaged references, so a label costs no reference
+/// counting on the template.
 struct CompiledZPLTemplate: Sendable {
-    final class Shared<Value: Sendable>: Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
+    let program: Program
+
+    init(_ template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer) {
+        program = Program(template, density: density, renderer: renderer)
     }
 
-    enum Segment: Sendable {
-        case literal([UInt8], text: String, scalars: Int)
-        case field(LabelField.Writer, keepNewlines: Bool)
+    /// Appends one label.
+    func render(_ context: LabelContext, copies: Int, into out: inout [UInt8]) throws(LabelError) {
+        try program.render(context, copies: copies, into: &out)
     }
 
-    struct Text: Sendable {
-        var block: TextBlock
-        var segments: [Segment]
-        var head1: [UInt8]
-        var head2: [UInt8]
-        var box: [UInt8]
-        var limit: Int
-        var when: [Segment]?
-        var literalsCovered: Bool
-        var literalBytes: Int
-        var literalScalars: Int
-        var fieldCount: Int
+/// The compiled template. A class, so a label's closures capture one reference instead of
+/// copying the template, the renderer and its font coverage.
+final class Program: @unchecked Sendable {
+    // @unchecked: everything below is immutable after `init`; the unsafe buffers and unmanaged
+    // references are owned by `storage`, which lives as long as the template.
+
+    /// Bytes owned by `Storage`, valid for the template's lifetime.
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    /// One part of a text or of barcode data: a literal or a field.
+    struct Piece {
+        /// The literal escaped for ^FH, line breaks as `\&` (empty for a field).
+        var escaped: Bytes
+        /// The literal's own UTF-8 (empty for a field).
+        var raw: Bytes
+        var scalars: Int
+        /// The field's writer (nil for a literal); unmanaged so reading a piece retains nothing.
+        var field: Unmanaged<FieldWriter>?
+        var keepNewlines: Bool
+
+        @inline(__always) func write(_ context: LabelContext, _ out: inout ByteWriter) {
+            field.unsafelyUnwrapped._withUnsafeGuaranteedRef { $0.write(context, &out) }
+        }
     }
 
-    struct Barcode: Sendable {
-        var block: BarcodeBlock
-        var data: [Segment]
-        var source: FieldText
-        var when: [Segment]?
-        /// `^FO…^A0N,h,h^FB…^FH^FD` of the human-readable line under a Code 128, and its byte limit.
-        var readableHead: [UInt8]
-        var readableLimit: Int
+    /// A field writer held by `Storage`.
+    final class FieldWriter {
+        let write: LabelField.Writer
+        init(_ write: @escaping LabelField.Writer) { self.write = write }
     }
 
-    enum Op: Sendable {
-        case bytes([UInt8])
-        // Held by reference: matching an op then costs one retain, not one per array inside.
-        case text(Shared<Text>)
-        case barcode(Shared<Barcode>)
-        case other(LabelTemplate.Element)
+    /// Owns the compiled parts' memory.
+    final class Storage {
+        var allocations: [UnsafeMutableRawPointer] = []
+        var objects: [AnyObject] = []
+        var pieceLists: [UnsafeMutableBufferPointer<Piece>] = []
+
+        func bytes(_ array: [UInt8]) -> Bytes {
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, array.count))
+            p.initialize(from: array, count: array.count)
+            allocations.append(UnsafeMutableRawPointer(p))
+            return Bytes(start: p, count: array.count)
+        }
+
+        func pieces(_ array: [Piece]) -> UnsafeBufferPointer<Piece> {
+            let p = UnsafeMutableBufferPointer<Piece>.allocate(capacity: max(1, array.count))
+            _ = p.initialize(fromContentsOf: array)
+            pieceLists.append(UnsafeMutableBufferPointer(rebasing: p[..<array.count]))
+            return UnsafeBufferPointer(rebasing: p[..<array.count])
+        }
+
+        func keep<T: AnyObject>(_ object: T) -> Unmanaged<T> {
+            objects.append(object)
+            return Unmanaged.passUnretained(object)
+        }
+
+        deinit {
+            for list in pieceLists {
+                list.deinitialize()
+                list.deallocate()
+            }
+            for p in allocations { p.deallocate() }
+        }
+    }
+
+    final class Text {
+        let block: TextBlock
+        let source: FieldText
+        let pieces: UnsafeBufferPointer<Piece>
+        let when: UnsafeBufferPointer<Piece>?
+        let box: Bytes
+        let head1: Bytes
+        let head2: Bytes
+        let limit: Int
+        let literalsCovered: Bool
+        let literalBytes: Int
+        let literalScalars: Int
+        let fieldCount: Int
+        /// Everything written besides the escaped field values, numbers at their longest.
+        let fixedBytes: Int
+
+        init(block: TextBlock, source: FieldText, pieces: UnsafeBufferPointer<Piece>, when: UnsafeBufferPointer<Piece>?, box: Bytes, head1: Bytes, head2: Bytes, limit: Int, literalsCovered: Bool) {
+            self.block = block
+            self.source = source
+            self.pieces = pieces
+            self.when = when
+            self.box = box
+            self.head1 = head1
+            self.head2 = head2
+            self.limit = limit
+            self.literalsCovered = literalsCovered
+            literalBytes = pieces.reduce(0) { $0 + $1.raw.count }
+            literalScalars = pieces.reduce(0) { $0 + $1.scalars }
+            fieldCount = pieces.reduce(0) { $0 + ($1.field == nil ? 0 : 1) }
+            fixedBytes = box.count + head1.count + head2.count + pieces.reduce(0) { $0 + $1.escaped.count } + 2 * 20 + 1 + 4
+        }
+    }
+
+    enum Op {
+        case bytes(Bytes)
+        case text(Unmanaged<Text>)
+        case barcode(Unmanaged<Barcode>)
+        /// An element the renderer writes from its layout (index into `elements`).
+        case other(Int)
     }
 
     let ops: [Op]
-    let header: [UInt8]
+    let elements: [LabelTemplate.Element]
+    let header: Bytes
     let density: PrinterDensity
     let template: LabelTemplate
+    let storage: Storage
+    let renderer: ZPLRenderer
+    /// Whether text the resident font lacks is drawn as a graphic (then coverage is checked).
+    let rasterizing: Bool
 
     init(_ template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer) {
         self.template = template
         self.density = density
+        self.renderer = renderer
+        rasterizing = renderer.rasterizer != nil
+        let storage = Storage()
+        self.storage = storage
         let empty = LabelTemplate.placeholderContext
         var header: [UInt8] = []
         try! renderer.render(LabelLayout(size: template.size, density: density), into: &header)
         header.removeLast(4)  // "^XZ\n"
-        self.header = header
+        self.header = storage.bytes(header)
         var ops: [Op] = []
+        var others: [LabelTemplate.Element] = []
+        func other(_ element: LabelTemplate.Element) {
+            ops.append(.other(others.count))
+            others.append(element)
+        }
         for element in template.elements {
             switch element.kind {
             case .box:
                 var bytes: [UInt8] = []
                 for e in template.layout(elements: [element], for: empty, density: density).elements { try! renderer.appendElement(e, to: &bytes) }
-                if element.when == nil { ops.append(.bytes(bytes)) } else { ops.append(.other(element)) }
+                if element.when == nil { ops.append(.bytes(storage.bytes(bytes))) } else { other(element) }
             case .text(let t) where !t.text.isConstant || element.when != nil:
-                guard case .text(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else { ops.append(.other(element)); continue }
-                let segments = Self.segments(t.text)
-                var literalsCovered = true, literalBytes = 0, literalScalars = 0, fieldCount = 0
-                for s in segments {
-                    switch s {
-                    case .literal(_, let text, let scalars):
-                        if !renderer.coverage.covers(text) { literalsCovered = false }
-                        literalBytes += text.utf8.count
-                        literalScalars += scalars
-                    case .field: fieldCount += 1
-                    }
+                guard case .text(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else {
+                    other(element)
+                    continue
+                }
+                let pieces = Self.pieces(t.text, storage)
+                let literalsCovered = t.text.segments.allSatisfy { s in
+                    if case .literal(let text) = s { return renderer.coverage.covers(text) }
+                    return true
                 }
                 var head1: [UInt8] = [], head2: [UInt8] = [], box: [UInt8] = []
                 if block.inverted { renderer.appendBox(BoxShape(frame: block.frame, thickness: block.frame.height), to: &box) }
@@ -88,50 +182,44 @@ struct CompiledZPLTemplate: Sendable {
                 let width = Double(block.frame.width)
                 let perLine = max(1, Int(width / (Double(max(1, block.fontHeight)) * 0.3)))
                 let limit = perLine * block.lineCapacity + block.lineCapacity
-                let text = Text(block: block, segments: segments, head1: head1, head2: head2, box: box, limit: limit, when: element.when.map(Self.segments),
-                                literalsCovered: literalsCovered, literalBytes: literalBytes, literalScalars: literalScalars, fieldCount: fieldCount)
-                ops.append(.text(Shared(text)))
+                let text = Text(block: block, source: t.text, pieces: pieces, when: element.when.map { Self.pieces($0, storage) },
+                                box: storage.bytes(box), head1: storage.bytes(head1), head2: storage.bytes(head2), limit: limit, literalsCovered: literalsCovered)
+                ops.append(.text(storage.keep(text)))
             case .text:
                 var bytes: [UInt8] = []
                 for e in template.layout(elements: [element], for: empty, density: density).elements { renderer.appendText(e.textBlock!, to: &bytes) }
-                ops.append(.bytes(bytes))
+                ops.append(.bytes(storage.bytes(bytes)))
             case .barcode(let b):
-                guard case .barcode(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else { ops.append(.other(element)); continue }
-                let module = max(1, block.moduleDots)
-                let h = max(12, module * 8)
-                let readable = TextBlock(frame: DotRect(x: block.frame.x, y: block.frame.y + block.frame.height + module * 2, width: block.frame.width, height: h + 2), text: "", fontHeight: h, alignment: .center)
-                var head: [UInt8] = []
-                renderer.appendOrigin(readable.frame.x, readable.frame.y, to: &head)
-                head.append(ascii: "^A0")
-                head.append(readable.rotation.zplLetter)
-                head.append(UInt8(ascii: ","))
-                head.append(number: h)
-                head.append(UInt8(ascii: ","))
-                head.append(number: h)
-                renderer.appendFieldBlock(readable, to: &head)
-                let perLine = max(1, Int(Double(readable.frame.width) / (Double(max(1, h)) * 0.3)))
-                ops.append(.barcode(Shared(Barcode(block: block, data: Self.segments(b.data), source: b.data, when: element.when.map(Self.segments),
-                                            readableHead: head, readableLimit: perLine * readable.lineCapacity + readable.lineCapacity))))
+                guard case .barcode(let block) = template.layout(elements: [LabelTemplate.Element(kind: element.kind, when: nil)], for: empty, density: density).elements.first else {
+                    other(element)
+                    continue
+                }
+                let barcode = Barcode(block: block, source: b.data, pieces: Self.pieces(b.data, storage), when: element.when.map { Self.pieces($0, storage) },
+                                      renderer: renderer, storage: storage)
+                ops.append(.barcode(storage.keep(barcode)))
             default:
-                ops.append(.other(element))
+                other(element)
             }
         }
         self.ops = ops
+        self.elements = others
     }
 
-    static func segments(_ text: FieldText) -> [Segment] {
-        var segments: [Segment] = []
+    static func pieces(_ text: FieldText, _ storage: Storage) -> UnsafeBufferPointer<Piece> {
+        var pieces: [Piece] = []
+        let none = storage.bytes([])
         for s in text.segments {
             switch s {
             case .literal(let text):
                 var bytes: [UInt8] = []
                 Self.appendLiteral(text, to: &bytes)
-                segments.append(.literal(bytes, text: text, scalars: text.unicodeScalars.count))
-            case .field(let name): segments.append(.field(LabelField.writers[name]!.write, keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
+                pieces.append(Piece(escaped: storage.bytes(bytes), raw: storage.bytes(Array(text.utf8)), scalars: text.unicodeScalars.count, field: nil, keepNewlines: false))
+            case .field(let name):
+                pieces.append(Piece(escaped: none, raw: none, scalars: 0, field: storage.keep(FieldWriter(LabelField.writers[name]!.write)), keepNewlines: name.hasSuffix(".street") || name.hasSuffix(".address")))
             case .lineField: break
             }
         }
-        return segments
+        return storage.pieces(pieces)
     }
 
     static func appendLiteral(_ text: String, to out: inout [UInt8]) {
@@ -143,21 +231,53 @@ struct CompiledZPLTemplate: Sendable {
         }
     }
 
-    /// Appends one label. Field values are first written raw at the end of `out` (scratch that
-    /// costs no allocation), measured, then moved to a stack buffer and escaped into place.
-    func render(_ context: LabelContext, renderer: ZPLRenderer, copies: Int, into out: inout [UInt8]) throws(LabelError) {
-        out += header
+    /// Appends one label.
+    func render(_ context: LabelContext, copies: Int, into out: inout [UInt8]) throws(LabelError) {
+        let failure: LabelError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { labelBuffer in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratchBuffer in
+                var label = ByteWriter(labelBuffer)
+                var scratch = ByteWriter(scratchBuffer)
+                defer {
+                    label.release()
+                    scratch.release()
+                }
+                do throws(LabelError) {
+                    try render(context, copies: copies, label: &label, scratch: &scratch)
+                } catch {
+                    return error
+                }
+                out.append(contentsOf: label.bytes)
+                return nil
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    func render(_ context: LabelContext, copies: Int, label out: inout ByteWriter, scratch: inout ByteWriter) throws(LabelError) {
+        out.append(header)
         for op in ops {
             switch op {
-            case .bytes(let bytes): out += bytes
+            case .bytes(let bytes): out.append(bytes)
             case .barcode(let b):
-                if let when = b.value.when, Self.isBlank(when, context, &out) { continue }
-                try appendBarcode(b.value, context, renderer: renderer, to: &out)
-            case .other(let element):
-                for e in template.layout(elements: [element], for: context, density: density).elements { try renderer.appendElement(e, to: &out) }
+                let failure: LabelError? = b._withUnsafeGuaranteedRef { b in
+                    if let when = b.when, Self.isBlank(when, context, &scratch) { return nil }
+                    do throws(LabelError) {
+                        try appendBarcode(b, context, to: &out, scratch: &scratch)
+                    } catch {
+                        return error
+                    }
+                    return nil
+                }
+                if let failure { throw failure }
             case .text(let t):
-                if let when = t.value.when, Self.isBlank(when, context, &out) { continue }
-                appendText(t.value, context, renderer: renderer, to: &out)
+                t._withUnsafeGuaranteedRef { t in
+                    if let when = t.when, Self.isBlank(when, context, &scratch) { return }
+                    appendText(t, context, to: &out, scratch: &scratch)
+                }
+            case .other(let index):
+                var bytes: [UInt8] = []
+                for e in template.layout(elements: [elements[index]], for: context, density: density).elements { try renderer.appendElement(e, to: &bytes) }
+                out.append(bytes)
             }
         }
         if copies > 1 {
@@ -169,265 +289,140 @@ struct CompiledZPLTemplate: Sendable {
     }
 
     /// Whether `when` resolves to spaces only (fields cleaned as `FieldText.resolve` cleans them).
-    static func isBlank(_ when: [Segment], _ context: LabelContext, _ out: inout [UInt8]) -> Bool {
-        let mark = out.count
-        defer { out.removeSubrange(mark...) }
-        for s in when {
-            switch s {
-            case .literal(_, let text, _):
-                if !text.utf8.allSatisfy({ $0 == 0x20 }) { return false }
-            case .field(let write, let keep):
-                let start = out.count
-                write(context, &out)
-                var i = start
-                while i < out.count {
-                    let b = out[i]
-                    if b == 0xC2, i + 1 < out.count, out[i + 1] >= 0x80, out[i + 1] < 0xA0 {
-                        i += 2
-                        continue
-                    }
-                    guard b == 0x20 || ((b < 0x20 || b == 0x7F) && !(keep && b == 0x0A)) else { return false }
-                    i += 1
+    static func isBlank(_ when: UnsafeBufferPointer<Piece>, _ context: LabelContext, _ scratch: inout ByteWriter) -> Bool {
+        for piece in when {
+            guard piece.field != nil else {
+                for b in piece.raw where b != 0x20 { return false }
+                continue
+            }
+            scratch.count = 0
+            piece.write(context, &scratch)
+            let p = scratch.base, n = scratch.count
+            var i = 0
+            while i < n {
+                let b = p[i]
+                if b == 0xC2, i + 1 < n, p[i + 1] >= 0x80, p[i + 1] < 0xA0 {
+                    i += 2
+                    continue
                 }
+                guard b == 0x20 || ((b < 0x20 || b == 0x7F) && !(piece.keepNewlines && b == 0x0A)) else { return false }
+                i += 1
             }
         }
         return true
     }
 
-    /// Appends the raw values of the field segments at the end of `out`; returns each one's end.
-    /// Nil (and nothing left appended) when there are more fields than the fast path tracks.
-    @inline(__always) static func appendFields(_ segments: [Segment], _ context: LabelContext, _ out: inout [UInt8]) -> InlineArray<8, Int>? {
+    func appendText(_ t: Text, _ context: LabelContext, to out: inout ByteWriter, scratch: inout ByteWriter) {
+        guard t.fieldCount <= 8 else { return appendResolved(t, context, to: &out) }
+        // The field values, raw, one after another in `scratch`; `ends` marks where each stops.
+        scratch.count = 0
         var ends = InlineArray<8, Int>(repeating: 0)
         var k = 0
-        for s in segments {
-            guard case .field(let write, _) = s else { continue }
-            guard k < 8 else { return nil }
-            write(context, &out)
-            ends[k] = out.count
+        for piece in t.pieces where piece.field != nil {
+            piece.write(context, &scratch)
+            ends[k] = scratch.count
             k += 1
         }
-        return ends
-    }
-
-    func appendText(_ t: Text, _ context: LabelContext, renderer: ZPLRenderer, to out: inout [UInt8]) {
-        let mark = out.count
-        guard let ends = Self.appendFields(t.segments, context, &out) else {
-            return renderer.appendText(resolvedBlock(t, context), to: &out)
-        }
-        let fieldBytes = out.count - mark
-        var scalars = t.literalScalars, ascii = true
-        for i in mark..<out.count {
-            let b = out[i]
-            if b >= 0x80 { ascii = false }
+        let fieldBytes = scratch.count
+        let values = scratch.bytes
+        var scalars = t.literalScalars
+        var high: UInt8 = 0
+        for b in values {
+            high |= b
             if b & 0xC0 != 0x80 { scalars += 1 }
         }
+        let ascii = high < 0x80
         let bytes = t.literalBytes + fieldBytes
-        if bytes == 0 { return out.removeSubrange(mark...) }
+        if bytes == 0 { return }
         // Text to cut to its box, or to draw as a graphic: the general path.
-        if bytes > t.limit || (renderer.rasterizer != nil && (!t.literalsCovered || (!ascii && !fieldsCovered(t, ends, mark, renderer, out)))) {
-            out.removeSubrange(mark...)
-            return renderer.appendText(resolvedBlock(t, context), to: &out)
+        if bytes > t.limit || (rasterizing && (!t.literalsCovered || (!ascii && !fieldsCovered(t, ends, values)))) {
+            return appendResolved(t, context, to: &out)
         }
         var height = t.block.fontHeight
         if case .shrink = t.block.fit {
             let fit = Int(Double(t.block.frame.width) / (Double(max(1, scalars)) * TextFitting.averageAdvance))
             height = max(t.block.fontHeight / 2, min(t.block.fontHeight, fit))
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, fieldBytes)) { values in
-            out.withUnsafeBufferPointer { all in
-                _ = values.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: all[mark...]))
+        out.reserve(t.fixedBytes + 3 * fieldBytes)
+        out.put(t.box)
+        out.put(t.head1)
+        out.put(number: height)
+        out.put(UInt8(ascii: ","))
+        out.put(number: height)
+        out.put(t.head2)
+        k = 0
+        var start = 0
+        for piece in t.pieces {
+            if piece.field == nil {
+                out.put(piece.escaped)
+                continue
             }
-            out.removeSubrange(mark...)
-            out.reserveCapacity(out.count + 3 * fieldBytes + t.literalBytes * 3 + 128)
-            out += t.box
-            out += t.head1
-            out.append(number: height)
-            out.append(UInt8(ascii: ","))
-            out.append(number: height)
-            out += t.head2
-            var k = 0, start = 0
-            for s in t.segments {
-                switch s {
-                case .literal(let b, _, _): out += b
-                case .field(_, let keep):
-                    let end = ends[k] - mark
-                    Self.appendValue(bytes: UnsafeBufferPointer(rebasing: values[start..<end]), keepNewlines: keep, to: &out)
-                    start = end
-                    k += 1
-                }
-            }
-            out.append(ascii: "^FS\n")
+            let end = ends[k]
+            Self.putValue(UnsafeBufferPointer(rebasing: values[start..<end]), keepNewlines: piece.keepNewlines, to: &out)
+            start = end
+            k += 1
         }
+        out.put(ascii: "^FS\n")
+    }
+
+    /// The text through the renderer (cut to its box, or drawn as a graphic).
+    func appendResolved(_ t: Text, _ context: LabelContext, to out: inout ByteWriter) {
+        var block = t.block
+        block.text = t.source.resolve(context)
+        var bytes: [UInt8] = []
+        renderer.appendText(block, to: &bytes)
+        out.append(bytes)
     }
 
     /// Whether the resident font covers every field value (only asked for non-ASCII text).
-    func fieldsCovered(_ t: Text, _ ends: InlineArray<8, Int>, _ mark: Int, _ renderer: ZPLRenderer, _ out: [UInt8]) -> Bool {
-        var start = mark
+    func fieldsCovered(_ t: Text, _ ends: InlineArray<8, Int>, _ values: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
         for k in 0..<t.fieldCount {
-            if !renderer.coverage.covers(String(decoding: out[start..<ends[k]], as: UTF8.self)) { return false }
+            if !renderer.coverage.covers(String(decoding: values[start..<ends[k]], as: UTF8.self)) { return false }
             start = ends[k]
         }
         return true
     }
 
-    func resolvedBlock(_ t: Text, _ context: LabelContext) -> TextBlock {
-        var block = t.block
-        var text = ""
-        for s in t.segments {
-            switch s {
-            case .literal(_, let literal, _): text += literal
-            case .field(let write, let keep):
-                var bytes: [UInt8] = []
-                write(context, &bytes)
-                text += FieldText.clean(String(decoding: bytes, as: UTF8.self), keepNewlines: keep)
-            }
-        }
-        block.text = text
-        return block
+    /// Whether a byte of order data needs more than a plain copy into a ^FH field: control
+    /// characters, DEL, `\ ^ _ ~`, and 0xC2 (which starts the C1 controls U+0080–U+009F).
+    @inline(__always) static func isSpecial(_ b: UInt8) -> Bool {
+        if b < 0x40 { return b < 0x20 }
+        // Bits 0x1C, 0x1E, 0x1F, 0x3E, 0x3F above 0x40: `\` `^` `_` `~` DEL.
+        if b < 0x80 { return (0xC000_0000_D000_0000 as UInt64) >> UInt64(b &- 0x40) & 1 != 0 }
+        return b == 0xC2
     }
 
     /// Order data into a ^FH field: control characters (C0, DEL, C1) become spaces as in
     /// `FieldText.clean`, kept line breaks become `\&`, the rest is escaped. Plain runs are
-    /// copied in bulk.
-    @inline(__always) static func appendValue(bytes p: UnsafeBufferPointer<UInt8>, keepNewlines: Bool, to out: inout [UInt8]) {
+    /// copied in bulk. Needs `3 * p.count` reserved.
+    @inline(__always) static func putValue(_ p: UnsafeBufferPointer<UInt8>, keepNewlines: Bool, to out: inout ByteWriter) {
         let n = p.count
         var run = 0, i = 0
         while i < n {
             let b = p[i]
-            if b >= 0x20 && b != 0x7F && b != 0xC2 && !ZPLEscape.needsEscape(b) {
+            if !isSpecial(b) {
                 i += 1
                 continue
             }
-            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i])) }
+            if run < i { out.put(UnsafeBufferPointer(rebasing: p[run..<i])) }
             if b == 0xC2 {
                 // C1 control: U+0080–U+009F is 0xC2 0x80–0x9F.
                 if i + 1 < n, p[i + 1] >= 0x80, p[i + 1] < 0xA0 {
-                    out.append(0x20)
+                    out.put(0x20)
                     i += 1
                 } else {
-                    out.append(b)
+                    out.put(b)
                 }
             } else if b < 0x20 || b == 0x7F {
-                if b == 0x0A && keepNewlines { out.append(ascii: "\\&") } else { out.append(0x20) }
+                if b == 0x0A && keepNewlines { out.put(ascii: "\\&") } else { out.put(0x20) }
             } else {
-                let hex: StaticString = "0123456789ABCDEF"
-                out.append(UInt8(ascii: "_"))
-                out.append(hex.utf8Start[Int(b >> 4)])
-                out.append(hex.utf8Start[Int(b & 0x0F)])
+                out.put(hexEscaped: b)
             }
             i += 1
             run = i
         }
-        if run < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<n])) }
+        if run < n { out.put(UnsafeBufferPointer(rebasing: p[run..<n])) }
     }
-
-    /// A barcode from its resolved data: Code 128 / GS1-128 and QR written here without
-    /// allocating; anything unusual (control characters, errors, other symbologies) goes
-    /// through the renderer, which also words the errors.
-    func appendBarcode(_ b: Barcode, _ context: LabelContext, renderer: ZPLRenderer, to out: inout [UInt8]) throws(LabelError) {
-        let mark = out.count
-        for s in b.data {
-            switch s {
-            case .literal(_, let text, _): out.append(contentsOf: text.utf8)
-            case .field(let write, _): write(context, &out)
-            }
-        }
-        let n = out.count - mark
-        var plain = n > 0
-        for i in mark..<out.count where out[i] < 0x20 || out[i] >= 0x7F {
-            plain = false
-            break
-        }
-        let done: Bool
-        if !plain {
-            done = false
-        } else {
-            switch b.block.symbology {
-            case .code128:
-                var encodable = true
-                for i in mark..<out.count where !Code128.isEncodable(out[i]) {
-                    encodable = false
-                    break
-                }
-                done = encodable && withStackCopy(&out, from: mark) { items, out in
-                    appendCode128(b, items: items, readable: items, to: &out)
-                }
-            case .gs1_128:
-                let gs1 = try BarcodeData.gs1(String(decoding: out[mark...], as: UTF8.self))
-                out.removeSubrange(mark...)
-                out.append(Code128.fnc1Byte)
-                out.append(contentsOf: gs1.transmitted.utf8)
-                out.append(contentsOf: gs1.description.utf8)
-                let itemCount = out.count - mark - gs1.description.utf8.count
-                done = withStackCopy(&out, from: mark) { all, out in
-                    appendCode128(b, items: UnsafeBufferPointer(rebasing: all[..<itemCount]), readable: UnsafeBufferPointer(rebasing: all[itemCount...]), to: &out)
-                }
-            case .qr where n <= 2900:
-                done = withStackCopy(&out, from: mark) { data, out in
-                    renderer.appendOrigin(b.block.frame.x, b.block.frame.y, to: &out)
-                    out.append(ascii: "^BQN,2,")
-                    out.append(number: min(10, max(1, b.block.moduleDots)))
-                    out.append(ascii: "^FH^FDMA,")
-                    ZPLEscape.appendEscaped(bytes: data, to: &out)
-                    out.append(ascii: "^FS\n")
-                    return true
-                }
-            default:
-                done = false
-            }
-        }
-        if !done {
-            if out.count > mark { out.removeSubrange(mark...) }
-            var block = b.block
-            block.data = b.source.resolve(context)
-            try renderer.appendBarcode(block, to: &out)
-        }
-    }
-
-    /// Moves `out[mark...]` to a stack buffer, truncates `out` and runs `body` with both.
-    /// If `body` returns false, `out` is left truncated at `mark`.
-    @inline(__always) func withStackCopy(_ out: inout [UInt8], from mark: Int, _ body: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Bool) -> Bool {
-        let n = out.count - mark
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, n)) { buffer in
-            out.withUnsafeBufferPointer { all in _ = buffer.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: all[mark...])) }
-            out.removeSubrange(mark...)
-            let start = out.count
-            let ok = body(UnsafeBufferPointer(rebasing: buffer[..<n]), &out)
-            if !ok, out.count > start { out.removeSubrange(start...) }
-            return ok
-        }
-    }
-
-    /// `^FO…^BY…^BC…` with the symbol centred in its box at the widest module that fits, then
-    /// the human-readable line; false when it does not fit (the renderer then says why).
-    func appendCode128(_ b: Barcode, items: UnsafeBufferPointer<UInt8>, readable: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        let code = b.block
-        return Code128.withZPLEncoding(items) { modules, plan in
-            let turned = code.rotation.isQuarterTurn
-            let (length, bars) = turned ? (code.frame.height, code.frame.width) : (code.frame.width, code.frame.height)
-            var fitted = max(1, code.moduleDots)
-            while fitted > 1 && (modules + 20) * fitted > length { fitted -= 1 }
-            guard (modules + 20) * fitted <= length else { return false }
-            let offset = max(0, (length - modules * fitted) / 2)
-            out.append(ascii: "^FO")
-            out.append(number: max(0, code.frame.x + (turned ? 0 : offset)))
-            out.append(UInt8(ascii: ","))
-            out.append(number: max(0, code.frame.y + (turned ? offset : 0)))
-            out.append(ascii: "^BY")
-            out.append(number: fitted)
-            out.append(ascii: "^BC")
-            out.append(code.rotation.zplLetter)
-            out.append(UInt8(ascii: ","))
-            out.append(number: max(1, bars))
-            out.append(ascii: ",N,N,N^FH^FD")
-            plan.appendZPL(to: &out)
-            out.append(ascii: "^FS\n")
-            if code.humanReadable && !readable.isEmpty {
-                out += b.readableHead
-                ZPLEscape.appendEscaped(bytes: UnsafeBufferPointer(rebasing: readable.prefix(b.readableLimit)), to: &out)
-                out.append(ascii: "^FS\n")
-            }
-            return true
-        }
-    }
+}
 }

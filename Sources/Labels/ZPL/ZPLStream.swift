@@ -60,7 +60,7 @@ public struct ZPLStream: Sendable {
             }
             return
         }
-        try compiled.render(context, renderer: renderer, copies: copies, into: &out)
+        try compiled.render(context, copies: copies, into: &out)
     }
 
     /// Streams one label per context into the sink, in chunks of about `chunkBytes`; returns the label count.
