@@ -48,4 +48,17 @@ struct ZPLFastPathBytesTests {
     func gs1PostalCodesMatchTheParser(postal: String) {
         Self.expectSameAsRenderer(Fixtures.simple(to: Fixtures.address("Anna", postal: postal)), "postal \(postal.debugDescription)")
     }
+
+    /// A label that fails halfway (bad GS1 data after the addresses) leaves nothing of itself
+    /// in the caller's buffer, which already holds earlier labels.
+    @Test func aFailedLabelLeavesTheBufferAsItWas() throws {
+        let stream = ZPLStream(template: LabelTemplate.builtin("shipping")!, density: .dpi203)
+        var out: [UInt8] = []
+        try stream.appendLabel(for: LabelContext(order: Fixtures.simple()), to: &out)
+        let before = out
+        #expect(throws: LabelError.self) {
+            try stream.appendLabel(for: LabelContext(order: Fixtures.simple(to: Fixtures.address("Anna", postal: "A(12)B"))), to: &out)
+        }
+        #expect(out == before)
+    }
 }

@@ -33,8 +33,23 @@ extension LabelField {
         if plain != true { out.append(FieldText.clean(text, keepNewlines: false)) }
     }
 
+    /// One side's address read field by field: each access is an optional chain down to one
+    /// string, which the optimizer reads in place. Unwrapping the shipment or the address
+    /// (`if let`, `!`, `unsafelyUnwrapped`) copied all of it, a dozen strings, per field.
+    struct Side {
+        let recipient: Bool
+
+        @inline(__always) func name(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.name : c.order.shipment?.from.name }
+        @inline(__always) func company(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.company : c.order.shipment?.from.company }
+        @inline(__always) func street(_ c: LabelContext) -> [String]? { recipient ? c.order.shipment?.to.street : c.order.shipment?.from.street }
+        @inline(__always) func city(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.city : c.order.shipment?.from.city }
+        @inline(__always) func region(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.region : c.order.shipment?.from.region }
+        @inline(__always) func postalCode(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.postalCode : c.order.shipment?.from.postalCode }
+        @inline(__always) func country(_ c: LabelContext) -> String? { recipient ? c.order.shipment?.to.country : c.order.shipment?.from.country }
+    }
+
     /// `[postal, city, region]` non-empty parts joined by spaces, each cleaned when `clean`.
-    @inline(__always) static func appendCityLine(_ a: Address, clean: Bool, to out: inout ByteWriter) {
+    @inline(__always) static func appendCityLine(_ c: LabelContext, _ side: Side, clean: Bool, to out: inout ByteWriter) {
         var first = true
         @inline(__always) func part(_ text: String?, _ out: inout ByteWriter) {
             guard let text, !text.isEmpty else { return }
@@ -42,9 +57,9 @@ extension LabelField {
             first = false
             if clean { appendClean(text, to: &out) } else { out.append(text) }
         }
-        part(a.postalCode, &out)
-        part(a.city, &out)
-        part(a.region, &out)
+        part(side.postalCode(c), &out)
+        part(side.city(c), &out)
+        part(side.region(c), &out)
     }
 
     /// `postal` without the bytes `drop` rejects, upper-cased; false (nothing written) when not ASCII.
@@ -61,20 +76,21 @@ extension LabelField {
         return true
     }
 
-    static func appendAddress(_ a: Address, to out: inout ByteWriter) {
-        appendClean(a.name, to: &out)
-        if let company = a.company, !company.isEmpty {
+    static func appendAddress(_ c: LabelContext, _ side: Side, to out: inout ByteWriter) {
+        guard let name = side.name(c) else { return }
+        appendClean(name, to: &out)
+        if let company = side.company(c), !company.isEmpty {
             out.append(0x0A)
             appendClean(company, to: &out)
         }
-        for street in a.street {
+        for street in side.street(c) ?? [] {
             out.append(0x0A)
             appendClean(street, to: &out)
         }
         out.append(0x0A)
-        appendCityLine(a, clean: true, to: &out)
+        appendCityLine(c, side, clean: true, to: &out)
         out.append(0x0A)
-        out.append(a.country)
+        if let country = side.country(c) { out.append(country) }
     }
 
     static func appendPostalCompact(_ c: LabelContext, recipient: Bool, to out: inout ByteWriter) {
@@ -84,14 +100,12 @@ extension LabelField {
         }
     }
 
-    // The closures capture nothing (the side is spelled out), so calling one retains no context;
-    // `shipment!` after the nil check borrows the address in place (`unsafelyUnwrapped` and
-    // `if let` copied the whole shipment).
+    // The closures capture nothing (the side is spelled out), so calling one retains no context.
     static let addressWriters: [(String, WriterBox)] = [
-        ("to.address", WriterBox { c, out in if c.order.shipment != nil { appendAddress(c.order.shipment!.to, to: &out) } }),
-        ("from.address", WriterBox { c, out in if c.order.shipment != nil { appendAddress(c.order.shipment!.from, to: &out) } }),
-        ("to.city_line", WriterBox { c, out in if c.order.shipment != nil { appendCityLine(c.order.shipment!.to, clean: false, to: &out) } }),
-        ("from.city_line", WriterBox { c, out in if c.order.shipment != nil { appendCityLine(c.order.shipment!.from, clean: false, to: &out) } }),
+        ("to.address", WriterBox { c, out in appendAddress(c, Side(recipient: true), to: &out) }),
+        ("from.address", WriterBox { c, out in appendAddress(c, Side(recipient: false), to: &out) }),
+        ("to.city_line", WriterBox { c, out in if case .some = c.order.shipment { appendCityLine(c, Side(recipient: true), clean: false, to: &out) } }),
+        ("from.city_line", WriterBox { c, out in if case .some = c.order.shipment { appendCityLine(c, Side(recipient: false), clean: false, to: &out) } }),
         ("to.postal_code_compact", WriterBox { c, out in appendPostalCompact(c, recipient: true, to: &out) }),
         ("from.postal_code_compact", WriterBox { c, out in appendPostalCompact(c, recipient: false, to: &out) }),
     ]
@@ -126,11 +140,11 @@ extension LabelField {
                 out.put(ascii: " kg")
             },
             "routing": WriterBox { c, out in
-                guard c.order.shipment != nil else { return }
-                guard let postal = c.order.shipment!.to.postalCode else { return out.append(c.order.shipment!.to.country) }
+                guard let country = c.order.shipment?.to.country else { return }
+                guard let postal = c.order.shipment?.to.postalCode else { return out.append(country) }
                 guard postal.utf8.allSatisfy({ $0 < 0x80 }) else { return out.append(fields["routing"]!(c)) }
-                if postal.utf8.allSatisfy({ $0 == 0x20 }) { return out.append(c.order.shipment!.to.country) }
-                out.append(c.order.shipment!.to.country)
+                if postal.utf8.allSatisfy({ $0 == 0x20 }) { return out.append(country) }
+                out.append(country)
                 out.append(UInt8(ascii: "-"))
                 _ = appendUpperASCII(postal, drop: { $0 == 0x20 }, to: &out)
             },

@@ -8,11 +8,15 @@ struct ByteWriter {
     var count = 0
     private(set) var capacity: Int
     private var onHeap = false
+    /// Where full buffers go, if anywhere: with a sink the buffer is flushed instead of grown.
+    private let sink: UnsafeMutablePointer<[UInt8]>?
 
-    /// Writes into `buffer` until it is full.
-    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    /// Writes into `buffer`; when it is full, grows onto the heap, or with a `sink` first
+    /// appends what it holds to the sink and starts over (the caller then appends the rest).
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>, sink: UnsafeMutablePointer<[UInt8]>? = nil) {
         base = buffer.baseAddress!
         capacity = buffer.count
+        self.sink = sink
     }
 
     /// Frees what was grown onto the heap; call once when done.
@@ -23,7 +27,8 @@ struct ByteWriter {
         count = 0
     }
 
-    /// The bytes written so far (valid until the next write that grows the buffer).
+    /// The bytes written so far, or since the last flush to the sink (valid until the next
+    /// write that grows or flushes the buffer).
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     /// Makes room for `n` more bytes.
@@ -32,6 +37,13 @@ struct ByteWriter {
     }
 
     @inline(never) mutating func grow(to needed: Int) {
+        var needed = needed
+        if let sink, count > 0 {
+            sink.pointee.append(contentsOf: bytes)
+            needed -= count
+            count = 0
+            if needed <= capacity { return }
+        }
         let size = max(needed, capacity * 2, 256)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         bigger.initialize(from: base, count: count)

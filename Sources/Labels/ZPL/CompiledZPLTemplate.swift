@@ -232,25 +232,34 @@ final class Program: @unchecked Sendable {
     }
 
     /// Appends one label.
+    /// The label goes through a 1 KiB stack buffer flushed into `out` when full; field values
+    /// through another. (`withUnsafeTemporaryAllocation` only uses the stack up to 1 KiB here:
+    /// larger requests went to malloc.) On an error nothing of the label is left in `out`.
     func render(_ context: LabelContext, copies: Int, into out: inout [UInt8]) throws(LabelError) {
-        let failure: LabelError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { labelBuffer in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratchBuffer in
-                var label = ByteWriter(labelBuffer)
-                var scratch = ByteWriter(scratchBuffer)
-                defer {
-                    label.release()
-                    scratch.release()
+        let start = out.count
+        let failure: LabelError? = withUnsafeMutablePointer(to: &out) { sink in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { labelBuffer in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { scratchBuffer in
+                    var label = ByteWriter(labelBuffer, sink: sink)
+                    var scratch = ByteWriter(scratchBuffer)
+                    defer {
+                        label.release()
+                        scratch.release()
+                    }
+                    do throws(LabelError) {
+                        try render(context, copies: copies, label: &label, scratch: &scratch)
+                    } catch {
+                        return error
+                    }
+                    sink.pointee.append(contentsOf: label.bytes)
+                    return nil
                 }
-                do throws(LabelError) {
-                    try render(context, copies: copies, label: &label, scratch: &scratch)
-                } catch {
-                    return error
-                }
-                out.append(contentsOf: label.bytes)
-                return nil
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            out.removeSubrange(start...)
+            throw failure
+        }
     }
 
     func render(_ context: LabelContext, copies: Int, label out: inout ByteWriter, scratch: inout ByteWriter) throws(LabelError) {

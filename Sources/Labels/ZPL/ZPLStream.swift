@@ -40,7 +40,8 @@ public struct ZPLStream: Sendable {
     /// Appends the order's label: the carrier's own when the template allows and the order has
     /// one (never silently replaced), else the template filled in.
     public func appendLabel(for context: LabelContext, to out: inout [UInt8]) throws(LabelError) {
-        guard context.order.shipment != nil else {
+        // `case .none` tests in place; `!= nil` copied the whole shipment first.
+        if case .none = context.order.shipment {
             throw LabelError(code: "label.no_shipment", message: "Order \(context.order.id) has no shipment (carrier, addresses), so no \(template.name) label can be made; the server must send the shipment first.")
         }
         if template.carrierLabelReplaces, let carrier = context.order.shipment?.label {
