@@ -50,16 +50,19 @@ extension LabelField {
 
     /// `[postal, city, region]` non-empty parts joined by spaces, each cleaned when `clean`.
     @inline(__always) static func appendCityLine(_ c: LabelContext, _ side: Side, clean: Bool, to out: inout ByteWriter) {
+        // `first` goes inout: a nested function capturing it made it a boxed variable with
+        // dynamic exclusivity checks.
         var first = true
-        @inline(__always) func part(_ text: String?, _ out: inout ByteWriter) {
-            guard let text, !text.isEmpty else { return }
-            if !first { out.append(0x20) }
-            first = false
-            if clean { appendClean(text, to: &out) } else { out.append(text) }
-        }
-        part(side.postalCode(c), &out)
-        part(side.city(c), &out)
-        part(side.region(c), &out)
+        appendPart(side.postalCode(c), clean: clean, first: &first, to: &out)
+        appendPart(side.city(c), clean: clean, first: &first, to: &out)
+        appendPart(side.region(c), clean: clean, first: &first, to: &out)
+    }
+
+    @inline(__always) static func appendPart(_ text: String?, clean: Bool, first: inout Bool, to out: inout ByteWriter) {
+        guard let text, !text.isEmpty else { return }
+        if !first { out.append(0x20) }
+        first = false
+        if clean { appendClean(text, to: &out) } else { out.append(text) }
     }
 
     /// `postal` without the bytes `drop` rejects, upper-cased; false (nothing written) when not ASCII.
