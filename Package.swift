@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups", "CUSB"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: [
-            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk",
+            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -82,6 +82,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
+        .systemLibrary(name: "CMalloc"),
         .executableTarget(name: "packstation-hub", dependencies: [
             "Hub",
             .product(name: "Logging", package: "swift-log"),
@@ -98,6 +100,19 @@ let package = Package(
                 "PrintRuns",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // The agent runs all day on small boxes; in release builds its code is linked for a
+            // small resident footprint (docs/benchmarks.md, "The agent's memory and CPU"): lld,
+            // no exported symbol table, packed relative relocations, and the functions
+            // `packstation run` executes laid out together (scripts/generate-link-order.py).
+            linkerSettings: [
+                .unsafeFlags([
+                    "-use-ld=lld",
+                    "-Xlinker", "--no-export-dynamic",
+                    "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                    "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/scripts/link-order/packstation.order",
+                    "-Xlinker", "--no-warn-symbol-ordering",
+                ], .when(configuration: .release)),
             ]
         ),
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),

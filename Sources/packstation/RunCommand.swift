@@ -52,6 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryPolicy.applyForLongRunningAgent()
         var env = ProcessInfo.processInfo.environment
         // Command-line overrides win over the file and the environment.
         if let dataDir { env["PACKSTATION_DATA_DIR"] = dataDir }

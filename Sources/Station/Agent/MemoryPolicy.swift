@@ -1,0 +1,31 @@
+#if canImport(CMalloc)
+import CMalloc
+#endif
+
+/// How the long-running agent's heap behaves (glibc malloc), set once at the start of
+/// `packstation run`.
+///
+/// Each label preview renders a 4×6 in page at printer resolution into a ~4 MB pixel buffer.
+/// With glibc's defaults the mmap threshold rises after the first such buffer is freed, so later
+/// ones come from the heap and the freed space stays resident (measured: +11 MiB anonymous memory
+/// after 20 labels); and every thread that allocates may get its own 64 MB arena. A fixed
+/// threshold sends large buffers to mmap, which returns them to the kernel when freed, and two
+/// arenas are plenty for a process whose threads mostly sleep (docs/benchmarks.md, "The agent's
+/// memory and CPU").
+public enum MemoryPolicy {
+    public static func applyForLongRunningAgent() {
+        #if canImport(CMalloc)
+        _ = mallopt(M_ARENA_MAX, 2)
+        _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+        _ = mallopt(M_TRIM_THRESHOLD, 128 * 1024)
+        #endif
+    }
+
+    /// Gives freed heap pages back to the kernel; called after an order's labels are rendered
+    /// (pango, fontconfig and cairo free their temporary allocations in the middle of the heap).
+    static func releaseFreedMemory() {
+        #if canImport(CMalloc)
+        _ = malloc_trim(0)
+        #endif
+    }
+}
