@@ -130,9 +130,11 @@ public final class CupsPrinter: SpoolingPrinter {
             throw PrinterError(code: "printer.cups_reply", message: "The \(whereabouts) accepted the job but gave no job id; check `lpstat -o` before printing again.")
         }
         var send = CupsConnection.Request(IPP_OP_SEND_DOCUMENT, printerURI: printerURI)
+        // No document-name: the job already has its name (Create-Job), and the CUPS 2.4.2
+        // scheduler of Debian 12's security update 2.4.2-3+deb12u10 drops the connection without
+        // a reply to a Send-Document that carries one (the job is queued, the client never hears).
         send.attributes += [
             ("job-id", .integer(id)),
-            ("document-name", .name(document.name)),
             ("document-format", .mimeType(format)),
             ("last-document", .boolean(true)),
         ]
