@@ -146,9 +146,7 @@ struct LabelPainter {
         defer { symbol.close() }
         try symbol.draw(on: cr, in: code)
         if code.symbology.isLinear && code.humanReadable {
-            let module = symbol.module
-            let h = max(12, module * 8)
-            drawText(TextBlock(frame: DotRect(x: code.frame.x, y: code.frame.y + code.frame.height + module * 2, width: code.frame.width, height: h + 2), text: symbol.readable, fontHeight: h, alignment: .center))
+            drawText(code.readableLine(symbol.readable, module: symbol.module))
         }
     }
 }

@@ -184,6 +184,15 @@ public struct BarcodeBlock: Hashable, Sendable {
     }
 }
 
+extension BarcodeBlock {
+    /// The human-readable line under a linear barcode drawn with `module`-dot modules: every
+    /// renderer (ZPL, the compiled ZPL path, PDF/PNG) places it here.
+    public func readableLine(_ text: String, module: Int) -> TextBlock {
+        let h = max(12, module * 8)
+        return TextBlock(frame: DotRect(x: frame.x, y: frame.y + frame.height + module * 2, width: frame.width, height: h + 2), text: text, fontHeight: h, alignment: .center)
+    }
+}
+
 /// A monochrome bitmap placed at a point.
 public struct ImageBlock: Hashable, Sendable {
     /// Top left corner, in dots.

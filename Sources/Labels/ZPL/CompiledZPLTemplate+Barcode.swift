@@ -32,18 +32,10 @@ extension CompiledZPLTemplate.Program {
             self.source = source
             self.pieces = pieces
             self.when = when
-            let module = max(1, block.moduleDots)
-            let h = max(12, module * 8)
-            let readable = TextBlock(frame: DotRect(x: block.frame.x, y: block.frame.y + block.frame.height + module * 2, width: block.frame.width, height: h + 2), text: "", fontHeight: h, alignment: .center)
+            let readable = block.readableLine("", module: max(1, block.moduleDots))
+            let h = readable.fontHeight
             var head: [UInt8] = []
-            renderer.appendOrigin(readable.frame.x, readable.frame.y, to: &head)
-            head.append(ascii: "^A0")
-            head.append(readable.rotation.zplLetter)
-            head.append(UInt8(ascii: ","))
-            head.append(number: h)
-            head.append(UInt8(ascii: ","))
-            head.append(number: h)
-            renderer.appendFieldBlock(readable, to: &head)
+            renderer.appendTextHead(readable, height: h, to: &head)
             readableHead = storage.bytes(head)
             let perLine = max(1, Int(Double(readable.frame.width) / (Double(max(1, h)) * 0.3)))
             readableLimit = perLine * readable.lineCapacity + readable.lineCapacity

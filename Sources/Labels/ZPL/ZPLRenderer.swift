@@ -86,14 +86,7 @@ public struct ZPLRenderer: Sendable {
         if block.inverted {
             appendBox(BoxShape(frame: block.frame, thickness: block.frame.height), to: &out)
         }
-        appendOrigin(block.frame.x, block.frame.y, to: &out)
-        out.append(ascii: "^A0")
-        out.append(block.rotation.zplLetter)
-        out.append(UInt8(ascii: ","))
-        out.append(number: height)
-        out.append(UInt8(ascii: ","))
-        out.append(number: height)
-        appendFieldBlock(block, to: &out)
+        appendTextHead(block, height: height, to: &out)
         // Line breaks of the layout become ^FB's `\&`; everything else is escaped data.
         var first = true
         for line in visible.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -102,6 +95,18 @@ public struct ZPLRenderer: Sendable {
             ZPLEscape.appendEscaped(line, to: &out)
         }
         out.append(ascii: "^FS\n")
+    }
+
+    /// `^FO` at the block, font 0 at `height` dots in the block's rotation, then its `^FB…^FH^FD`.
+    func appendTextHead(_ block: TextBlock, height: Int, to out: inout [UInt8]) {
+        appendOrigin(block.frame.x, block.frame.y, to: &out)
+        out.append(ascii: "^A0")
+        out.append(block.rotation.zplLetter)
+        out.append(UInt8(ascii: ","))
+        out.append(number: height)
+        out.append(UInt8(ascii: ","))
+        out.append(number: height)
+        appendFieldBlock(block, to: &out)
     }
 
     /// `^FB…` (box width, lines, alignment), `^FR` for inverted text, then `^FH^FD`.
@@ -149,8 +154,7 @@ public struct ZPLRenderer: Sendable {
             symbol.appendZPL(to: &out)
             out.append(ascii: "^FS\n")
             if code.humanReadable {
-                let h = max(12, module * 8)
-                appendText(TextBlock(frame: DotRect(x: code.frame.x, y: code.frame.y + code.frame.height + module * 2, width: code.frame.width, height: h + 2), text: readable, fontHeight: h, alignment: .center), to: &out)
+                appendText(code.readableLine(readable, module: module), to: &out)
             }
         case .qr:
             try BarcodeData.checkLength(code.data, max: 2900, what: "QR code")

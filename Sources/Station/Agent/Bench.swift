@@ -81,7 +81,6 @@ actor Bench {
                 if result.outcome == .packed || result.outcome == .shortShipped, let labels, let order = open, order.id == result.orderID {
                     do {
                         queued = try labels.documents(for: order).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
-                        MemoryPolicy.releaseFreedMemory()
                     } catch {
                         labelProblem = error.message
                         metrics.printFailure()

@@ -9,23 +9,14 @@ import CMalloc
 /// With glibc's defaults the mmap threshold rises after the first such buffer is freed, so later
 /// ones come from the heap and the freed space stays resident (measured: +11 MiB anonymous memory
 /// after 20 labels); and every thread that allocates may get its own 64 MB arena. A fixed
-/// threshold sends large buffers to mmap, which returns them to the kernel when freed, and two
-/// arenas are plenty for a process whose threads mostly sleep (docs/benchmarks.md, "The agent's
-/// memory and CPU").
+/// threshold (which also stops glibc moving the trim threshold) sends large buffers to mmap,
+/// which returns them to the kernel when freed, and two arenas are plenty for a process whose
+/// threads mostly sleep (docs/benchmarks.md, "The agent's memory and CPU").
 public enum MemoryPolicy {
     public static func applyForLongRunningAgent() {
         #if canImport(CMalloc)
         _ = mallopt(M_ARENA_MAX, 2)
         _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
-        _ = mallopt(M_TRIM_THRESHOLD, 128 * 1024)
-        #endif
-    }
-
-    /// Gives freed heap pages back to the kernel; called after an order's labels are rendered
-    /// (pango, fontconfig and cairo free their temporary allocations in the middle of the heap).
-    static func releaseFreedMemory() {
-        #if canImport(CMalloc)
-        _ = malloc_trim(0)
         #endif
     }
 }
