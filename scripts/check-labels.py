@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Renders labels with the built `packstation label` and checks them with tools we did not write.
 
-- PNG and PDF (rasterized by poppler's pdftoppm) are decoded with zbarimg (Code 128, GS1-128, QR)
+- PNG, PDF (rasterized by poppler's pdftoppm) and the kiosk's SVG preview (drawn by headless
+  Chromium, as the kiosk page shows it) are decoded with zbarimg (Code 128, GS1-128, QR)
   and zxing-cpp (DataMatrix, GS1 DataMatrix, PDF417, MaxiCode) with the AIM symbology identifier;
   UPS MaxiCodes (modes 2 and 3) also by their full structured message and mode.
 - ZPL is parsed and rendered by zplkit (an independent ZPL renderer; strict: unknown commands,
@@ -73,6 +74,15 @@ def pictures(order, fmt, template="shipping", dpi=203, extra=()):
         base = path + "-page"
         subprocess.run(["pdftoppm", "-r", str(dpi), "-png", path, base], check=True)
         return sorted(os.path.join(WORK, f) for f in os.listdir(WORK) if f.startswith(os.path.basename(base)) and f.endswith(".png"))
+    if fmt == "svg":
+        head = open(path, encoding="utf-8").read(300)
+        width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', head).groups())
+        png = path + ".png"
+        r = subprocess.run(["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+                            f"--window-size={width},{height}", f"--screenshot={png}", "file://" + os.path.abspath(path)],
+                           capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0 and os.path.exists(png), f"chromium {path}: exit {r.returncode} {r.stderr[-300:]}")
+        return [png]
     data, pngs = zpl_pictures(path)
     check(data.count(b"^XA") == 1 and data.count(b"^XZ") == 1 and len(pngs) == 1, f"{path}: one order, one ^XA...^XZ")
     return pngs
@@ -87,8 +97,8 @@ for name in ["order-unicode.json", "order-injection.json"]:
     order = os.path.join(FIX, name)
     o = order_json(order)
     tracking, postal = o["shipment"]["tracking"], o["shipment"]["to"]["postal_code"].replace(" ", "").replace("-", "").upper()
-    for fmt in ["png", "pdf", "zpl"]:
-        for dpi in ([203, 300, 600] if fmt != "zpl" else [203, 300]):
+    for fmt in ["png", "pdf", "zpl", "svg"]:
+        for dpi in ([203, 300, 600] if fmt in ("png", "pdf") else [203, 300]):
             for png in pictures(order, fmt, dpi=dpi, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
                 got = zbar(png)
                 want = sorted([f"CODE-128:{tracking}", f"CODE-128:420{postal}", f"QR-Code:{tracking}"])
@@ -109,7 +119,7 @@ expect = sorted([
     ("PDF417", f"{sh['carrier']} {sh['service']} {sh['tracking']}", "]L2"),
 ])
 template = os.path.join(FIX, "template-symbols.json")
-for fmt in ["png", "pdf", "zpl"]:
+for fmt in ["png", "pdf", "zpl", "svg"]:
     for png in pictures(order, fmt, template=template):
         got = [r for r in zxing(png) if r[0] != "MaxiCode"]
         check(got == expect, f"zxing {png}: {got} != {expect}")
@@ -141,7 +151,7 @@ ups_template = os.path.join(FIX, "template-ups-maxicode.json")
 for name, mode, text in ups:
     ups_order = os.path.join(FIX, name)
     oid = order_json(ups_order)["id"]
-    for fmt, dpi in [("png", 203), ("png", 300), ("pdf", 203), ("zpl", 203)]:
+    for fmt, dpi in [("png", 203), ("png", 300), ("pdf", 203), ("zpl", 203), ("svg", 203)]:
         for png in pictures(ups_order, fmt, template=ups_template, dpi=dpi, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
             got = maxicode(png, dpi, 5, 10)
             check(got == [(text, "]U1", mode)], f"zxing UPS MaxiCode mode {mode} {png}: {got}")
@@ -154,7 +164,7 @@ for name, mode, text in ups:
 
 # 3. Packing slips: the order barcode decodes on the 4x6 and A4 slips.
 for tmpl in ["packing-slip", "packing-slip-a4", "packing-slip-letter"]:
-    for fmt in ["pdf", "zpl"] if tmpl == "packing-slip" else ["pdf"]:
+    for fmt in ["pdf", "zpl", "svg"] if tmpl == "packing-slip" else ["pdf", "svg"]:
         for png in pictures(order, fmt, template=tmpl, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
             check(zbar(png) == [f"CODE-128:{o['barcodes'][0]}"], f"slip {png}: {zbar(png)}")
 

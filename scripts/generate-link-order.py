@@ -62,7 +62,7 @@ def main():
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, 'agent.log'), 'wb'),
                              env=dict(os.environ, CUPS_SERVER='127.0.0.1:9'))
     bench.wait_port(port, timeout=300)
-    for path in ['/', '/state', '/metrics', '/healthz', '/labels/1.png']:
+    for path in ['/', '/state', '/metrics', '/healthz', '/labels/1']:
         fetch(port, path)
     events = subprocess.Popen(['curl', '-s', '-N', '-m', '60', '-o', '/dev/null', f'http://127.0.0.1:{port}/events'])
     for order in orders:
@@ -71,7 +71,7 @@ def main():
             agent.stdin.flush()
             time.sleep(0.2)
     time.sleep(20)
-    for path in ['/', '/state', '/metrics', '/labels/1.png', '/labels/5.png']:
+    for path in ['/', '/state', '/metrics', '/labels/1', '/labels/5']:
         fetch(port, path)
     events.wait()
     agent.send_signal(signal.SIGTERM)

@@ -5,13 +5,13 @@ import NIOCore
 import ServiceLifecycle
 
 /// The kiosk's HTTP server: the page (`/`), its live state (`/events`, server-sent events;
-/// `/state`, JSON), label previews (`/labels/ID.png`), Prometheus metrics (`/metrics`) and
+/// `/state`, JSON), label previews (`/labels/ID`: SVG, or a carrier's PNG), Prometheus metrics (`/metrics`) and
 /// `/healthz`. Everything is served from the binary: no internet, no CDN.
 public struct KioskServer: Sendable {
     public var host: String
     public var port: Int
     public let feed: KioskFeed
-    /// A label preview PNG by label id.
+    /// A label preview (SVG, or the PNG a carrier sent) by label id.
     public var preview: @Sendable (Int64) async -> [UInt8]?
     /// The metrics text (Prometheus exposition format).
     public var metrics: @Sendable () async -> String
@@ -64,12 +64,11 @@ public struct KioskServer: Sendable {
                 try await writer.finish(nil)
             })
         }
-        router.get("/labels/:file") { _, context in
-            let file = context.parameters.get("file") ?? ""
-            guard file.hasSuffix(".png"), let id = Int64(file.dropLast(4)), let png = await preview(id) else {
+        router.get("/labels/:id") { _, context in
+            guard let id = context.parameters.get("id").flatMap({ Int64($0) }), let bytes = await preview(id) else {
                 return Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "no such label preview\n")))
             }
-            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+            return Response(status: .ok, headers: Self.previewHeaders(bytes), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: await metrics())))
@@ -78,5 +77,14 @@ public struct KioskServer: Sendable {
         let onRunning = self.onRunning
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "packstation-kiosk"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// A preview is a carrier's PNG or an SVG the agent drew. The SVG gets a policy that lets it
+    /// run nothing and fetch nothing, should someone open it as a page of its own.
+    static func previewHeaders(_ bytes: [UInt8]) -> HTTPFields {
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            return [.contentType: "image/png", .cacheControl: "max-age=3600"]
+        }
+        return [.contentType: "image/svg+xml", .cacheControl: "max-age=3600", .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'"]
     }
 }

@@ -44,7 +44,8 @@ public final class PDFLabelWriter<Sink: LabelSink> {
         cairo_save(cr)
         let s = density.points(1)
         cairo_scale(cr, s, s)
-        try LabelPainter(cr: cr).paint(layout)
+        var painter = LabelPainter(cr: cr)
+        try painter.paint(layout)
         cairo_restore(cr)
         cairo_show_page(cr)
         pages += 1
@@ -100,7 +101,8 @@ public enum LabelPNG {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(layout.widthDots), Int32(layout.heightDots))!
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
-        do { try LabelPainter(cr: cr).paint(layout) } catch {
+        var painter = LabelPainter(cr: cr)
+        do { try painter.paint(layout) } catch {
             cairo_surface_destroy(surface)
             throw error
         }
@@ -151,7 +153,8 @@ public struct CairoTextRasterizer: TextRasterizer {
         var local = block
         local.frame.x = 0
         local.frame.y = 0
-        LabelPainter(cr: cr).drawText(local)
+        var painter = LabelPainter(cr: cr)
+        painter.drawText(local)
         return MonoConversion.threshold(surface)
     }
 }

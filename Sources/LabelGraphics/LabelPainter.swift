@@ -1,20 +1,44 @@
-internal import CPangoCairo
 import Labels
 
-/// Draws a layout on a cairo context whose user space is printer dots: the one drawing code
-/// behind the PDF pages, the PNG previews and the text rasterized for ZPL printers.
-struct LabelPainter {
+/// A surface the label painter draws on, in printer dots with y pointing down: cairo (PDF pages,
+/// PNG pictures, ZPL text rasterized) or SVG (the kiosk preview the browser draws).
+protocol LabelCanvas {
+    /// Saves the transform and the colour; `restore` brings them back.
+    mutating func save()
+    mutating func restore()
+    mutating func translate(_ x: Double, _ y: Double)
+    /// Turns the coordinates clockwise by `quarterTurns` × 90°.
+    mutating func rotate(quarterTurns: Int)
+    /// Fills and text from now on in white (true) or black.
+    mutating func setWhite(_ white: Bool)
+    /// The whole page white.
+    mutating func clear(width: Int, height: Int)
+    /// Adds a rectangle to the shape being built.
+    mutating func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double)
+    /// Adds a closed polygon to the shape being built.
+    mutating func polygon(_ points: [(x: Double, y: Double)])
+    /// Fills the shape built since the last fill; `crisp` keeps edges on whole dots (bars).
+    mutating func fill(crisp: Bool)
+    /// A circle, filled, or stroked `lineWidth` wide.
+    mutating func circle(x: Double, y: Double, radius: Double, lineWidth: Double?)
+    /// Text in the box from the origin to (width, height), nothing drawn outside it. The block's
+    /// text is already cut to what the box can show; its frame origin is not used.
+    mutating func text(_ block: TextBlock, width: Double, height: Double)
+}
+
+/// Draws a layout on a canvas: the one drawing code behind the PDF pages, the PNG pictures, the
+/// text rasterized for ZPL printers and the kiosk's SVG previews.
+struct LabelPainter<Canvas: LabelCanvas> {
     /// Font families in order of preference; fontconfig falls back per character beyond them.
-    static let fontFamily = "Noto Sans, Noto Sans CJK JP, DejaVu Sans"
+    static var fontFamilies: [String] { ["Noto Sans", "Noto Sans CJK JP", "DejaVu Sans"] }
     /// Font size (em) relative to the layout's text height, so text fills lines as ZPL font 0 does.
-    static let emPerLineHeight = 0.82
+    static var emPerLineHeight: Double { 0.82 }
 
-    let cr: OpaquePointer
+    var canvas: Canvas
 
-    func paint(_ layout: LabelLayout) throws(LabelError) {
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
-        cairo_set_source_rgb(cr, 0, 0, 0)
+    mutating func paint(_ layout: LabelLayout) throws(LabelError) {
+        canvas.clear(width: layout.widthDots, height: layout.heightDots)
+        canvas.setWhite(false)
         for element in layout.elements {
             switch element {
             case .box(let box): drawBox(box)
@@ -25,126 +49,90 @@ struct LabelPainter {
         }
     }
 
-    func drawBox(_ box: BoxShape) {
+    mutating func drawBox(_ box: BoxShape) {
         let f = box.frame
         if box.isFilled {
-            cairo_rectangle(cr, Double(f.x), Double(f.y), Double(f.width), Double(f.height))
+            canvas.rect(Double(f.x), Double(f.y), Double(f.width), Double(f.height))
         } else {
             let t = Double(box.thickness)
             // Four bars inside the frame, as ^GB draws its border.
-            cairo_rectangle(cr, Double(f.x), Double(f.y), Double(f.width), t)
-            cairo_rectangle(cr, Double(f.x), Double(f.y + f.height) - t, Double(f.width), t)
-            cairo_rectangle(cr, Double(f.x), Double(f.y), t, Double(f.height))
-            cairo_rectangle(cr, Double(f.x + f.width) - t, Double(f.y), t, Double(f.height))
+            canvas.rect(Double(f.x), Double(f.y), Double(f.width), t)
+            canvas.rect(Double(f.x), Double(f.y + f.height) - t, Double(f.width), t)
+            canvas.rect(Double(f.x), Double(f.y), t, Double(f.height))
+            canvas.rect(Double(f.x + f.width) - t, Double(f.y), t, Double(f.height))
         }
-        cairo_fill(cr)
+        canvas.fill(crisp: false)
     }
 
-    func drawText(_ block: TextBlock) {
+    mutating func drawText(_ block: TextBlock) {
         guard !block.text.isEmpty else { return }
         let w = Double(block.frame.width), h = Double(block.frame.height)
-        cairo_save(cr)
-        defer { cairo_restore(cr) }
-        cairo_translate(cr, Double(block.frame.x), Double(block.frame.y))
+        canvas.save()
+        defer { canvas.restore() }
+        canvas.translate(Double(block.frame.x), Double(block.frame.y))
         switch block.rotation {
         case .normal: break
-        case .clockwise90: cairo_translate(cr, h, 0); cairo_rotate(cr, Double.pi / 2)
-        case .upsideDown: cairo_translate(cr, w, h); cairo_rotate(cr, Double.pi)
-        case .clockwise270: cairo_translate(cr, 0, w); cairo_rotate(cr, -Double.pi / 2)
+        case .clockwise90: canvas.translate(h, 0); canvas.rotate(quarterTurns: 1)
+        case .upsideDown: canvas.translate(w, h); canvas.rotate(quarterTurns: 2)
+        case .clockwise270: canvas.translate(0, w); canvas.rotate(quarterTurns: 3)
         }
         if block.inverted {
-            cairo_rectangle(cr, 0, 0, w, h)
-            cairo_fill(cr)
-            cairo_set_source_rgb(cr, 1, 1, 1)
+            canvas.rect(0, 0, w, h)
+            canvas.fill(crisp: false)
+            canvas.setWhite(true)
         }
-        // Nothing drawn for this block can leave its box, whatever the text.
-        cairo_rectangle(cr, 0, 0, w, h)
-        cairo_clip(cr)
-        let layout = pango_cairo_create_layout(cr)!
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        let font = pango_font_description_from_string(Self.fontFamily)!
-        defer { pango_font_description_free(font) }
-        if block.bold { pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD) }
-        let scale = Double(packstation_pango_scale())
-        var size = Double(block.fontHeight) * Self.emPerLineHeight
-        pango_font_description_set_absolute_size(font, size * scale)
-        pango_layout_set_font_description(layout, font)
-        pango_layout_set_width(layout, Int32(w * scale))
-        switch block.alignment {
-        case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
-        case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
-        case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
-        }
-        var text = TextFitting.visiblePrefix(block.text, block: block)
-        switch block.fit {
-        case .wrap:
-            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-            pango_layout_set_height(layout, -Int32(block.lineCapacity))
-            pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
-            pango_layout_set_text(layout, text, -1)
-        case .shrink:
-            text = String(text.map { $0 == "\n" ? " " : $0 })
-            pango_layout_set_width(layout, -1)
-            pango_layout_set_text(layout, text, -1)
-            var pw: Int32 = 0, ph: Int32 = 0
-            pango_layout_get_pixel_size(layout, &pw, &ph)
-            if Double(pw) > w {
-                size = max(size / 2, size * w / Double(pw))
-                pango_font_description_set_absolute_size(font, size * scale)
-                pango_layout_set_font_description(layout, font)
-            }
-            pango_layout_set_width(layout, Int32(w * scale))
-            pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
-        }
-        pango_cairo_show_layout(cr, layout)
+        var visible = block
+        visible.text = TextFitting.visiblePrefix(block.text, block: block)
+        if case .shrink = block.fit { visible.text = String(visible.text.map { $0.isNewline ? " " : $0 }) }
+        canvas.text(visible, width: w, height: h)
     }
 
-    func drawBitmap(_ bitmap: MonoBitmap, x: Int, y: Int) {
+    mutating func drawBitmap(_ bitmap: MonoBitmap, x: Int, y: Int) {
         for row in 0..<bitmap.height {
             var col = 0
             while col < bitmap.width {
                 guard bitmap[col, row] else { col += 1; continue }
                 let start = col
                 while col < bitmap.width && bitmap[col, row] { col += 1 }
-                cairo_rectangle(cr, Double(x + start), Double(y + row), Double(col - start), 1)
+                canvas.rect(Double(x + start), Double(y + row), Double(col - start), 1)
             }
         }
-        cairo_fill(cr)
+        canvas.fill(crisp: true)
     }
 
     /// Draws a barcode; a rotated one is drawn upright in its box's turned coordinates (the
     /// frame is the box on the label, so a quarter-turned symbol runs along its height), the
     /// same turn as ZPL's ^BCR/^BCI/^BCB.
-    func drawBarcode(_ code: BarcodeBlock) throws(LabelError) {
+    mutating func drawBarcode(_ code: BarcodeBlock) throws(LabelError) {
         guard code.rotation != .normal else { return try drawUprightBarcode(code) }
         let w = Double(code.frame.width), h = Double(code.frame.height)
         var upright = code
         upright.rotation = .normal
-        cairo_save(cr)
-        defer { cairo_restore(cr) }
-        cairo_translate(cr, Double(code.frame.x), Double(code.frame.y))
+        canvas.save()
+        defer { canvas.restore() }
+        canvas.translate(Double(code.frame.x), Double(code.frame.y))
         switch code.rotation {
         case .normal: break
         case .clockwise90:
-            cairo_translate(cr, w, 0)
-            cairo_rotate(cr, Double.pi / 2)
+            canvas.translate(w, 0)
+            canvas.rotate(quarterTurns: 1)
             upright.frame = DotRect(x: 0, y: 0, width: code.frame.height, height: code.frame.width)
         case .upsideDown:
-            cairo_translate(cr, w, h)
-            cairo_rotate(cr, Double.pi)
+            canvas.translate(w, h)
+            canvas.rotate(quarterTurns: 2)
             upright.frame = DotRect(x: 0, y: 0, width: code.frame.width, height: code.frame.height)
         case .clockwise270:
-            cairo_translate(cr, 0, h)
-            cairo_rotate(cr, -Double.pi / 2)
+            canvas.translate(0, h)
+            canvas.rotate(quarterTurns: 3)
             upright.frame = DotRect(x: 0, y: 0, width: code.frame.height, height: code.frame.width)
         }
         try drawUprightBarcode(upright)
     }
 
-    private func drawUprightBarcode(_ code: BarcodeBlock) throws(LabelError) {
+    private mutating func drawUprightBarcode(_ code: BarcodeBlock) throws(LabelError) {
         let symbol = try ZintSymbol(code)
         defer { symbol.close() }
-        try symbol.draw(on: cr, in: code)
+        symbol.draw(on: &canvas, in: code)
         if code.symbology.isLinear && code.humanReadable {
             drawText(code.readableLine(symbol.readable, module: symbol.module))
         }

@@ -1,5 +1,4 @@
 import Foundation
-internal import CPangoCairo
 internal import CZint
 import Barcodes
 import Labels
@@ -73,7 +72,8 @@ struct ZintSymbol {
     /// Width of the symbol in modules, as libzint encoded it.
     var modulesWide: Int { Int(symbol.pointee.width) }
 
-    func draw(on cr: OpaquePointer, in code: BarcodeBlock) throws(LabelError) {
+    /// Draws the symbol in the block's frame (upright), each module a whole number of dots.
+    func draw<Canvas: LabelCanvas>(on canvas: inout Canvas, in code: BarcodeBlock) {
         let vector = symbol.pointee.vector!.pointee
         var unit = Double(module)
         if code.symbology == .maxicode {
@@ -84,19 +84,18 @@ struct ZintSymbol {
         var x0 = Double(code.frame.x)
         if code.symbology.isLinear { x0 += max(0, (Double(code.frame.width) - width) / 2).rounded(.down) }
         let y0 = Double(code.frame.y)
-        cairo_save(cr)
-        defer { cairo_restore(cr) }
-        cairo_set_antialias(cr, code.symbology == .maxicode ? CAIRO_ANTIALIAS_DEFAULT : CAIRO_ANTIALIAS_NONE)
-        cairo_set_source_rgb(cr, 0, 0, 0)
+        canvas.save()
+        defer { canvas.restore() }
+        canvas.setWhite(false)
         var rect = vector.rectangles
         while let r = rect {
             let v = r.pointee
             if v.colour == -1 || v.colour == 7 {
-                cairo_rectangle(cr, x0 + Double(v.x) * unit, y0 + Double(v.y) * unit, Double(v.width) * unit, Double(v.height) * unit)
+                canvas.rect(x0 + Double(v.x) * unit, y0 + Double(v.y) * unit, Double(v.width) * unit, Double(v.height) * unit)
             }
             rect = v.next
         }
-        cairo_fill(cr)
+        canvas.fill(crisp: code.symbology != .maxicode)
         // Hexagons drawn touching their neighbours: the radius follows the centre pitch of a row
         // (libzint's own diameter field is smaller than the pitch at scale 0.5).
         var pitch = Double.infinity
@@ -111,30 +110,18 @@ struct ZintSymbol {
             let diameter = pitch.isFinite ? pitch * 2 / 3.0.squareRoot() * 0.96 : Double(h.diameter)
             let r = diameter * unit / 2, cx = x0 + Double(h.x) * unit, cy = y0 + Double(h.y) * unit
             let flat = h.rotation == 90 || h.rotation == 270
-            for k in 0..<6 {
+            canvas.polygon((0..<6).map { k in
                 let angle = Double.pi / 3 * Double(k) + (flat ? 0 : Double.pi / 2)
-                let px = cx + r * cos(angle), py = cy + r * sin(angle)
-                if k == 0 { cairo_move_to(cr, px, py) } else { cairo_line_to(cr, px, py) }
-            }
-            cairo_close_path(cr)
+                return (cx + r * cos(angle), cy + r * sin(angle))
+            })
             hex = h.next
         }
-        cairo_fill(cr)
+        canvas.fill(crisp: false)
         var circle = vector.circles
         while let cp = circle {
             let c = cp.pointee
-            let background = c.colour != 0
-            cairo_set_source_rgb(cr, background ? 1 : 0, background ? 1 : 0, background ? 1 : 0)
-            let r = Double(c.diameter) * unit / 2
-            cairo_new_path(cr)
-            if c.width > 0 {
-                cairo_set_line_width(cr, Double(c.width) * unit)
-                cairo_arc(cr, x0 + Double(c.x) * unit, y0 + Double(c.y) * unit, r, 0, 2 * Double.pi)
-                cairo_stroke(cr)
-            } else {
-                cairo_arc(cr, x0 + Double(c.x) * unit, y0 + Double(c.y) * unit, r, 0, 2 * Double.pi)
-                cairo_fill(cr)
-            }
+            canvas.setWhite(c.colour != 0)
+            canvas.circle(x: x0 + Double(c.x) * unit, y: y0 + Double(c.y) * unit, radius: Double(c.diameter) * unit / 2, lineWidth: c.width > 0 ? Double(c.width) * unit : nil)
             circle = c.next
         }
     }

@@ -4,8 +4,8 @@ import Labels
 import PackCore
 
 /// Makes the labels of one completed order, ready to print: the shipping label (the carrier's
-/// own when the order carries one) and, when configured, the packing slip; each with a PNG
-/// preview for the kiosk.
+/// own when the order carries one) and, when configured, the packing slip; each with a preview
+/// for the kiosk (SVG the browser draws, or the carrier's PNG).
 public struct LabelMaker: Sendable {
     public enum Format: String, Sendable { case zpl, pdf }
 
@@ -80,7 +80,7 @@ public struct LabelMaker: Sendable {
             }
         }
         let layout = template.layout(for: context, density: density)
-        return Document(format: format, bytes: try bytes(layout: layout, context: context, template: template), preview: try LabelPNG.render(layout))
+        return Document(format: format, bytes: try bytes(layout: layout, context: context, template: template), preview: try LabelSVG.render(layout))
     }
 
     private func bytes(layout: LabelLayout, context: LabelContext?, template: LabelTemplate? = nil) throws -> [UInt8] {

@@ -17,12 +17,12 @@ struct LabelCommand: ParsableCommand {
             """
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case zpl, pdf, png }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case zpl, pdf, png, svg }
 
     @Option(name: .long, help: ArgumentHelp("The order as JSON (an object, an array, or JSON lines).", valueName: "ORDER.json"))
     var order: String
 
-    @Option(name: .long, help: "Output format: zpl, pdf or png.")
+    @Option(name: .long, help: "Output format: zpl, pdf, png, or svg (the preview the kiosk shows, drawn by a browser).")
     var format: Format
 
     @Option(name: .long, help: ArgumentHelp("A built-in template name or a template JSON file.", valueName: "shipping|packing-slip|FILE"))
@@ -81,6 +81,14 @@ struct LabelCommand: ParsableCommand {
                 } else {
                     try file.write(try LabelPNG.render(labelTemplate.layout(for: context, density: density))[...])
                 }
+            case .svg:
+                guard orders.count == 1 else {
+                    throw StationError(code: "label.svg_many", message: "\(order) holds \(orders.count) orders; an SVG shows one label. Use --format pdf for several.")
+                }
+                if labelTemplate.carrierLabelReplaces, let carrier = orders[0].shipment?.label {
+                    throw carrierMismatch(orders[0], carrier)
+                }
+                try file.write(try LabelSVG.render(labelTemplate.layout(for: LabelContext(order: orders[0]), density: density))[...])
             }
             try file.commit()
         } catch let error as LabelError {

@@ -214,6 +214,13 @@ def test_replayed_session_on_the_kiosk_page(session):
         b.find_element(By.CSS_SELECTOR, '.label')), 'the label printed')
     img = label.find_element(By.TAG_NAME, 'img')
     assert wait_for(b, lambda: b.execute_script('return arguments[0].complete && arguments[0].naturalWidth', img), 'the label preview') > 300
+    # The preview is the label as SVG (the browser draws it; the agent loads no raster library),
+    # served so that, opened on its own, it can run and fetch nothing.
+    with urllib.request.urlopen(img.get_attribute('src'), timeout=10) as r:
+        assert r.headers['Content-Type'] == 'image/svg+xml', r.headers
+        assert "default-src 'none'" in r.headers['Content-Security-Policy'], r.headers
+        preview = r.read().decode()
+    assert preview.startswith('<svg ') and 'Order 1001' in preview, preview[:300]
     banner = wait_for(b, lambda: (lambda e: e if 'show' in e.get_attribute('class') else None)(b.find_element(By.ID, 'offline')),
                       'the offline banner', timeout=40)
     assert int(banner.get_attribute('data-pending')) >= 1, banner.text

@@ -164,7 +164,7 @@ actor Bench {
         if let label {
             members.append(("label", .object([
                 ("order_id", .string(label.orderID)), ("state", .string(label.state)), ("message", .string(label.message)),
-                ("preview", label.jobID.map { .string("/labels/\($0).png") } ?? .null),
+                ("preview", label.jobID.map { .string("/labels/\($0)") } ?? .null),
             ])))
         } else {
             members.append(("label", .null))
