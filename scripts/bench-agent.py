@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark: the agent's resident memory and CPU, idle and packing 100 orders a minute.
 
-usage: scripts/bench-agent.py PATH/TO/packstation [--idle-seconds 30] [--load-seconds 60]
+usage: scripts/bench-agent.py PATH/TO/packstation [--idle-seconds 30] [--load-seconds 60] [--format zpl|pdf]
 
-Runs `packstation run` (kiosk on, labels as ZPL files, no server) fed through --scans-from -:
+Runs `packstation run` (kiosk on, labels as ZPL files — or PDF with --format pdf — no server) fed through --scans-from -:
   idle  — RSS after start, CPU over --idle-seconds with nothing happening (no polling: ~0 %);
   load  — 100 orders a minute (each: the order barcode, then 4 item scans; the label rendered
           and printed to the file printer), for --load-seconds: RSS peak (VmHWM) and CPU.
@@ -98,6 +98,7 @@ def main():
     ap.add_argument('agent')
     ap.add_argument('--idle-seconds', type=float, default=30)
     ap.add_argument('--load-seconds', type=float, default=60)
+    ap.add_argument('--format', choices=['zpl', 'pdf'], default='zpl', help='what the file printer writes (printer.format)')
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='packstation-bench-agent-')
     per_minute = 100
@@ -106,7 +107,7 @@ def main():
         for o in orders(n):
             f.write(json.dumps(o) + '\n')
     kiosk = free_port()
-    env = dict(os.environ, CUPS_SERVER='127.0.0.1:9')
+    env = dict(os.environ, CUPS_SERVER='127.0.0.1:9', PACKSTATION_PRINTER_FORMAT=a.format)
     agent = subprocess.Popen([a.agent, 'run', '--scans-from', '-', '--orders', os.path.join(tmp, 'orders.jsonl'), '--data-dir', os.path.join(tmp, 'data'),
                               '--printer', f'file://{tmp}/labels/', '--kiosk-listen', f'127.0.0.1:{kiosk}', '--log-level', 'warning'],
                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, 'agent.log'), 'wb'), env=env)
@@ -135,7 +136,7 @@ def main():
     load_cpu = (cpu_seconds(agent.pid) - c0) / load_elapsed * 100
     load_rss, peak_rss = rss_kib(agent.pid), rss_kib(agent.pid, 'VmHWM')
     load_pss, load_private = smaps(agent.pid)
-    labels = len([f for f in os.listdir(os.path.join(tmp, 'labels')) if f.endswith('.zpl')])
+    labels = len([f for f in os.listdir(os.path.join(tmp, 'labels')) if f.endswith('.' + a.format)])
     agent.send_signal(signal.SIGTERM)
     agent.stdin.close()
     rc = agent.wait(30)
@@ -157,7 +158,7 @@ def main():
     print(f'| resident memory (RSS), idle | {idle_rss / 1024:.1f} MiB | {peer_rss / 1024:.1f} MiB |')
     print(f'| proportional (PSS) / private memory, idle | {idle_pss / 1024:.1f} / {idle_private / 1024:.1f} MiB | {peer_pss / 1024:.1f} / {peer_private / 1024:.1f} MiB |')
     print(f'| CPU, idle ({a.idle_seconds:.0f} s) | {idle_cpu:.2f} % of a core | {peer_cpu:.2f} % of a core |')
-    print(f'| resident memory (RSS), packing {per_minute} orders/min ({n} orders, {len(scans)} scans, {labels} labels) | {load_rss / 1024:.1f} MiB (peak {peak_rss / 1024:.1f} MiB) | — |')
+    print(f'| resident memory (RSS), packing {per_minute} orders/min ({n} orders, {len(scans)} scans, {labels} {a.format.upper()} labels) | {load_rss / 1024:.1f} MiB (peak {peak_rss / 1024:.1f} MiB) | — |')
     print(f'| PSS / private memory, packing {per_minute} orders/min | {load_pss / 1024:.1f} / {load_private / 1024:.1f} MiB | — |')
     print(f'| CPU, packing {per_minute} orders/min | {load_cpu:.2f} % of a core | — |')
     print(f'agent exit status after SIGTERM: {rc}; labels printed {labels}/{n}', file=sys.stderr)

@@ -1,5 +1,6 @@
 internal import CPangoCairo
 import Labels
+import Synchronization
 
 /// The label canvas on a cairo context whose user space is printer dots; text is laid out by pango.
 struct CairoCanvas: LabelCanvas {
@@ -51,8 +52,10 @@ struct CairoCanvas: LabelCanvas {
         defer { cairo_restore(cr) }
         cairo_rectangle(cr, 0, 0, w, h)
         cairo_clip(cr)
-        let layout = pango_cairo_create_layout(cr)!
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        FontMap.shared.withLayout(on: cr) { layout in show(block, layout: layout, width: w) }
+    }
+
+    private func show(_ block: TextBlock, layout: OpaquePointer, width w: Double) {
         let font = pango_font_description_from_string(LabelPainter<Self>.fontFamilies.joined(separator: ", "))!
         defer { pango_font_description_free(font) }
         if block.bold { pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD) }
@@ -87,6 +90,28 @@ struct CairoCanvas: LabelCanvas {
             pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
         }
         pango_cairo_show_layout(cr, layout)
+    }
+}
+
+/// The process's one pango font map, used under a lock. pango's default font map is one per
+/// thread and Swift tasks move between threads, so each worker thread that drew text kept its own
+/// fonts, glyph caches and font file mappings (three mappings of Noto Sans were counted after 10
+/// PDF labels); pango objects must not be shared between threads without one.
+final class FontMap: @unchecked Sendable {
+    static let shared = FontMap()
+    private let map = pango_cairo_font_map_new()!
+    private let lock = Mutex(())
+
+    /// A pango layout for the cairo context, valid inside `body`.
+    func withLayout(on cr: OpaquePointer, _ body: (OpaquePointer) -> Void) {
+        lock.withLock { _ in
+            let context = pango_font_map_create_context(map)!
+            defer { g_object_unref(UnsafeMutableRawPointer(context)) }
+            pango_cairo_update_context(cr, context)
+            let layout = pango_layout_new(context)!
+            defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+            body(layout)
+        }
     }
 }
 

@@ -154,3 +154,18 @@ struct CompiledWithRasterizerTests {
         }
     }
 }
+
+/// Text drawn from many threads at once: pango's one font map is shared under a lock, so labels
+/// rendered concurrently (several benches) are the same dots as one rendered alone.
+struct ConcurrentTextTests {
+    @Test func labelsRenderedAtOnceAreTheSameAsAlone() async throws {
+        let layout = Sample.layout()
+        let alone = try LabelPNG.bitmap(layout)
+        let together = try await withThrowingTaskGroup(of: MonoBitmap.self) { group in
+            for _ in 0..<16 { group.addTask { try LabelPNG.bitmap(layout) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(together.count == 16)
+        #expect(together.allSatisfy { $0 == alone })
+    }
+}
