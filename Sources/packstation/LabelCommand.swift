@@ -5,13 +5,13 @@ import Labels
 import PackCore
 import Station
 
-/// `packstation label`: renders each order's shipping label or packing slip as ZPL, PDF or PNG.
+/// `packstation label`: renders each order's shipping label or packing slip as ZPL, PDF, PNG or SVG.
 struct LabelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "label",
-        abstract: "Render an order's shipping label or packing slip to ZPL, PDF or PNG.",
+        abstract: "Render an order's shipping label or packing slip to ZPL, PDF, PNG or SVG.",
         discussion: """
-            One label per order (an order file may hold several; PNG takes one). A label the carrier \
+            One label per order (an order file may hold several; PNG and SVG take one). A label the carrier \
             sent with the order is used as it is for the shipping template, never replaced. \
             Templates: \(LabelTemplate.builtinNames.joined(separator: ", ")), or a JSON file (see docs/templates).
             """

@@ -64,13 +64,20 @@ struct LabelCLITests {
         #expect(bad.stderr.contains("elements[0].text: unknown field {nope}"))
     }
 
-    @Test func pngTakesOneOrder() throws {
+    @Test func pngAndSVGTakeOneOrder() throws {
         let dir = try Self.scratch()
         let text = try String(contentsOfFile: Self.unicode, encoding: .utf8)
         try "[\(text), \(text.replacingOccurrences(of: "SO-100234", with: "SO-2").replacingOccurrences(of: "ORD-100234", with: "ORD-2"))]".write(toFile: dir + "/two.json", atomically: true, encoding: .utf8)
         let run = try CLI.run(["label", "--order", dir + "/two.json", "--format", "png", "--out", dir + "/x.png"])
         #expect(run.status == 1)
         #expect(run.stderr.contains("holds 2 orders; a PNG shows one label"))
+        let svg = try CLI.run(["label", "--order", dir + "/two.json", "--format", "svg", "--out", dir + "/x.svg"])
+        #expect(svg.status == 1)
+        #expect(svg.stderr.contains("holds 2 orders; an SVG shows one label"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.png") && !FileManager.default.fileExists(atPath: dir + "/x.svg"), "no partial file left")
+        let one = try CLI.run(["label", "--order", Self.unicode, "--format", "svg", "--out", dir + "/one.svg"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(try String(contentsOfFile: dir + "/one.svg", encoding: .utf8).hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"812\""))
         let zpl = try CLI.run(["label", "--order", dir + "/two.json", "--format", "zpl", "--out", dir + "/x.zpl"])
         #expect(zpl.status == 0)
         #expect(try String(contentsOfFile: dir + "/x.zpl", encoding: .utf8).components(separatedBy: "^XA").count == 3)
