@@ -120,9 +120,11 @@ let package = Package(
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
-        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station"]),
+        // The real test peers (test printer, private cupsd) as processes, shared by the test targets.
+        .target(name: "TestPeers", path: "Tests/TestPeers"),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
-        .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation"]),
+        .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),

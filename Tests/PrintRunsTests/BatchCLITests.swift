@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Testing
 @testable import PrintRuns
 
@@ -14,7 +15,7 @@ import Testing
 
     @Test func startWritesTheRunIDFirstAndPrintsEveryLabelOnce() throws {
         let dir = try scratch("cli")
-        let peer = try ZebraPeer()
+        let peer = try TestPrinterPeer()
         let labels = try labelDirectory(25)
         let r = try Agent.run(["batch", "start", "--printer", peer.uri, "--labels", labels, "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
@@ -33,7 +34,7 @@ import Testing
 
     @Test func killDashNineMidRunThenResumePrintsEveryLabelExactlyOnce() throws {
         let dir = try scratch("cli-kill")
-        let peer = try ZebraPeer(speed: 40)
+        let peer = try TestPrinterPeer(speed: 40)
         let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(90), "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
         #expect(eventually { peer.printedLabels().count >= 25 })
         start.kill9()
@@ -49,7 +50,7 @@ import Testing
 
     @Test func killedWhileOutOfPaperThenReloadedAndResumed() throws {
         let dir = try scratch("cli-paper")
-        let peer = try ZebraPeer(speed: 100)
+        let peer = try TestPrinterPeer(speed: 100)
         try peer.control("paper_out_after 15")
         let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(40), "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
         #expect(eventually { start.stderr.contains("out of labels — load labels and press FEED") })
@@ -68,7 +69,7 @@ import Testing
 
     @Test func sigtermPausesBetweenStepsAndResumeGoesOn() throws {
         let dir = try scratch("cli-term")
-        let peer = try ZebraPeer(speed: 40)
+        let peer = try TestPrinterPeer(speed: 40)
         let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(60), "--chunk", "10", "--data-dir", dir + "/data"], in: dir)
         #expect(eventually { peer.printedLabels().count >= 5 })
         kill(start.process.processIdentifier, SIGTERM)
@@ -105,7 +106,7 @@ import Testing
 
     @Test func cancelFromAnotherProcessStopsTheRun() throws {
         let dir = try scratch("cli-cancel")
-        let peer = try ZebraPeer(speed: 20)
+        let peer = try TestPrinterPeer(speed: 20)
         let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", try labelDirectory(60), "--chunk", "20", "--data-dir", dir + "/data"], in: dir)
         #expect(eventually { peer.printedLabels().count >= 3 })
         let id = try #require(start.firstLine)

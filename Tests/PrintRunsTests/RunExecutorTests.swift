@@ -2,6 +2,7 @@ import Foundation
 import Labels
 import Printing
 import Synchronization
+import TestPeers
 import Testing
 @testable import PrintRuns
 
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func everyLabelPrintsOnceInOrderAndEachChunkIsCounted() throws {
-        let peer = try ZebraPeer()
+        let peer = try TestPrinterPeer()
         let printer = ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: peer.port)
         let (journal, run, source) = try Self.makeRun(40, chunk: 7, printer: printer, uri: peer.uri)
         let end = try RunExecutor(run: run, journal: journal, printer: printer, source: source, tell: { _ in }).execute()
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func paperOutMidRunWaitsWithAdviceAndGoesOnAtTheRightLabel() throws {
-        let peer = try ZebraPeer(speed: 200)
+        let peer = try TestPrinterPeer(speed: 200)
         try peer.control("paper_out_after 23")
         let (journal, run, source) = try Self.makeRun(60, chunk: 10, printer: ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: peer.port), uri: peer.uri)
         let told = Told()
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func aDroppedConnectionIsCountedByTheOdometerAndNothingDoubles() throws {
-        let peer = try ZebraPeer()
+        let peer = try TestPrinterPeer()
         let printer = ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: peer.port)
         let (journal, run, source) = try Self.makeRun(40, chunk: 10, printer: printer, uri: peer.uri)
         // Cut the connection part way into the second chunk's data.
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func cancellingMidRunClearsThePrinterAndStops() throws {
-        let peer = try ZebraPeer(speed: 25)
+        let peer = try TestPrinterPeer(speed: 25)
         let (journal, run, source) = try Self.makeRun(60, chunk: 20, printer: ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: peer.port), uri: peer.uri)
         let port = peer.port
         let finish = Self.executeInBackground(run, journal, source, printer: { ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: port) }, told: Told())
@@ -130,7 +131,7 @@ import Testing
     @Test func ordersAreRenderedChunkByChunkIntoTheirShippingLabels() throws {
         let dir = try scratch("orders")
         try (1...9).map(orderLine).joined(separator: "\n").write(toFile: dir + "/wave.jsonl", atomically: true, encoding: .utf8)
-        let peer = try ZebraPeer()
+        let peer = try TestPrinterPeer()
         let printer = ZebraTCPPrinter(name: "zebra1", host: "127.0.0.1", port: peer.port)
         let journal = try RunJournal(directory: dir + "/data")
         let source = LabelSource(.orders(path: dir + "/wave.jsonl"), rendering: Self.rendering)

@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Testing
 
 /// CUPS' ippeveprinter behind a private dbus + avahi (scripts/peers/ippeveprinter.py): a real

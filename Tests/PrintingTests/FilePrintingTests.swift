@@ -1,6 +1,7 @@
 import Foundation
 import Printing
 import Station
+import TestPeers
 import Testing
 
 /// `packstation print`'s core against the real test printer and a file printer.

@@ -1,34 +1,33 @@
 import Foundation
-import Testing
 
 /// A private CUPS scheduler (scripts/peers/cupsd.py) as a real process: own config dir, own
 /// port on 127.0.0.1, raw queues to a capture printer that stores each connection's bytes.
 /// Started per test, stopped by PID.
-final class CupsPeer: @unchecked Sendable {  // read-only after init
-    let process = Process()
-    let directory: URL
-    let port: Int
-    let capturePort: Int
-    let cupsdPID: pid_t
+public final class CupsPeer: @unchecked Sendable {  // read-only after init
+    public let process = Process()
+    public let directory: URL
+    public let port: Int
+    public let capturePort: Int
+    public let cupsdPID: pid_t
 
     /// `host:port` for CupsPrinter(server:) and CUPS_SERVER.
-    var server: String { "127.0.0.1:\(port)" }
+    public var server: String { "127.0.0.1:\(port)" }
 
-    static let script = URL(fileURLWithPath: #filePath)
+    public static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/peers/cupsd.py")
 
     /// Whether the CUPS tools are here (cupsd, lpadmin, lpstat).
-    static var installed: Bool {
+    public static var installed: Bool {
         ["/usr/sbin/cupsd", "/usr/sbin/lpadmin", "/usr/bin/lpstat"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Tests run when CUPS is installed, and always under CI (where missing tools fail).
-    static var shouldRun: Bool { installed || ProcessInfo.processInfo.environment["CI"] != nil }
+    public static var shouldRun: Bool { installed || ProcessInfo.processInfo.environment["CI"] != nil }
 
-    enum PeerError: Error, CustomStringConvertible {
+    public enum PeerError: Error, CustomStringConvertible {
         case notInstalled, didNotStart(String), command(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .notInstalled: "CUPS is not installed (cupsd, lpadmin, lpstat); apt-get install cups-daemon cups-client"
             case .didNotStart(let log): "the private cupsd did not start: \(log)"
@@ -37,7 +36,7 @@ final class CupsPeer: @unchecked Sendable {  // read-only after init
         }
     }
 
-    init(queues: [String] = ["zebra"]) throws {
+    public init(queues: [String] = ["zebra"]) throws {
         guard Self.installed else { throw PeerError.notInstalled }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cupsd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -89,7 +88,7 @@ final class CupsPeer: @unchecked Sendable {  // read-only after init
     }
 
     /// Stops the scheduler (by its PID) and waits until it is gone.
-    func stopScheduler() {
+    public func stopScheduler() {
         kill(cupsdPID, SIGTERM)
         let deadline = Date().addingTimeInterval(5)
         while kill(cupsdPID, 0) == 0, Date() < deadline { usleep(10_000) }
@@ -98,7 +97,7 @@ final class CupsPeer: @unchecked Sendable {  // read-only after init
 
     /// Runs a CUPS command (cupsdisable, cupsenable, lpstat…) against this scheduler.
     @discardableResult
-    func run(_ tool: String, _ arguments: [String]) throws -> String {
+    public func run(_ tool: String, _ arguments: [String]) throws -> String {
         let out = directory.appendingPathComponent("cmd-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let handle = try FileHandle(forWritingTo: out)
@@ -117,14 +116,14 @@ final class CupsPeer: @unchecked Sendable {  // read-only after init
     }
 
     /// What the capture printer received, one entry per connection, in order.
-    func captures() -> [[UInt8]] {
+    public func captures() -> [[UInt8]] {
         let dir = directory.appendingPathComponent("cups/capture")
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".bin") }.sorted()
         return names.compactMap { FileManager.default.contents(atPath: dir.appendingPathComponent($0).path).map { Array($0) } }
     }
 
     /// Waits until `condition` holds or `seconds` pass.
-    func waitUntil(seconds: Double = 15, _ condition: () throws -> Bool) rethrows -> Bool {
+    public func waitUntil(seconds: Double = 15, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }

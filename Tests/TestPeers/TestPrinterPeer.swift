@@ -1,20 +1,18 @@
 import Foundation
-import Testing
-@testable import Printing
 
 /// The project's test printer (scripts/peers/zebra_printer.py) as a real process on 127.0.0.1:
 /// started per test, stopped by PID.
-final class TestPrinterPeer: @unchecked Sendable {  // control() opens its own connection per call
-    let process = Process()
-    let port: Int
-    let controlPort: Int
-    let logDirectory: URL
+public final class TestPrinterPeer: @unchecked Sendable {  // control() opens its own connection per call
+    public let process = Process()
+    public let port: Int
+    public let controlPort: Int
+    public let logDirectory: URL
 
-    static let script = URL(fileURLWithPath: #filePath)
+    public static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/peers/zebra_printer.py")
 
-    init(speed: Double = 0) throws {
+    public init(speed: Double = 0) throws {
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("zebra-\(UUID().uuidString)")
         let ready = logDirectory.appendingPathComponent("ready")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
@@ -52,19 +50,40 @@ final class TestPrinterPeer: @unchecked Sendable {  // control() opens its own c
         try? FileManager.default.removeItem(at: logDirectory)
     }
 
-    enum PeerError: Error { case didNotStart }
+    public enum PeerError: Error { case didNotStart, control(String) }
+
+    /// `tcp://127.0.0.1:PORT`, the printer URI the agent takes.
+    public var uri: String { "tcp://127.0.0.1:\(port)" }
 
     /// Sends one control command (paper_out 1, speed 5, status …) and returns the printer state.
     @discardableResult
-    func control(_ command: String) throws -> [String: Any] {
-        let socket = try TCPSocket(host: "127.0.0.1", port: controlPort, timeout: .seconds(5))
-        try socket.write(Array((command + "\n").utf8), timeout: .seconds(5))
-        let reply = try socket.read(timeout: .seconds(5)) { $0.contains(UInt8(ascii: "\n")) }
+    public func control(_ command: String) throws -> [String: Any] {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PeerError.control("socket: errno \(errno)") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(controlPort).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { throw PeerError.control("connect to the control port \(controlPort): errno \(errno)") }
+        let line = Array((command + "\n").utf8)
+        guard line.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == line.count else { throw PeerError.control("send: errno \(errno)") }
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !reply.contains(UInt8(ascii: "\n")) {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw PeerError.control("no reply to '\(command)' (errno \(errno))") }
+            reply += buffer[..<n]
+        }
         return try JSONSerialization.jsonObject(with: Data(reply)) as? [String: Any] ?? [:]
     }
 
     /// Every label printed so far, in order.
-    func printedLabels() -> [String] {
+    public func printedLabels() -> [String] {
         guard let text = try? String(contentsOf: logDirectory.appendingPathComponent("labels.jsonl"), encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["zpl"] as? String
@@ -72,7 +91,7 @@ final class TestPrinterPeer: @unchecked Sendable {  // control() opens its own c
     }
 
     /// Waits until `condition` holds or a few seconds pass.
-    func waitUntil(_ condition: () throws -> Bool) rethrows -> Bool {
+    public func waitUntil(_ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if try condition() { return true }
