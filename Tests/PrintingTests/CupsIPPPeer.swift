@@ -26,37 +26,18 @@ final class CupsIPPPeer: @unchecked Sendable {  // read-only after init
         guard Self.installed else { throw CupsPeer.PeerError.command("ippeveprinter, dbus-daemon or avahi-daemon is not installed; apt-get install cups-ipp-utils dbus-daemon avahi-daemon") }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ippeve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ready = directory.appendingPathComponent("ready")
-        let output = directory.appendingPathComponent("peer.out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--dir", directory.appendingPathComponent("p").path, "--formats", formats, "--ready-file", ready.path]
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        var found: Int?
-        while Date() < deadline, process.isRunning, found == nil {
-            if let text = try? String(contentsOf: ready, encoding: .utf8), let range = text.range(of: "port=") {
-                found = Int(text[range.upperBound...].prefix { $0.isNumber })
-            }
-            usleep(10_000)
-        }
-        guard let found else {
-            kill(process.processIdentifier, SIGKILL)
-            throw CupsPeer.PeerError.didNotStart((try? String(contentsOf: output, encoding: .utf8)) ?? "no output")
+        let fields = try PeerProcess.start(process, script: Self.script, arguments: ["--dir", directory.appendingPathComponent("p").path, "--formats", formats],
+                                           readyFile: directory.appendingPathComponent("ready"), output: directory.appendingPathComponent("peer.out"), seconds: 30)
+        guard let found = fields["port"] else {
+            PeerProcess.stop(process, grace: 10)
+            throw CupsPeer.PeerError.didNotStart("no port in its ready line: \(fields)")
         }
         port = found
     }
 
     deinit {
         // The script stops ippeveprinter, avahi and dbus by their PIDs on SIGTERM.
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        PeerProcess.stop(process, grace: 10)
         try? FileManager.default.removeItem(at: directory)
     }
 

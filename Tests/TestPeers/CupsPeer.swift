@@ -40,34 +40,11 @@ public final class CupsPeer: @unchecked Sendable {  // read-only after init
         guard Self.installed else { throw PeerError.notInstalled }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cupsd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ready = directory.appendingPathComponent("ready")
-        let output = directory.appendingPathComponent("peer.out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--dir", directory.appendingPathComponent("cups").path, "--ready-file", ready.path]
-            + queues.flatMap { ["--queue", $0] }
-        // Output to a file, never a pipe nobody drains.
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        var line = ""
-        while Date() < deadline, process.isRunning {
-            if let text = try? String(contentsOf: ready, encoding: .utf8), text.hasSuffix("\n") {
-                line = text
-                break
-            }
-            usleep(10_000)
-        }
-        var fields: [String: Int] = [:]
-        for word in line.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let kv = word.split(separator: "=")
-            if kv.count == 2, let v = Int(kv[1]) { fields[String(kv[0])] = v }
-        }
+        let fields = try PeerProcess.start(process, script: Self.script, arguments: ["--dir", directory.appendingPathComponent("cups").path] + queues.flatMap { ["--queue", $0] },
+                                           readyFile: directory.appendingPathComponent("ready"), output: directory.appendingPathComponent("peer.out"), seconds: 30)
         guard let p = fields["port"], let c = fields["capture"], let pid = fields["pid"] else {
-            kill(process.processIdentifier, SIGKILL)
-            throw PeerError.didNotStart((try? String(contentsOf: output, encoding: .utf8)) ?? "no output")
+            PeerProcess.stop(process, grace: 5)
+            throw PeerError.didNotStart("no port, capture and pid in its ready line: \(fields)")
         }
         port = p
         capturePort = c
@@ -75,15 +52,9 @@ public final class CupsPeer: @unchecked Sendable {  // read-only after init
     }
 
     deinit {
-        // The script stops cupsd by its PID on SIGTERM; SIGKILL both if it hangs.
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            kill(cupsdPID, SIGKILL)
-        }
-        process.waitUntilExit()
+        // The script stops cupsd by its PID on SIGTERM; cupsd too is killed if it is still there.
+        PeerProcess.stop(process, grace: 5)
+        if kill(cupsdPID, 0) == 0 { kill(cupsdPID, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -14,26 +14,11 @@ public final class TestPrinterPeer: @unchecked Sendable {  // control() opens it
 
     public init(speed: Double = 0) throws {
         logDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("zebra-\(UUID().uuidString)")
-        let ready = logDirectory.appendingPathComponent("ready")
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--log", logDirectory.path, "--speed", String(speed), "--ready-file", ready.path]
-        // No pipes: a peer left behind must not hold a test runner's output open.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        var line = ""
-        while Date() < deadline {
-            if let text = try? String(contentsOf: ready, encoding: .utf8), text.hasSuffix("\n") {
-                line = text
-                break
-            }
-            usleep(10_000)
-        }
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "=" || $0 == "\n" })
-        guard words.count >= 5, words[0] == "READY", let p = Int(words[2]), let c = Int(words[4]) else {
-            kill(process.processIdentifier, SIGKILL)
+        let fields = try PeerProcess.start(process, script: Self.script, arguments: ["--log", logDirectory.path, "--speed", String(speed)],
+                                           readyFile: logDirectory.appendingPathComponent("ready"), output: nil, seconds: 20)
+        guard let p = fields["data"], let c = fields["control"] else {
+            PeerProcess.stop(process, grace: 2)
             throw PeerError.didNotStart
         }
         port = p
@@ -41,12 +26,7 @@ public final class TestPrinterPeer: @unchecked Sendable {  // control() opens it
     }
 
     deinit {
-        // Stopped by PID: SIGTERM, then SIGKILL if it has not gone within two seconds.
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        PeerProcess.stop(process, grace: 2)
         try? FileManager.default.removeItem(at: logDirectory)
     }
 
