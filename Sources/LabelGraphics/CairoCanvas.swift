@@ -56,11 +56,11 @@ struct CairoCanvas: LabelCanvas {
     }
 
     private func show(_ block: TextBlock, layout: OpaquePointer, width w: Double) {
-        let font = pango_font_description_from_string(LabelPainter<Self>.fontFamilies.joined(separator: ", "))!
+        let font = pango_font_description_from_string(LabelFont.pangoFamilies)!
         defer { pango_font_description_free(font) }
         if block.bold { pango_font_description_set_weight(font, PANGO_WEIGHT_BOLD) }
         let scale = Double(packstation_pango_scale())
-        var size = Double(block.fontHeight) * LabelPainter<Self>.emPerLineHeight
+        var size = Double(block.fontHeight) * LabelFont.emPerLineHeight
         pango_font_description_set_absolute_size(font, size * scale)
         pango_layout_set_font_description(layout, font)
         pango_layout_set_width(layout, Int32(w * scale))

@@ -26,14 +26,21 @@ protocol LabelCanvas {
     mutating func text(_ block: TextBlock, width: Double, height: Double)
 }
 
+/// The text face of every output, so the printed label and its preview use the same fonts.
+enum LabelFont {
+    /// Families in order of preference; fontconfig (and the browser) fall back per character beyond them.
+    static let families = ["Noto Sans", "Noto Sans CJK JP", "DejaVu Sans"]
+    /// The families as a pango font description.
+    static let pangoFamilies = families.joined(separator: ", ")
+    /// The families as a CSS font-family list.
+    static let cssFamilies = families.map { "'\($0)'" }.joined(separator: ",") + ",sans-serif"
+    /// Font size (em) relative to the layout's text height, so text fills lines as ZPL font 0 does.
+    static let emPerLineHeight = 0.82
+}
+
 /// Draws a layout on a canvas: the one drawing code behind the PDF pages, the PNG pictures, the
 /// text rasterized for ZPL printers and the kiosk's SVG previews.
 struct LabelPainter<Canvas: LabelCanvas> {
-    /// Font families in order of preference; fontconfig falls back per character beyond them.
-    static var fontFamilies: [String] { ["Noto Sans", "Noto Sans CJK JP", "DejaVu Sans"] }
-    /// Font size (em) relative to the layout's text height, so text fills lines as ZPL font 0 does.
-    static var emPerLineHeight: Double { 0.82 }
-
     var canvas: Canvas
 
     mutating func paint(_ layout: LabelLayout) throws(LabelError) {

@@ -113,7 +113,7 @@ struct SVGCanvas: LabelCanvas {
     mutating func text(_ block: TextBlock, width: Double, height: Double) {
         let t = transform
         var style = "width:\(Int(width))px;height:\(Int(height))px;overflow:hidden;color:\(colour);text-align:\(block.alignment.rawValue);"
-        style += "font-family:\(LabelPainter<Self>.fontFamilies.map { "'\($0)'" }.joined(separator: ",")),sans-serif;line-height:normal;"
+        style += "font-family:\(LabelFont.cssFamilies);line-height:normal;"
         if block.bold { style += "font-weight:700;" }
         var size = Double(block.fontHeight)
         switch block.fit {
@@ -125,7 +125,7 @@ struct SVGCanvas: LabelCanvas {
             style += "white-space:pre;text-overflow:ellipsis;"
         }
         var fontSize: [UInt8] = []
-        Self.number(size * LabelPainter<Self>.emPerLineHeight, &fontSize)
+        Self.number(size * LabelFont.emPerLineHeight, &fontSize)
         style += "font-size:\(String(decoding: fontSize, as: UTF8.self))px"
         out += Array(#"<foreignObject width="\#(Int(width))" height="\#(Int(height))" transform="matrix("#.utf8)
         for (k, value) in [t.a, t.b, t.c, t.d, t.e, t.f].enumerated() {
