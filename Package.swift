@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // Text into HTML, SVG and XML, escaped per Unicode scalar: the one escaper of the hub page,
+        // the label previews and the kiosk. Pure Swift, no Foundation.
+        .target(name: "Markup"),
         // Barcode rules: GTIN check digits, UPC-E, AIM identifiers, GS1 element strings, Digital Link.
         .target(name: "Barcodes"),
         // The domain: orders, the pack session state machine, pack results.
@@ -60,7 +63,7 @@ let package = Package(
         // Label graphics: PDF and PNG through cairo + pango, barcodes from libzint's geometry.
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
-        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "CPangoCairo", "CZint"]),
+        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "Markup", "CPangoCairo", "CZint"]),
         // Bulk label runs: the run journal (SQLite WAL via GRDB) and exactly-once chunked printing.
         .target(name: "PrintRuns", dependencies: ["Printing", "Labels", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sync: the durable outbox (SQLite WAL via GRDB) and the HTTP client that drains it.
@@ -76,7 +79,7 @@ let package = Package(
         ]),
         // The reference central server (library) and its executable.
         .target(name: "Hub", dependencies: [
-            "PackCore",
+            "PackCore", "Markup",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -117,6 +120,7 @@ let package = Package(
         ),
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 import PackCore
 
 /// The hub's small web page: orders and their state, stations (online or not, their scanners
@@ -39,7 +40,8 @@ enum HubPage {
         return list.map { "\(text($0["name"])) (\(text($0["state"])))" }.joined(separator: "<br>")
     }
 
-    /// Field text, HTML-escaped: nothing a station or an order file sends becomes markup.
+    /// Field text, HTML-escaped scalar by scalar (Markup): nothing a station or an order file
+    /// sends becomes markup.
     static func text(_ v: JSONValue?) -> String {
         let raw: String
         switch v {
@@ -48,17 +50,6 @@ enum HubPage {
         case .bool(let b)?: raw = b ? "yes" : "no"
         default: raw = ""
         }
-        var out = ""
-        for c in raw {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
+        return Markup.text(raw)
     }
 }

@@ -1,4 +1,5 @@
 import Labels
+import Markup
 
 /// Labels as SVG for the kiosk: the browser draws the preview, so the agent loads no font or
 /// raster library to show the packer the label it just printed. Drawn by the same painter as
@@ -132,34 +133,14 @@ struct SVGCanvas: LabelCanvas {
             if k > 0 { out.append(0x20) }
             Self.number(value, &out)
         }
-        out += Array(#")"><div xmlns="http://www.w3.org/1999/xhtml" style="\#(style)">"#.utf8)
-        Self.appendEscaped(block.text, to: &out)
+        out += Array(#")"><div xmlns="http://www.w3.org/1999/xhtml" style=""#.utf8)
+        Markup.appendAttribute(style, to: &out)
+        out += Array(#"">"#.utf8)
+        Markup.appendText(block.text, to: &out)
         out += Array("</div></foreignObject>".utf8)
     }
 
     private var colour: String { white ? "#fff" : "#000" }
-
-    /// Text as XML character data: markup characters escaped, and characters XML 1.0 cannot
-    /// carry (C0 controls other than tab and newline, U+FFFE, U+FFFF) shown as U+FFFD, line ends
-    /// as newlines, so
-    /// whatever an address holds, the document stays well-formed and the text stays text.
-    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
-        var afterCR = false
-        for scalar in text.unicodeScalars {
-            defer { afterCR = scalar == "\r" }
-            switch scalar {
-            case "&": out += Array("&amp;".utf8)
-            case "<": out += Array("&lt;".utf8)
-            case ">": out += Array("&gt;".utf8)
-            case "\t": out.append(0x09)
-            case "\n": if !afterCR { out.append(0x0A) }
-            case "\r": out.append(0x0A)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
-                out += Array("\u{FFFD}".utf8)
-            default: out += Array(String(scalar).utf8)
-            }
-        }
-    }
 
     /// A coordinate with at most two decimals, without trailing zeros.
     private static func number(_ value: Double, _ out: inout [UInt8]) {
