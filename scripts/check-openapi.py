@@ -59,7 +59,14 @@ def main():
     with open(os.path.join(tmp, "orders.jsonl"), "w") as f:
         for i in range(1, 6):
             f.write(json.dumps(order(str(1000 + i), ["TOTE-%d" % i])) + "\n")
+        for i in range(20):  # the orders the agent's synthetic results are for
+            f.write(json.dumps(order("E2E-%d" % i, ["ORD-E2E-%d" % i])) + "\n")
+        f.write(json.dumps(order("1007", ["TOTE-7"], status="cancelled")) + "\n")
+        f.write(json.dumps(order("1008", ["TOTE-8"], status="on_hold")) + "\n")
     run(hub_bin, "import", os.path.join(tmp, "orders.jsonl"), "--db", db)
+    with open(os.path.join(tmp, "theirs.jsonl"), "w") as f:
+        f.write(json.dumps(order("1006", ["TOTE-6"])) + "\n")
+    run(hub_bin, "import", os.path.join(tmp, "theirs.jsonl"), "--db", db, "--station", "bench-2")
     run_id = run(hub_bin, "label-run", "add", "--db", db, "--station", "bench-1", "1001", "1002")
     port = free_port()
     base = "http://127.0.0.1:%d" % port
@@ -78,7 +85,7 @@ def main():
         # The agent's own requests.
         env = dict(os.environ, PACKSTATION_SERVER_URL=base, PACKSTATION_TOKEN=token, PACKSTATION_SYNC_BATCH_SIZE="7")
         data_dir = os.path.join(tmp, "agent")
-        subprocess.run([agent_bin, "sync", "produce-test-results", "20", "--data-dir", data_dir, "--interval-ms", "0"],
+        subprocess.run([agent_bin, "sync", "produce-test-results", "20", "--data-dir", data_dir, "--interval-ms", "0", "--station", "bench-1"],
                        env=env, check=True, capture_output=True, timeout=120)
         subprocess.run([agent_bin, "sync", "prefetch", "--data-dir", data_dir], env=env, check=True, capture_output=True, timeout=60)
         subprocess.run([agent_bin, "sync", "flush", "--data-dir", data_dir], env=env, check=True, capture_output=True, timeout=60)
@@ -105,12 +112,25 @@ def main():
         event = {"kind": "label_printed", "order_id": "1001", "at": "2026-11-23T10:01:01.000Z", "data": {"copies": 1}}
         good_batch = json.dumps({"items": [{"key": "py-1", "type": "pack_result", "order_id": "1001", "body": result},
                                            {"key": "py-2", "type": "event", "order_id": "1001", "body": event}]})
+        def batch_for(oid, key, **changes):
+            body = dict(result, order_id=oid, **changes)
+            return json.dumps({"items": [{"key": key, "type": "pack_result", "order_id": oid, "body": body}]})
+
+        reused = json.dumps({"items": [{"key": "py-1", "type": "pack_result", "order_id": "1001", "body": dict(result, outcome="short_shipped")}]})
+        theirs_event = json.dumps({"items": [{"key": "py-e6", "type": "event", "order_id": "1006", "body": dict(event, order_id="1006")}]})
         expect = [
+            # Authorization (docs/sync.md): another station's, cancelled and unknown orders, a reused key.
+            (403, "GET", "/v1/orders/lookup?barcode=TOTE-6", None, token), (409, "GET", "/v1/orders/lookup?barcode=TOTE-7", None, token),
+            (200, "GET", "/v1/orders/lookup?barcode=TOTE-8", None, token),
+            (403, "POST", "/v1/results", batch_for("1006", "py-a1"), token), (409, "POST", "/v1/results", batch_for("1007", "py-a2"), token),
+            (409, "POST", "/v1/results", batch_for("1008", "py-a3"), token), (409, "POST", "/v1/results", batch_for("NOPE", "py-a4"), token),
+            (403, "POST", "/v1/results", batch_for("1002", "py-a5", station="bench-2"), token), (403, "POST", "/v1/results", theirs_event, token),
             (200, "GET", "/", None, None), (200, "GET", "/healthz", None, None),
             (200, "GET", "/v1/orders/lookup?barcode=TOTE-2", None, token), (200, "GET", "/v1/orders/lookup?barcode=1003", None, token),
             (404, "GET", "/v1/orders/lookup?barcode=NOPE", None, token), (400, "GET", "/v1/orders/lookup", None, token),
             (200, "GET", "/v1/orders/queue", None, token),
             (200, "POST", "/v1/results", good_batch, token), (200, "POST", "/v1/results", good_batch, token),
+            (409, "POST", "/v1/results", reused, token),
             (400, "POST", "/v1/results", '{"items": [', token), (422, "POST", "/v1/results", '{"items": "many"}', token),
             (422, "POST", "/v1/results", '{"items": [{"key": 1, "type": "pack_result", "order_id": "1", "body": {}}]}', token),
             (413, "POST", "/v1/results", '{"items": ["' + "x" * 70000 + '"]}', token),

@@ -54,5 +54,5 @@ print(f"{len(packed)} pack result(s) for order 1001: outcome {packed[0]['body'][
 PY
 )
 echo "  $result"
-[ "$labels" = 1 ] && [[ "$result" == "1 pack result(s) for order 1001: outcome packed"* ]] || { echo "error: the demo did not end with one label and one result" >&2; exit 1; }
+[ "$labels" = 1 ] && [[ "$result" == "1 pack result(s) for order 1001: outcome packed, station demo-bench" ]] || { echo "error: the demo did not end with one label and one result" >&2; exit 1; }
 echo "demo OK (files in $tmp)"

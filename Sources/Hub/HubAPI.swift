@@ -112,13 +112,11 @@ public struct HubAPI: Sendable {
             return HubResponse(status: 200, contentType: "text/html; charset=utf-8", body: try await HubPage.render(store))
         case ("GET", ["healthz"]): return .json(["ok": true])
         case ("GET", ["v1", "orders", "lookup"]):
-            _ = try await store.authenticate(authorization: r.authorization)
+            let station = try await store.authenticate(authorization: r.authorization)
             guard let code = r.query["barcode"], !code.isEmpty else {
                 throw HubError(400, "missing_parameter", "Give the barcode as ?barcode=CODE.")
             }
-            guard let text = try await store.lookupOrder(barcode: code) else {
-                throw HubError(404, "unknown_order", "No order is opened by barcode '\(code)'.")
-            }
+            let text = try await store.lookupOrder(barcode: code, for: station)
             return HubResponse(status: 200, contentType: "application/json", body: text)
         case ("GET", ["v1", "orders", "queue"]):
             let station = try await store.authenticate(authorization: r.authorization)

@@ -44,12 +44,26 @@ extension HubStore {
         }
     }
 
-    /// The order's JSON text for any of its barcodes (or its id).
-    public func lookupOrder(barcode: String) async throws(HubError) -> String? {
-        try await readAsync { db in
-            try String.fetchOne(db, sql: "SELECT o.body FROM order_barcodes b JOIN orders o ON o.id = b.order_id WHERE b.barcode = ?", arguments: [barcode])
-                ?? String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [barcode])
+    /// The order's JSON text for any of its barcodes (or its id), when the station may pack it:
+    /// an order queued for another station is refused (403 `not_your_order`, without naming
+    /// it), a cancelled one too (409 `order_cancelled`); an order on hold is returned (the
+    /// pack session shows it on hold and a supervisor may override).
+    public func lookupOrder(barcode: String, for station: Station) async throws(HubError) -> String {
+        let found: (id: String, body: String, status: String, station: Int64?)? = try await readAsync { db in
+            let row = try Row.fetchOne(db, sql: "SELECT o.id, o.body, o.status, o.station_id FROM order_barcodes b JOIN orders o ON o.id = b.order_id WHERE b.barcode = ?", arguments: [barcode])
+                ?? Row.fetchOne(db, sql: "SELECT id, body, status, station_id FROM orders WHERE id = ?", arguments: [barcode])
+            return row.map { ($0["id"], $0["body"], $0["status"], $0["station_id"]) }
         }
+        guard let found else {
+            throw HubError(404, "unknown_order", "No order is opened by barcode '\(barcode)'; check the pick list, or import the order on the hub.")
+        }
+        if let owner = found.station, owner != station.id {
+            throw HubError(403, "not_your_order", "Order \(found.id) is queued for another station; do not pack it here. Put it aside for a supervisor.")
+        }
+        if found.status == "cancelled" {
+            throw HubError(409, "order_cancelled", "Order \(found.id) is cancelled; do not pack it. Put it aside for a supervisor.")
+        }
+        return found.body
     }
 
     /// Orders ready to pack and not packed yet, queued for this station or for any station.

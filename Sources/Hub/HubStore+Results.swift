@@ -9,25 +9,70 @@ extension HubStore {
         public var items: [(key: String, status: String)]
     }
 
-    /// Stores a batch in one transaction: each key at most once ever; a pack result that
-    /// completes an order marks it packed.
+    /// Stores a batch in one transaction, all or nothing. Item by item, in order: a key this
+    /// station already used is a `duplicate` when the item is the same (same digest) and refused
+    /// with 409 `key_reused` when it is not; then the item must be the station's to report
+    /// (`authorize`). The first refused item refuses the whole batch, naming its index. A pack
+    /// result that completes an order marks it packed.
     public func store(_ batch: ResultBatch, from station: Station, now: Date = Date()) async throws(HubError) -> BatchOutcome {
         let items = batch.items
         return try await writeAsync { db in
             var out: [(String, String)] = []
             out.reserveCapacity(items.count)
-            let insert = try db.cachedStatement(sql: "INSERT INTO results (key, station_id, type, order_id, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
+            let existing = try db.cachedStatement(sql: "SELECT body_sha256 FROM results WHERE station_id = ? AND key = ?")
+            let insert = try db.cachedStatement(sql: "INSERT INTO results (key, station_id, type, order_id, body, body_sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             let pack = try db.cachedStatement(sql: "UPDATE orders SET packed_at = ?, packed_outcome = ? WHERE id = ? AND packed_at IS NULL")
-            for item in items {
-                try insert.execute(arguments: [item.key, station.id, item.type, item.orderID, item.body, now.timeIntervalSince1970])
-                let stored = db.changesCount > 0
-                out.append((item.key, stored ? "stored" : "duplicate"))
-                if stored, let outcome = item.outcome, outcome == "packed" || outcome == "short_shipped", let id = item.orderID {
+            for (i, item) in items.enumerated() {
+                if let digest = try String.fetchOne(existing, arguments: [station.id, item.key]) {
+                    guard digest == item.digest else {
+                        throw HubError(409, "key_reused", "Item \(i): this station already sent a different result under key '\(item.key)'; nothing in the batch was stored. Each result needs a key of its own: the agent keeps this entry aside for the admin to look at (`packstation sync status`).", item: i)
+                    }
+                    out.append((item.key, "duplicate"))
+                    continue
+                }
+                try Self.authorize(item, index: i, station: station, db: db)
+                try insert.execute(arguments: [item.key, station.id, item.type, item.orderID, item.body, item.digest, now.timeIntervalSince1970])
+                out.append((item.key, "stored"))
+                if let outcome = item.outcome, outcome == "packed" || outcome == "short_shipped", let id = item.orderID {
                     try pack.execute(arguments: [now.timeIntervalSince1970, outcome, id])
                 }
             }
             try db.execute(sql: "UPDATE stations SET last_seen = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, station.id])
             return BatchOutcome(items: out)
         }
+    }
+
+    /// The contract of docs/sync.md ("Authorization") for one item not seen before: a pack result
+    /// names the token's station and an order of this station (or of none) that is neither
+    /// cancelled nor on hold without a supervisor override; an event may name any order but
+    /// another station's. Messages never name another station.
+    static func authorize(_ item: ResultBatch.Item, index i: Int, station: Station, db: Database) throws {
+        let order = try item.orderID.flatMap { id in
+            try Row.fetchOne(db, sql: "SELECT status, station_id FROM orders WHERE id = ?", arguments: [id]).map { (id: id, status: $0["status"] as String, station: $0["station_id"] as Int64?) }
+        }
+        let nothing = "nothing in the batch was stored"
+        if item.type == "pack_result" {
+            guard item.station == station.name else {
+                throw HubError(403, "station_mismatch", "Item \(i): the result's station is not '\(station.name)', the station this token belongs to; \(nothing). Set the agent's station.name to '\(station.name)', or give it that station's own token.", item: i)
+            }
+            guard let order else {
+                throw HubError(409, "unknown_order", "Item \(i) is a pack result for order \(item.orderID ?? "null"), which is not on this hub; \(nothing). Import the order first (`packstation-hub import`), or check the order id.", item: i)
+            }
+            if let owner = order.station, owner != station.id {
+                throw notYours(order.id, index: i)
+            }
+            if order.status == "cancelled" {
+                throw HubError(409, "order_cancelled", "Item \(i) is a pack result for order \(order.id), which is cancelled; \(nothing). Do not ship it: put the parcel aside and tell a supervisor.", item: i)
+            }
+            if order.status == "on_hold", !item.overrides.contains("on_hold") {
+                throw HubError(409, "order_on_hold", "Item \(i) is a pack result for order \(order.id), which is on hold, and records no supervisor override; \(nothing). Release the hold first, or have a supervisor override it at the bench (badge scan).", item: i)
+            }
+        } else if let order, let owner = order.station, owner != station.id {
+            throw notYours(order.id, index: i)
+        }
+    }
+
+    static func notYours(_ id: String, index i: Int) -> HubError {
+        HubError(403, "not_your_order", "Item \(i) is for order \(id), which is queued for another station; nothing in the batch was stored. Only the station an order is queued for may report it; check which station packed it.", item: i)
     }
 }

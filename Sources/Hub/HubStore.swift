@@ -69,6 +69,33 @@ public final class HubStore: Sendable {
                     updated_at REAL NOT NULL);
                 """)
         }
+        // Idempotency keys scoped per station (two stations may pick the same key), and each
+        // result's digest kept so a key sent again with another body is told apart from a retry.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE results_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    key TEXT NOT NULL,
+                    station_id INTEGER NOT NULL REFERENCES stations(id),
+                    type TEXT NOT NULL,
+                    order_id TEXT,
+                    body TEXT NOT NULL,
+                    body_sha256 TEXT NOT NULL,
+                    received_at REAL NOT NULL,
+                    UNIQUE (station_id, key));
+                INSERT INTO results_v2 (id, key, station_id, type, order_id, body, body_sha256, received_at)
+                    SELECT id, key, station_id, type, order_id, body, '', received_at FROM results;
+                DROP TABLE results;
+                ALTER TABLE results_v2 RENAME TO results;
+                CREATE INDEX results_order ON results(order_id);
+                """)
+            let rows = try Row.fetchAll(db, sql: "SELECT id, type, order_id, body FROM results")
+            for row in rows {
+                let body = (try? JSONParser.parse(row["body"] as String)) ?? .string(row["body"])
+                let digest = ResultBatch.digest(type: row["type"], orderID: row["order_id"], body: body)
+                try db.execute(sql: "UPDATE results SET body_sha256 = ? WHERE id = ?", arguments: [digest, row["id"] as Int64])
+            }
+        }
         return m
     }
 

@@ -17,6 +17,13 @@ public struct ResultBatch: Sendable {
         public var body: String
         /// For pack results: the outcome.
         public var outcome: String?
+        /// For pack results: the station the body names (must be the token's).
+        public var station: String?
+        /// For pack results: the block reasons a supervisor overrode (`override.reasons`).
+        public var overrides: Set<String> = []
+        /// SHA-256 of the item without its key, members sorted (`canonicalText`): the same key
+        /// sent again with this digest is a retry, with another digest a reused key.
+        public var digest: String
     }
 
     /// The items, in the order sent.
@@ -51,8 +58,12 @@ public struct ResultBatch: Sendable {
             }
             let body = item["body"]
             var outcome: String?
+            var overrides: Set<String> = []
             if case .object? = body {
-                if type == "pack_result" { outcome = Self.checkPackResult(body!, "\(p).body", orderID: orderID, &problems) }
+                if type == "pack_result" {
+                    outcome = Self.checkPackResult(body!, "\(p).body", orderID: orderID, &problems)
+                    overrides = Self.checkOverride(body!["override"], "\(p).body.override", &problems)
+                }
                 if type == "event" { Self.checkEvent(body!, "\(p).body", &problems) }
             } else {
                 problems.append(.init(path: "\(p).body", message: "expected an object, found \(body?.typeDescription ?? "nothing")"))
@@ -61,7 +72,11 @@ public struct ResultBatch: Sendable {
             guard problems.isEmpty, let key, let type, let body else {
                 throw HubError(422, "invalid_item", "Item \(i) of the batch is invalid; nothing in the batch was stored.", item: i, problems: problems)
             }
-            self.items.append(Item(key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome))
+            var station: String?
+            if case .string(let s)? = body["station"] { station = s }
+            self.items.append(Item(
+                key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome, station: station, overrides: overrides,
+                digest: Self.digest(type: type, orderID: orderID, body: body)))
         }
     }
 
@@ -95,15 +110,82 @@ public struct ResultBatch: Sendable {
                 guard case .object = element else { problems.append(.init(path: "\(p).\(key)[\(j)]", message: "expected an object, found \(element.typeDescription)")); continue }
                 let ints = key == "lines" ? ["expected", "packed", "short"] : ["seq"]
                 for field in ints {
-                    guard case .number(let n)? = element[field], Int(n) != nil else {
+                    guard case .number(let n)? = element[field], let value = Int(n) else {
                         problems.append(.init(path: "\(p).\(key)[\(j)].\(field)", message: "expected a whole number, found \(element[field]?.typeDescription ?? "nothing")"))
                         continue
+                    }
+                    // The schema's minimums: a line expects at least one unit, scans count from 1.
+                    let least = field == "expected" || field == "seq" ? 1 : 0
+                    if value < least {
+                        problems.append(.init(path: "\(p).\(key)[\(j)].\(field)", message: "must be \(least) or more, not \(value)"))
                     }
                 }
                 _ = string(element[key == "lines" ? "sku" : "data"], "\(p).\(key)[\(j)].\(key == "lines" ? "sku" : "data")", &problems)
             }
         }
         return outcome
+    }
+
+    static let overridable: Set<String> = ["on_hold", "already_packed"]
+
+    /// A pack result's optional `override` {badge, reasons, at}: returns the reasons overridden.
+    static func checkOverride(_ value: JSONValue?, _ p: String, _ problems: inout [OrderError.Problem]) -> Set<String> {
+        guard let value, value != .null else { return [] }
+        guard case .object = value else {
+            problems.append(.init(path: p, message: "expected an object {badge, reasons, at}, found \(value.typeDescription)"))
+            return []
+        }
+        _ = string(value["badge"], "\(p).badge", &problems)
+        _ = string(value["at"], "\(p).at", &problems)
+        guard case .array(let list)? = value["reasons"] else {
+            problems.append(.init(path: "\(p).reasons", message: "expected an array, found \(value["reasons"]?.typeDescription ?? "nothing")"))
+            return []
+        }
+        var reasons: Set<String> = []
+        for (j, reason) in list.enumerated() {
+            guard case .string(let r) = reason, overridable.contains(r) else {
+                problems.append(.init(path: "\(p).reasons[\(j)]", message: "must be on_hold or already_packed"))
+                continue
+            }
+            reasons.insert(r)
+        }
+        return reasons
+    }
+
+    /// An item's digest: SHA-256 of its type, order id and body, members sorted.
+    static func digest(type: String, orderID: String?, body: JSONValue) -> String {
+        SHA256.hex(canonicalText(.object([("type", .string(type)), ("order_id", .optional(orderID)), ("body", body)])))
+    }
+
+    /// JSON text with every object's members sorted by name: two bodies that differ only in
+    /// member order (or whitespace) have the same text, hence the same digest.
+    static func canonicalText(_ value: JSONValue) -> String {
+        var out = ""
+        writeCanonical(value, to: &out)
+        return out
+    }
+
+    private static func writeCanonical(_ value: JSONValue, to out: inout String) {
+        switch value {
+        case .array(let elements):
+            out += "["
+            for (i, e) in elements.enumerated() {
+                if i > 0 { out += "," }
+                writeCanonical(e, to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, m) in members.sorted(by: { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }).enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.string(m.0).write(to: &out)
+                out += ":"
+                writeCanonical(m.1, to: &out)
+            }
+            out += "}"
+        default:
+            value.write(to: &out)
+        }
     }
 
     static func checkEvent(_ body: JSONValue, _ p: String, _ problems: inout [OrderError.Problem]) {

@@ -75,15 +75,28 @@ public final class HubClient: Sendable {
         return receipt
     }
 
-    /// Looks up an order by any of its barcodes (`GET /v1/orders/lookup`); nil when the server has none.
-    public func lookupOrder(barcode: String, timeout: Duration? = nil) async throws(SyncError) -> JSONValue? {
+    /// What the server said about a barcode.
+    public enum LookupAnswer: Hashable, Sendable {
+        /// The order (which may be on hold: the pack session says so).
+        case found(JSONValue)
+        /// No order has this barcode (404).
+        case unknown
+        /// The station may not pack it (403 `not_your_order`, 409 `order_cancelled`): definitive.
+        case refused(code: String, message: String)
+    }
+
+    /// Looks up an order by any of its barcodes (`GET /v1/orders/lookup`). Throws when the server
+    /// gave no answer about the order (unreachable, failing, token refused).
+    public func lookupOrder(barcode: String, timeout: Duration? = nil) async throws(SyncError) -> LookupAnswer {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&+=?#")
         let query = barcode.addingPercentEncoding(withAllowedCharacters: allowed) ?? barcode
         do {
-            return try await send(.GET, "/v1/orders/lookup?barcode=" + query, timeout: timeout)
+            return .found(try await send(.GET, "/v1/orders/lookup?barcode=" + query, timeout: timeout))
         } catch where error.code == "sync.http404" {
-            return nil
+            return .unknown
+        } catch where error.code == "sync.refused" {
+            return .refused(code: error.serverCode ?? "refused", message: error.serverMessage ?? error.message)
         }
     }
 
@@ -151,9 +164,10 @@ public final class HubClient: Sendable {
         switch status {
         case 408, 429, 500...599:
             return SyncError(code: "sync.http\(status)", message: "The server at \(server) is busy or failing (HTTP \(status): \(text)); retrying later.", kind: .transient, retryAfter: wait)
-        case 401, 403:
+        case 401:
             return SyncError(code: "sync.auth", message: "The server refused this station's token (\(code ?? "HTTP \(status)"): \(text)). Check server.token (PACKSTATION_TOKEN); the admin can issue one with `packstation-hub station add NAME`.", kind: .permanent, retryAfter: wait)
         default:
+            // A 403/409/422 naming a batch item refuses that entry, not the token: the rest may go on.
             if case .number(let n)? = document?["error"]?["item"], let index = Int(n) {
                 var details = ""
                 if case .array(let problems)? = document?["error"]?["problems"] {
@@ -162,11 +176,27 @@ public final class HubClient: Sendable {
                         return "\(path): \(m)"
                     }.joined(separator: "; ")
                 }
-                return SyncError(code: "sync.rejected", message: "The server refused entry \(index) of the batch (\(code ?? "HTTP \(status)"): \(text)\(details.isEmpty ? "" : " " + details)).", kind: .rejectedItem(index))
+                let said = text + (details.isEmpty ? "" : " " + details)
+                var e = SyncError(code: "sync.rejected", message: "The server refused entry \(index) of the batch (\(code ?? "HTTP \(status)"): \(said)).", kind: .rejectedItem(index))
+                e.serverCode = code ?? "http\(status)"
+                e.serverMessage = said
+                return e
+            }
+            if let code, orderRefusals.contains(code) {
+                var e = SyncError(code: "sync.refused", message: "The server refused the order (\(code)): \(text)", kind: .permanent)
+                e.serverCode = code
+                e.serverMessage = text
+                return e
+            }
+            if status == 403 {
+                return SyncError(code: "sync.auth", message: "The server refused this station's token (\(code ?? "HTTP \(status)"): \(text)). Check server.token (PACKSTATION_TOKEN); the admin can issue one with `packstation-hub station add NAME`.", kind: .permanent, retryAfter: wait)
             }
             return SyncError(code: "sync.http\(status)", message: "The server answered \(path) with HTTP \(status) (\(code ?? "error"): \(text)).", kind: .permanent, retryAfter: wait)
         }
     }
+
+    /// The codes by which the server refuses a station an order for good (docs/sync.md, "Authorization").
+    static let orderRefusals: Set<String> = ["not_your_order", "order_cancelled"]
 
     /// `Retry-After` as seconds or an HTTP date.
     static func parseRetryAfter(_ text: String) -> Duration? {

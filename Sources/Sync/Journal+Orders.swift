@@ -35,6 +35,16 @@ extension Journal {
         return try? Order.decode(from: Array(text.utf8))
     }
 
+    /// Drops the cached order this barcode opens (the server refused it to this station), so an
+    /// outage later cannot open it from the cache.
+    public func forgetCachedOrder(barcode: String) throws(SyncError) {
+        try write { db in
+            guard let id = try String.fetchOne(db, sql: "SELECT order_id FROM order_cache_barcodes WHERE barcode = ?", arguments: [barcode]) else { return }
+            try db.execute(sql: "DELETE FROM order_cache_barcodes WHERE order_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM order_cache WHERE id = ?", arguments: [id])
+        }
+    }
+
     /// How many orders are cached, and how many of them are not packed yet.
     public func cachedOrderCounts() throws(SyncError) -> (total: Int, open: Int) {
         try read { db in

@@ -96,6 +96,13 @@ public final class Journal: Sendable {
                 CREATE INDEX label_jobs_state ON label_jobs(state, id);
                 """)
         }
+        // What the server said when it refused an entry: its code and when, beside the message.
+        m.registerMigration("v3-rejected-code") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN rejected_code TEXT;
+                ALTER TABLE outbox ADD COLUMN rejected_at REAL;
+                """)
+        }
         return m
     }
 
@@ -166,9 +173,12 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Keeps an entry the server refused for good out of the queue, with the reason (never deleted).
-    public func reject(key: String, reason: String) throws(SyncError) {
-        try write { db in try db.execute(sql: "UPDATE outbox SET rejected = ? WHERE key = ?", arguments: [reason, key]) }
+    /// Keeps an entry the server refused for good out of the queue, with the server's code and
+    /// reason (never deleted; `packstation sync status` lists it).
+    public func reject(key: String, code: String?, reason: String, at now: Date = Date()) throws(SyncError) {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET rejected = ?, rejected_code = ?, rejected_at = ? WHERE key = ?", arguments: [reason, code, now.timeIntervalSince1970, key])
+        }
     }
 
     /// Notes a failed attempt for these entries and the error shown by `sync status`.
@@ -194,10 +204,24 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The entries the server refused, with its reasons.
-    public func rejectedEntries() throws(SyncError) -> [(entry: OutboxEntry, reason: String)] {
+    /// An entry the server refused, kept aside.
+    public struct RejectedEntry: Hashable, Sendable {
+        /// The entry as it was sent.
+        public var entry: OutboxEntry
+        /// The server's code (`key_reused`, `not_your_order`, ...), when it gave one.
+        public var code: String?
+        /// What the server said.
+        public var reason: String
+        /// When it was refused.
+        public var rejectedAt: Date?
+    }
+
+    /// The entries the server refused, with its reasons, oldest first.
+    public func rejectedEntries() throws(SyncError) -> [RejectedEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE rejected IS NOT NULL ORDER BY seq").map { (try Self.entry($0), $0["rejected"] as String) }
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE rejected IS NOT NULL ORDER BY seq").map {
+                RejectedEntry(entry: try Self.entry($0), code: $0["rejected_code"], reason: $0["rejected"], rejectedAt: ($0["rejected_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
         }
     }
 

@@ -35,20 +35,41 @@ public final class OrderLookup: Sendable {
         return documents.count - bad.count
     }
 
+    /// What a lookup found.
+    public enum Answer: Sendable {
+        /// The order, and where it came from.
+        case found(Order, Source)
+        /// No order has this barcode (the server said so, or it is down and the cache has none).
+        case unknown
+        /// The server refused it to this station (another station's, cancelled): tell the packer;
+        /// never fall back to a cached copy.
+        case refused(code: String, message: String)
+
+        /// The order, when one was found.
+        public var order: Order? {
+            if case .found(let order, _) = self { return order }
+            return nil
+        }
+    }
+
     /// The order opened by a barcode: the server's copy when reachable, else the cached one.
-    /// Nil when neither knows it.
-    public func order(barcode: String) async -> (order: Order, source: Source)? {
+    /// A refusal by the server is final: the cached copy, if any, is dropped and not used.
+    public func order(barcode: String) async -> Answer {
         do {
-            if let document = try await client.lookupOrder(barcode: barcode, timeout: timeout) {
+            switch try await client.lookupOrder(barcode: barcode, timeout: timeout) {
+            case .found(let document):
                 _ = try? journal.cacheOrders([document])
-                if let order = try? Order.decode(from: document) { return (order, .server) }
-            } else {
-                return nil
+                if let order = try? Order.decode(from: document) { return .found(order, .server) }
+            case .unknown:
+                return .unknown
+            case .refused(let code, let message):
+                try? journal.forgetCachedOrder(barcode: barcode)
+                return .refused(code: code, message: message)
             }
         } catch {
             // Offline (or the server failed): fall through to the cache.
         }
-        guard let cached = try? journal.cachedOrder(barcode: barcode) else { return nil }
-        return (cached, .cache)
+        guard let cached = try? journal.cachedOrder(barcode: barcode) else { return .unknown }
+        return .found(cached, .cache)
     }
 }

@@ -18,6 +18,10 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
     public let kind: Kind
     /// How long the server asked us to wait (`Retry-After`), if it did.
     public let retryAfter: Duration?
+    /// The server's own error code (`key_reused`, `not_your_order`, ...), when it sent one.
+    public var serverCode: String?
+    /// The server's own message (with its field problems), when it sent one.
+    public var serverMessage: String?
 
     /// Creates an error.
     public init(code: String, message: String, kind: Kind = .permanent, retryAfter: Duration? = nil) {

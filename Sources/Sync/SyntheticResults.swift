@@ -12,6 +12,14 @@ public enum SyntheticResults {
         Order(id: id, barcodes: ["ORD-\(id)"], lines: [Order.Line(sku: "SKU-1", description: "Test item", quantity: 1, barcodes: [itemBarcode])])
     }
 
+    /// The same order as one line of JSON (what `packstation-hub import` reads), ready and paid.
+    public static func orderJSON(id: String) -> String {
+        JSONValue.object([
+            ("id", .string(id)), ("barcodes", .array([.string("ORD-\(id)")])), ("status", .string("ready")), ("payment", .string("captured")),
+            ("lines", .array([.object([("sku", .string("SKU-1")), ("description", .string("Test item")), ("quantity", .int(1)), ("barcodes", .array([.string(itemBarcode)]))])])),
+        ]).jsonText
+    }
+
     /// Packs the order through a pack session and returns the result.
     public static func packed(orderID: String, station: String = "bench-1", at time: Date = Date()) -> PackResult {
         var session = PackSession(configuration: .init(station: station))

@@ -25,6 +25,9 @@ enum SyncBench {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try HubStore(path: dir + "/hub.sqlite")
         let token = try store.addStation(name: "bench-1")
+        // The hub takes results only for orders it has.
+        let orders = (0..<backlog).map { SyntheticResults.orderJSON(id: "B-\($0)") }.joined(separator: "\n")
+        _ = try store.importOrders(OrderImport.parse(Array(orders.utf8), name: "orders.jsonl"))
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)

@@ -51,12 +51,21 @@ struct SyncCommand: AsyncParsableCommand {
             let journal = try data.openJournal()
             let s: OutboxStatus
             do { s = try journal.status() } catch { throw StationError(code: error.code, message: error.message) }
+            let rejected: [Journal.RejectedEntry]
+            do { rejected = s.rejected > 0 ? try journal.rejectedEntries() : [] } catch { throw StationError(code: error.code, message: error.message) }
             let stamp = { (d: Date?) in d.map { $0.formatted(Date.ISO8601FormatStyle()) } }
             if json {
                 let doc = JSONValue.object([
                     ("pending", .int(s.pending)), ("oldest_pending_at", .optional(stamp(s.oldestPendingAt))), ("rejected", .int(s.rejected)),
                     ("results", .int(s.results)), ("last_success_at", .optional(stamp(s.lastSuccessAt))), ("last_error", .optional(s.lastError)),
                     ("last_error_at", .optional(stamp(s.lastErrorAt))),
+                    ("rejected_entries", .array(rejected.map { r in
+                        .object([
+                            ("key", .string(r.entry.key)), ("type", .string(r.entry.kind.rawValue)), ("order_id", .optional(r.entry.orderID)),
+                            ("code", .optional(r.code)), ("message", .string(r.reason)), ("created_at", .optional(stamp(r.entry.createdAt))),
+                            ("rejected_at", .optional(stamp(r.rejectedAt))),
+                        ])
+                    })),
                 ])
                 print(doc.jsonText)
                 return
@@ -69,7 +78,13 @@ struct SyncCommand: AsyncParsableCommand {
             }
             if let ok = s.lastSuccessAt { print("Last accepted by the server: \(stamp(ok)!).") }
             if let error = s.lastError { print("Last attempt failed at \(stamp(s.lastErrorAt) ?? "?"): \(error)") }
-            if s.rejected > 0 { print("\(s.rejected) refused by the server and kept aside; see the journal \(journal.path).") }
+            if s.rejected > 0 {
+                print("\(s.rejected) refused by the server and kept aside (never sent again, never deleted; the journal \(journal.path) holds them):")
+                for r in rejected {
+                    let what = r.entry.kind == .packResult ? "pack result" : "event"
+                    print("  \(what) for order \(r.entry.orderID ?? "-") (key \(r.entry.key)), refused \(stamp(r.rejectedAt) ?? "earlier"): \(r.code ?? "refused") — \(r.reason)")
+                }
+            }
             print("\(s.results) results recorded on this station in all.")
         }
     }

@@ -53,12 +53,12 @@ import Testing
         let journal = try Journal(directory: dir.path)
         let bad = try journal.recordResult(SyntheticResults.packed(orderID: "X"))
         try journal.recordResult(SyntheticResults.packed(orderID: "Y"))
-        try journal.reject(key: bad.key, reason: "order X is unknown")
+        try journal.reject(key: bad.key, code: "unknown_order", reason: "order X is unknown")
         #expect(try journal.pending(limit: 10).map(\.orderID) == ["Y"])
         let status = try journal.status()
         #expect(status.rejected == 1 && status.pending == 1)
         let rejected = try journal.rejectedEntries()
-        #expect(rejected.count == 1 && rejected[0].reason == "order X is unknown" && rejected[0].entry.orderID == "X")
+        #expect(rejected.count == 1 && rejected[0].reason == "order X is unknown" && rejected[0].code == "unknown_order" && rejected[0].entry.orderID == "X")
     }
 
     @Test func anUnusableDataDirectoryIsNamedInTheError() throws {

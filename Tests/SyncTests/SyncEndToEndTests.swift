@@ -92,8 +92,14 @@ import Testing
         let dir = TempDir()
         defer { dir.remove() }
         let db = dir.path + "/hub.sqlite"
-        let token = try await offload { try Self.run(hubBin, ["station", "add", "bench-1", "--db", db]) }
+        // The station the agent names in its results ("e2e") is the one the token belongs to, and
+        // the orders are on the hub: it takes results only for those.
+        let token = try await offload { try Self.run(hubBin, ["station", "add", "e2e", "--db", db]) }
         #expect(token.hasPrefix("1."))
+        let orders = dir.path + "/orders.jsonl"
+        try (0..<Self.total).map { SyntheticResults.orderJSON(id: "E2E-\($0)") }.joined(separator: "\n").write(toFile: orders, atomically: true, encoding: .utf8)
+        let imported = try await offload { try Self.run(hubBin, ["import", orders, "--db", db]) }
+        #expect(imported.contains("imported \(Self.total) new order(s)"), "\(imported)")
         let port = closedPort()
         let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_SYNC_BATCH_SIZE": "200"]
         var started: [Running] = []

@@ -10,6 +10,7 @@ import Testing
         let dir = TempDir()
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
+        try hub.importOrders((0..<1_200).map { "B-\($0)" })
         let journal = try Journal(directory: dir.path + "/agent")
         try await offload { for i in 0..<1_200 { try journal.recordResult(SyntheticResults.packed(orderID: "B-\(i)")) } }
         let c = try client(url: hub.url, token: hub.token, batchSize: 500)
@@ -32,6 +33,7 @@ import Testing
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
         let journal = try Journal(directory: dir.path + "/agent")
+        try hub.importOrders((0..<10).map { "L-\($0)" })
         for i in 0..<10 { try journal.recordResult(SyntheticResults.packed(orderID: "L-\(i)")) }
         let c = try client(url: hub.url, token: hub.token)
         let entries = try journal.pending(limit: 100)
@@ -60,6 +62,7 @@ import Testing
         #expect(status.lastError?.contains("Cannot reach the server") == true)
         // The server comes back on the same port: everything goes.
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite", port: port)
+        try hub.importOrders((0..<5).map { "D-\($0)" })
         let up = try client(url: hub.url, token: hub.token)
         let later = await SyncService(journal: journal, client: up, logger: quietLogger).drain()
         #expect(later.stored == 5 && later.failure == nil)
@@ -88,6 +91,7 @@ import Testing
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
         let journal = try Journal(directory: dir.path + "/agent")
+        try hub.importOrders(["R-1", "R-2"])
         try journal.recordResult(SyntheticResults.packed(orderID: "R-1"))
         // An event whose kind is empty: the hub refuses it (422, item 1).
         try journal.recordEvent(kind: "", orderID: "R-1")
@@ -109,6 +113,7 @@ import Testing
         let journal = try Journal(directory: dir.path + "/agent")
         let c = try client(url: hub.url, token: hub.token)
         let service = SyncService(journal: journal, client: c, logger: quietLogger, idleInterval: .seconds(60))
+        try hub.importOrders((0..<20).map { "N-\($0)" })
         let running = Task { await service.run() }
         for i in 0..<20 { try journal.recordResult(SyntheticResults.packed(orderID: "N-\(i)")) }
         let deadline = ContinuousClock.now + .seconds(45)
@@ -135,13 +140,13 @@ import Testing
         let patient = OrderLookup(journal: journal, client: c, timeout: .seconds(20))
         let lookup = OrderLookup(journal: journal, client: c)
         #expect(try await patient.prefetch() == 1)
-        let online = await patient.order(barcode: "TOTE-7")
-        #expect(online?.order.id == "7001" && online?.source == .server)
-        #expect(await patient.order(barcode: "NOPE") == nil)
+        guard case .found(let online, .server) = await patient.order(barcode: "TOTE-7") else { Issue.record("not found on the server"); return }
+        #expect(online.id == "7001")
+        guard case .unknown = await patient.order(barcode: "NOPE") else { Issue.record("NOPE was found"); return }
         await hub.stop()
         let asked = ContinuousClock.now
-        let offline = await lookup.order(barcode: "TOTE-7")
-        #expect(offline?.order.id == "7001" && offline?.source == .cache)
+        guard case .found(let offline, .cache) = await lookup.order(barcode: "TOTE-7") else { Issue.record("not found in the cache"); return }
+        #expect(offline.id == "7001")
         #expect(ContinuousClock.now - asked < .seconds(10), "a packer waits about the lookup timeout (1 s) when the server is down, not a TCP timeout")
         await c.shutdown()
     }
@@ -170,6 +175,7 @@ import Testing
         let c = try client(url: hub.url, token: hub.token)
         let service = SyncService(journal: journal, client: c, logger: quietLogger, idleInterval: .seconds(60))
         let group = ServiceGroup(configuration: .init(services: [service], logger: quietLogger))
+        try hub.importOrders(["G-1"])
         let running = Task { try await group.run() }
         try journal.recordResult(SyntheticResults.packed(orderID: "G-1"))
         let deadline = ContinuousClock.now + .seconds(45)

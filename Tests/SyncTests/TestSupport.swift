@@ -36,6 +36,17 @@ final class InProcessHub: Sendable {
         self.port = await it.next() ?? 0
     }
 
+    /// Puts the synthetic orders (`SyntheticResults.order(id:)`) on the hub, queued for `station`
+    /// (any station when nil): the hub takes results only for orders it has.
+    func importOrders(_ ids: [String], station: String? = nil) throws {
+        try Self.importOrders(ids, into: store, station: station)
+    }
+
+    static func importOrders(_ ids: [String], into store: HubStore, station: String? = nil) throws {
+        let lines = ids.map { SyntheticResults.orderJSON(id: $0) }.joined(separator: "\n")
+        _ = try store.importOrders(OrderImport.parse(Array(lines.utf8), name: "orders.jsonl"), station: station)
+    }
+
     /// Stops the server and waits until the port is closed.
     func stop() async {
         task.cancel()

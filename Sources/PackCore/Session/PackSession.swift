@@ -170,6 +170,18 @@ public struct PackSession: Sendable {
         return open(order, data: data, symbology: symbology, override: nil, at: time)
     }
 
+    /// Continues a scan whose order the server refused to this station (another station's, or
+    /// cancelled): the packer is told not to pack it; nothing opens, nothing can override it.
+    public mutating func orderRefused(_ reason: Verdict.BlockReason, message: String, at time: Date) -> Verdict {
+        guard let pending = pendingLookup else {
+            return Verdict(kind: .commandRejected, message: "No order lookup was pending.", orderID: current?.order.id)
+        }
+        pendingLookup = nil
+        var v = Verdict(kind: .orderBlocked, message: message, orderID: current?.order.id)
+        v.blockReasons = [reason]
+        return current == nil ? v : record(v, data: pending.data, symbology: pending.symbology, at: time)
+    }
+
     private func blockReasons(_ order: Order) -> [Verdict.BlockReason] {
         var reasons: [Verdict.BlockReason] = []
         if order.status == .cancelled { reasons.append(.cancelled) }
@@ -186,6 +198,7 @@ public struct PackSession: Sendable {
             case .onHold: "it is on hold"
             case .paymentNotCaptured: "its payment is \(order.payment.rawValue), not captured"
             case .alreadyPacked: "it is already packed"
+            case .otherStation: "it is queued for another station"
             }
         }
         let advice = reasons.allSatisfy(\.isOverridable) ? " A supervisor may scan their badge to override." : " Put it aside and call a supervisor."

@@ -38,6 +38,8 @@ public struct Verdict: Hashable, Sendable {
         case onHold = "on_hold"
         case paymentNotCaptured = "payment_not_captured"
         case alreadyPacked = "already_packed"
+        /// The server keeps it for another station (it refused it to this one).
+        case otherStation = "other_station"
 
         /// Whether a supervisor may override it (cancelled and unpaid orders never ship).
         public var isOverridable: Bool { self == .onHold || self == .alreadyPacked }

@@ -63,7 +63,12 @@ actor Bench {
     private func step(_ input: String, at time: Date) async -> Verdict {
         switch session.handle(.scan(input), at: time) {
         case .verdict(let v): return v
-        case .lookUpOrder(let code): return session.orderLookedUp(await orders.order(barcode: code), at: time)
+        case .lookUpOrder(let code):
+            switch await orders.find(barcode: code) {
+            case .order(let order): return session.orderLookedUp(order, at: time)
+            case .none: return session.orderLookedUp(nil, at: time)
+            case .refused(let reason, let message): return session.orderRefused(reason, message: message, at: time)
+            }
         }
     }
 
