@@ -14,6 +14,7 @@ enum Benchmarks {
         Benchmark(name: "sync", run: SyncBench.run),
         Benchmark(name: "labels", run: LabelBench.run),
         Benchmark(name: "print-runs", run: PrintRunBench.run),
+        Benchmark(name: "line-reader", run: LineReaderBench.run),
     ]
 }
 
