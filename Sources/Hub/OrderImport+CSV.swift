@@ -1,28 +1,57 @@
+import Foundation
 import PackCore
 
 extension OrderImport {
     /// The CSV columns: one row per order line, rows of one order together.
     public static let csvColumns = ["order_id", "order_barcodes", "status", "payment", "priority", "sku", "description", "quantity", "item_barcodes", "serialized"]
 
-    /// Orders from CSV (RFC 4180 quoting; barcodes separated by `;`), built into order JSON and
-    /// validated by the same rules as JSON orders.
+    /// The columns that describe the order rather than the line: the same on each of its rows,
+    /// or empty after its first row (as shop exports leave them).
+    static let csvOrderColumns = ["order_barcodes", "status", "payment", "priority"]
+
+    /// Problems listed in full; beyond this they are counted.
+    static let csvProblemLimit = 100
+
+    /// Orders from CSV (RFC 4180 quoting, see `CSVRecords`; barcodes separated by `;`), built
+    /// into order JSON and validated by the same rules as JSON orders. Any problem fails the
+    /// whole file, each named by line (where its row starts) and column.
     static func parseCSV(_ text: String, name: String) throws(HubError) -> [(order: Order, json: String)] {
-        let rows = csvRows(text)
-        guard let header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
-            throw HubError(400, "bad_file", "\(name) is empty.")
+        let csv = CSVRecords(text)
+        var problems = ProblemList(limit: csvProblemLimit)
+        let rows = csv.records.filter { !$0.isBlank }
+        let headerRow = rows.first ?? csv.unclosed
+        guard let headerRow else { throw HubError(400, "bad_file", "\(name) is empty; the first line names the columns: \(csvColumns.joined(separator: ","))") }
+        let header = headerRow.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        func column(_ n: Int) -> String { n <= header.count && !header[n - 1].isEmpty ? "column \(n) (\(header[n - 1]))" : "column \(n)" }
+        if let unclosed = csv.unclosed, unclosed.line == headerRow.line {
+            throw HubError(400, "bad_file", "\(name) line \(unclosed.line), \(column(unclosed.problem!.column)): \(unclosed.problem!.message); the first line names the columns: \(csvColumns.joined(separator: ",")). Nothing was imported.")
         }
         let missing = ["order_id", "sku", "quantity"].filter { !header.contains($0) }
         guard missing.isEmpty else {
-            throw HubError(400, "bad_file", "\(name): the header lacks column(s) \(missing.joined(separator: ", ")); columns are \(csvColumns.joined(separator: ","))")
+            throw HubError(400, "bad_file", "\(name): the header (line \(headerRow.line)) lacks column(s) \(missing.joined(separator: ", ")); columns are \(csvColumns.joined(separator: ","))")
         }
-        var groups: [(id: String, line: Int, fields: [String: String], lines: [JSONValue])] = []
-        var problems: [OrderError.Problem] = []
-        for row in rows.dropFirst() where !row.fields.allSatisfy(\.isEmpty) {
-            guard row.fields.count == header.count else {
-                problems.append(.init(path: "line \(row.line)", message: "has \(row.fields.count) fields, the header has \(header.count)"))
+        if let problem = headerRow.problem { problems.add("line \(headerRow.line), \(column(problem.column))", problem.message) }
+        var seenNames: Set<String> = []
+        for (n, name) in header.enumerated() where !name.isEmpty && !seenNames.insert(name).inserted {
+            problems.add("line \(headerRow.line), \(column(n + 1))", "\(name) is a second column of that name; remove one of them")
+        }
+
+        var groups: [(id: String, fields: [String: String], lines: [JSONValue], rowLines: [Int])] = []
+        var firstRow: [String: Int] = [:]
+        for row in rows.dropFirst() {
+            if let problem = row.problem {
+                problems.add("line \(row.line), \(column(problem.column))", problem.message)
                 continue
             }
-            let f = Dictionary(zip(header, row.fields), uniquingKeysWith: { a, _ in a })
+            guard row.fields.count == header.count else {
+                let which = row.fields.count < header.count
+                    ? "no value for \(column(row.fields.count + 1))"
+                    : "column \(header.count + 1) has no header; a value with a comma must be in quotes"
+                problems.add("line \(row.line)", "has \(row.fields.count) fields, the header has \(header.count): \(which)")
+                continue
+            }
+            var f: [String: String] = [:]
+            for (key, value) in zip(header, row.fields) where f[key] == nil { f[key] = value }
             let id = f["order_id"] ?? ""
             let quantity: JSONValue = Int(f["quantity"] ?? "").map { .int($0) } ?? .string(f["quantity"] ?? "")
             let line = JSONValue.object([
@@ -30,11 +59,26 @@ extension OrderImport {
                 ("barcodes", .array(split(f["item_barcodes"]))), ("serialized", .bool(["true", "yes", "1"].contains((f["serialized"] ?? "").lowercased()))),
             ])
             if let last = groups.indices.last, groups[last].id == id {
+                for key in csvOrderColumns {
+                    guard let value = f[key], !value.isEmpty, let first = groups[last].fields[key], value != first else { continue }
+                    let n = header.firstIndex(of: key)! + 1
+                    let said = first.isEmpty ? "leaves it empty" : "says '\(first)'"
+                    problems.add("line \(row.line), \(column(n))", "is '\(value)' but line \(groups[last].rowLines[0]), the order's first row, \(said); an order's columns are the same on each of its rows (or empty after the first)")
+                }
                 groups[last].lines.append(line)
+                groups[last].rowLines.append(row.line)
             } else {
-                groups.append((id, row.line, f, [line]))
+                if let first = firstRow[id] {
+                    problems.add("line \(row.line)", "order \(id) starts again after other orders (its first row is line \(first)); put the rows of one order together")
+                }
+                firstRow[id] = firstRow[id] ?? row.line
+                groups.append((id, f, [line], [row.line]))
             }
         }
+        if let unclosed = csv.unclosed, let problem = unclosed.problem {
+            problems.add("line \(unclosed.line), \(column(problem.column))", problem.message)
+        }
+
         var orders: [(Order, String)] = []
         for g in groups {
             let document = JSONValue.object([
@@ -43,13 +87,23 @@ extension OrderImport {
                 ("priority", .string(nonEmpty(g.fields["priority"]) ?? "standard")), ("lines", .array(g.lines)),
             ])
             do { orders.append((try Order.decode(from: document), document.jsonText)) } catch {
-                problems += error.problems.map { .init(path: "line \(g.line): \($0.path)", message: $0.message) }
+                for p in error.problems { problems.add("line \(rowLine(of: p.path, in: g.rowLines)): \(p.path)", p.message) }
             }
         }
-        guard problems.isEmpty else {
-            throw HubError(400, "bad_file", "\(name): \(problems.count) problem(s); nothing was imported.", problems: problems)
+        guard problems.total == 0 else {
+            let listed = problems.total > problems.items.count ? " (the first \(problems.items.count) are listed)" : ""
+            throw HubError(400, "bad_file", "\(name): \(problems.total) problem(s)\(listed); nothing was imported.", problems: problems.items)
         }
         return orders
+    }
+
+    /// The row a problem in an order is on: `lines[k]…` is the k-th row of the order, anything
+    /// else its first.
+    private static func rowLine(of path: String, in rowLines: [Int]) -> Int {
+        guard path.hasPrefix("lines["), let close = path.firstIndex(of: "]"),
+            let k = Int(path[path.index(path.startIndex, offsetBy: 6)..<close]), rowLines.indices.contains(k)
+        else { return rowLines[0] }
+        return rowLines[k]
     }
 
     private static func nonEmpty(_ s: String?) -> String? { (s?.isEmpty ?? true) ? nil : s }
@@ -58,42 +112,15 @@ extension OrderImport {
         (s ?? "").split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
     }
 
-    /// Rows with their 1-based starting line.
-    static func csvRows(_ text: String) -> [(line: Int, fields: [String])] {
-        var rows: [(Int, [String])] = []
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var line = 1
-        var rowLine = 1
-        var chars = Array(text.unicodeScalars)[...]
-        if chars.first == "\u{FEFF}" { chars = chars.dropFirst() }
-        var i = chars.startIndex
-        while i < chars.endIndex {
-            let c = chars[i]
-            if quoted {
-                if c == "\"" {
-                    if i + 1 < chars.endIndex, chars[i + 1] == "\"" { field.unicodeScalars.append("\""); i += 1 } else { quoted = false }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(field); field = ""
-            } else if c == "\n" || c == "\r" {
-                if c == "\r", i + 1 < chars.endIndex, chars[i + 1] == "\n" { i += 1 }
-                fields.append(field); field = ""
-                rows.append((rowLine, fields)); fields = []
-                line += 1
-                rowLine = line
-            } else {
-                field.unicodeScalars.append(c)
-            }
-            i += 1
+    /// The first `limit` problems and how many there were.
+    struct ProblemList {
+        let limit: Int
+        private(set) var items: [OrderError.Problem] = []
+        private(set) var total = 0
+
+        mutating func add(_ path: @autoclosure () -> String, _ message: @autoclosure () -> String) {
+            total += 1
+            if items.count < limit { items.append(.init(path: path(), message: message())) }
         }
-        if !field.isEmpty || !fields.isEmpty { fields.append(field); rows.append((rowLine, fields)) }
-        return rows
     }
 }
