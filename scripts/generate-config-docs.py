@@ -21,7 +21,7 @@ doc = ['# Configuration', '',
        'Errors name the key, the file and line or the variable:',
        '`Configuration key printer.dpi (/etc/packstation/station.toml:14) must be 203, 300 or 600, not 250.`',
        'Unknown keys and sections are errors (a typo never silently falls back to a default).', '',
-       'The file is TOML (tables, `[[bench]]` arrays of tables, strings, integers, booleans, arrays on one line).',
+       'The file is TOML v1.0.0 (tables, `[[bench]]` arrays of tables, dotted keys, inline tables, basic, literal and multi-line strings, integers, booleans, arrays on one line or several); no key takes a date.',
        'This page and `examples/station.toml` are generated from the agent\'s own key table by',
        '`scripts/generate-config-docs.py`; a test fails when they drift.', '',
        '| key | type | default | environment | secret | what it does |', '|---|---|---|---|---|---|']

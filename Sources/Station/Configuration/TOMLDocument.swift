@@ -1,10 +1,12 @@
 import Foundation
 
-/// The TOML that `station.toml` uses: `[table]`, `[[array-of-tables]]`, dotted keys,
-/// `key = value` with basic and literal strings (single-line), integers (with `_`), floats,
-/// booleans and arrays of those; `#` comments. Dates and multi-line strings are refused
-/// with the line that has them. (TOMLKit, the TOML package available here, cannot be
-/// fetched: it depends on karwa/swift-checkit, which is not in the package mirror.)
+/// TOML v1.0.0 as `station.toml` uses it: `[table]`, `[[array-of-tables]]`, dotted keys,
+/// inline tables, strings (basic, literal and multi-line, every escape), integers (decimal
+/// with `_`, hex, octal, binary), floats, booleans and arrays (also over several lines, with
+/// comments and a trailing comma); `#` comments; LF or CRLF line ends. Dates and times are
+/// refused with the line that has them (no key takes one). Errors name the line and say what
+/// to write instead. (TOMLKit, the TOML package available here, cannot be fetched: it depends
+/// on karwa/swift-checkit, which is not in the package mirror.)
 public struct TOMLDocument: Sendable {
     /// A value, with the line it came from (for messages that name the key and line).
     public indirect enum Value: Hashable, Sendable {
@@ -35,6 +37,20 @@ public struct TOMLDocument: Sendable {
         public var entries: [(key: String, value: Value, line: Int)] { order.map { ($0, values[$0]!.0, values[$0]!.1) } }
         var order: [String] = []
         var values: [String: (Value, Int)] = [:]
+        /// How the table came to be, which decides what may add keys to it later.
+        var origin = Origin.header
+
+        /// How a table was made (TOML's rules on defining a table once).
+        enum Origin: Sendable {
+            /// Named on the way to a deeper `[a.b]` header; `[a]` may still define it.
+            case implicit
+            /// Defined by its own `[header]` or as an element of `[[header]]`.
+            case header
+            /// Made by a dotted key `a.b = 1`; more dotted keys may add to it.
+            case dotted
+            /// Written whole as `{ … }`; nothing may add to it.
+            case inline
+        }
 
         public subscript(key: String) -> Value? { values[key]?.0 }
         public func line(of key: String) -> Int? { values[key]?.1 }
@@ -57,179 +73,126 @@ public struct TOMLDocument: Sendable {
 
     /// Parses a document.
     public init(parsing text: String) throws(SyntaxError) {
-        var path: [String] = []       // current [table] or [[table]] path
-        var explicitTables: Set<[String]> = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            var scanner = Scanner(Array(rawLine.utf8.filter { $0 != 0x0D }), line: number)
+        var scanner = TOMLScanner(Array(text.utf8))
+        var path: [String] = []       // the current [table] or [[table]]
+        while true {
             scanner.skipSpace()
-            if scanner.atEndOrComment { continue }
-            if scanner.peek == UInt8(ascii: "[") {
+            guard let b = scanner.peek else { return }
+            let line = scanner.line
+            if b == UInt8(ascii: "[") {
                 let isArray = scanner.peek(at: 1) == UInt8(ascii: "[")
                 scanner.advance(isArray ? 2 : 1)
-                let key = try scanner.key()
-                guard scanner.consume("]"), !isArray || scanner.consume("]") else { throw scanner.error("a table header ends with \(isArray ? "]]" : "]")") }
                 scanner.skipSpace()
-                guard scanner.atEndOrComment else { throw scanner.error("nothing may follow a table header") }
-                if isArray {
-                    try root.appendTable(at: key, line: number)
-                } else {
-                    guard explicitTables.insert(key).inserted else { throw SyntaxError(line: number, message: "table [\(key.joined(separator: "."))] is defined twice") }
-                    try root.table(at: key, line: number) { _ throws(SyntaxError) in }
+                let key = try scanner.key()
+                scanner.skipSpace()
+                guard scanner.peek == UInt8(ascii: "]"), !isArray || scanner.peek(at: 1) == UInt8(ascii: "]") else {
+                    throw scanner.error("the table header [\(isArray ? "[" : "")\(Self.name(key)) ends with \(isArray ? "]]" : "]")")
                 }
+                scanner.advance(isArray ? 2 : 1)
+                try scanner.endOfLine(after: "a table header")
+                if isArray { try root.appendTable(at: key, line: line) } else { try root.defineTable(at: key, line: line) }
                 path = key
-                continue
-            }
-            let key = try scanner.key()
-            guard scanner.consume("=") else { throw scanner.error("expected '=' after the key \(key.joined(separator: "."))") }
-            scanner.skipSpace()
-            let value = try scanner.value()
-            scanner.skipSpace()
-            guard scanner.atEndOrComment else { throw scanner.error("unexpected text after the value of \(key.joined(separator: "."))") }
-            try root.table(at: path + key.dropLast(), line: number) { (table: inout Table) throws(SyntaxError) in
-                guard table[key.last!] == nil else { throw SyntaxError(line: number, message: "\((path + key).joined(separator: ".")) is set twice") }
-                table.set(key.last!, value, line: number)
+            } else if b != 0x0A && b != 0x0D && b != UInt8(ascii: "#") {
+                let (key, value) = try scanner.keyValue()
+                try scanner.endOfLine(after: "the value of \(Self.name(path + key))")
+                try root.walk(path[...], line: line, dotted: false) { (table: inout Table) throws(SyntaxError) in
+                    try table.assign(key[...], value, line: line, in: path)
+                }
+            } else {
+                try scanner.endOfLine(after: "")
             }
         }
+    }
+
+    /// A dotted key as written, quoting parts that need it.
+    static func name(_ key: some Sequence<String>) -> String {
+        key.map { part in
+            !part.isEmpty && part.utf8.allSatisfy(TOMLScanner.isBareKey) ? part : "\"\(part.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+        }.joined(separator: ".")
     }
 }
 
 extension TOMLDocument.Table {
-    /// Walks to the table at `path` (creating tables; into the last of an array of tables).
-    mutating func table(at path: some Collection<String>, line: Int, _ body: (inout Self) throws(TOMLDocument.SyntaxError) -> Void) throws(TOMLDocument.SyntaxError) {
+    typealias SyntaxError = TOMLDocument.SyntaxError
+
+    /// Walks to the table at `path` (into the last of an array of tables), making missing ones.
+    /// `dotted`: the path is a dotted key's, which may enter only tables other dotted keys made.
+    mutating func walk(_ path: ArraySlice<String>, line: Int, dotted: Bool, prefix: [String] = [], _ body: (inout Self) throws(SyntaxError) -> Void) throws(SyntaxError) {
         guard let first = path.first else { return try body(&self) }
-        var child: Self
-        switch self[first] {
-        case nil: child = Self()
-        case .table(let t): child = t
-        case .tables(let list):
-            var list = list
-            try list[list.count - 1].table(at: path.dropFirst(), line: line, body)
-            set(first, .tables(list), line: self.line(of: first) ?? line)
-            return
-        case let other?: throw TOMLDocument.SyntaxError(line: line, message: "\(first) is \(other.typeName), not a table")
-        }
-        try child.table(at: path.dropFirst(), line: line, body)
-        set(first, .table(child), line: self.line(of: first) ?? line)
-    }
-
-    mutating func appendTable(at path: [String], line: Int) throws(TOMLDocument.SyntaxError) {
-        try table(at: path.dropLast(), line: line) { (parent: inout Self) throws(TOMLDocument.SyntaxError) in
-            let name = path.last!
-            switch parent[name] {
-            case nil: parent.set(name, .tables([Self()]), line: line)
-            case .tables(let list): parent.set(name, .tables(list + [Self()]), line: parent.line(of: name) ?? line)
-            case let other?: throw TOMLDocument.SyntaxError(line: line, message: "\(path.joined(separator: ".")) is \(other.typeName), not an array of tables")
+        let here = prefix + [first]
+        let name = TOMLDocument.name(here)
+        switch values[first] {
+        case nil:
+            var child = Self()
+            child.origin = dotted ? .dotted : .implicit
+            try child.walk(path.dropFirst(), line: line, dotted: dotted, prefix: here, body)
+            set(first, .table(child), line: line)
+        case (.table(var child), let defined)?:
+            if child.origin == .inline {
+                throw SyntaxError(line: line, message: "\(name) is an inline table (line \(defined)) and cannot be added to; write all its keys inside its braces")
             }
-        }
-    }
-}
-
-/// A cursor over one line.
-private struct Scanner {
-    let bytes: [UInt8]
-    let line: Int
-    var i = 0
-
-    init(_ bytes: [UInt8], line: Int) {
-        self.bytes = bytes
-        self.line = line
-    }
-
-    var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
-    func peek(at offset: Int) -> UInt8? { i + offset < bytes.count ? bytes[i + offset] : nil }
-    var atEndOrComment: Bool { peek == nil || peek == UInt8(ascii: "#") }
-    mutating func advance(_ n: Int = 1) { i += n }
-    mutating func skipSpace() { while peek == 0x20 || peek == 0x09 { i += 1 } }
-    mutating func consume(_ c: Character) -> Bool {
-        skipSpace()
-        guard peek == c.asciiValue else { return false }
-        i += 1
-        skipSpace()
-        return true
-    }
-    func error(_ message: String) -> TOMLDocument.SyntaxError { .init(line: line, message: message) }
-
-    static func isBareKey(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
-    }
-
-    /// A dotted key: bare or quoted parts.
-    mutating func key() throws(TOMLDocument.SyntaxError) -> [String] {
-        var parts: [String] = []
-        repeat {
-            skipSpace()
-            if peek == UInt8(ascii: "\"") || peek == UInt8(ascii: "'") {
-                parts.append(try string())
-            } else {
-                let start = i
-                while let b = peek, Self.isBareKey(b) { i += 1 }
-                guard i > start else { throw error(peek == nil ? "a key is missing" : "'\(Character(UnicodeScalar(peek!)))' cannot start a key (keys are letters, digits, _ and -, or quoted)") }
-                parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
+            if dotted && child.origin != .dotted {
+                throw SyntaxError(line: line, message: "\(name) is a table already (line \(defined)); set its keys under its [\(name)] header instead of with a dotted key")
             }
-            skipSpace()
-        } while consume(".")
-        return parts
-    }
-
-    mutating func value() throws(TOMLDocument.SyntaxError) -> TOMLDocument.Value {
-        guard let b = peek else { throw error("a value is missing after '='") }
-        switch b {
-        case UInt8(ascii: "\""), UInt8(ascii: "'"): return .string(try string())
-        case UInt8(ascii: "["):
-            i += 1
-            var items: [TOMLDocument.Value] = []
-            while true {
-                skipSpace()
-                if peek == UInt8(ascii: "]") { i += 1; return .array(items) }
-                if peek == nil || peek == UInt8(ascii: "#") { throw error("arrays must be written on one line and end with ']'") }
-                items.append(try value())
-                skipSpace()
-                if peek == UInt8(ascii: ",") { i += 1; continue }
-                guard peek == UInt8(ascii: "]") else { throw error("expected ',' or ']' in the array") }
-            }
-        case UInt8(ascii: "{"): throw error("inline tables are not supported here; use a [table] section")
-        default:
-            let start = i
-            while let c = peek, c != 0x20, c != 0x09, c != UInt8(ascii: ","), c != UInt8(ascii: "]"), c != UInt8(ascii: "#") { i += 1 }
-            let word = String(decoding: bytes[start..<i], as: UTF8.self)
-            if word == "true" { return .bool(true) }
-            if word == "false" { return .bool(false) }
-            let digits = word.replacingOccurrences(of: "_", with: "")
-            if let n = Int(digits) { return .integer(n) }
-            if digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let d = Double(digits) { return .float(d) }
-            if word.contains("-") && word.first?.isNumber == true { throw error("dates are not used in station.toml; write \(word) as a string") }
-            throw error("\(word.isEmpty ? "nothing" : "'\(word)'") is not a value; strings need quotes, e.g. \"\(word)\"")
+            values[first]!.0 = .bool(false)   // release the parent's reference so the child is mutated in place
+            try child.walk(path.dropFirst(), line: line, dotted: dotted, prefix: here, body)
+            values[first]!.0 = .table(child)
+        case (.tables(var list), _)? where !dotted:
+            values[first]!.0 = .bool(false)
+            try list[list.count - 1].walk(path.dropFirst(), line: line, dotted: dotted, prefix: here, body)
+            values[first]!.0 = .tables(list)
+        case (let other, let defined)?:
+            throw SyntaxError(line: line, message: "\(name) is \(other.typeName) (line \(defined)), not a table; use another name")
         }
     }
 
-    mutating func string() throws(TOMLDocument.SyntaxError) -> String {
-        let quote = peek!
-        if peek(at: 1) == quote && peek(at: 2) == quote { throw error("multi-line strings are not supported here") }
-        i += 1
-        var out: [UInt8] = []
-        while let b = peek {
-            i += 1
-            if b == quote { return String(decoding: out, as: UTF8.self) }
-            if b == UInt8(ascii: "\\") && quote == UInt8(ascii: "\"") {
-                guard let e = peek else { break }
-                i += 1
-                switch e {
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(e)
-                case UInt8(ascii: "u"), UInt8(ascii: "U"):
-                    let n = e == UInt8(ascii: "u") ? 4 : 8
-                    guard i + n <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + n], as: UTF8.self), radix: 16), let s = UnicodeScalar(v) else { throw error("a bad \\u escape") }
-                    out += Array(String(Character(s)).utf8)
-                    i += n
-                default: throw error("unknown escape \\\(Character(UnicodeScalar(e))) in a string")
+    /// `[path]`: a table defined once.
+    mutating func defineTable(at path: [String], line: Int) throws(SyntaxError) {
+        try walk(path.dropLast(), line: line, dotted: false) { (parent: inout Self) throws(SyntaxError) in
+            let last = path.last!, name = TOMLDocument.name(path)
+            switch parent.values[last] {
+            case nil:
+                parent.set(last, .table(Self()), line: line)
+            case (.table(var table), let defined)? where table.origin == .implicit:
+                table.origin = .header
+                parent.values[last] = (.table(table), defined)
+            case (.table(let table), let defined)?:
+                let how = switch table.origin {
+                case .dotted: "by dotted keys on line \(defined); add to it with more dotted keys, or use one [\(name)] header for all of it"
+                case .inline: "as an inline table on line \(defined); write all its keys inside its braces"
+                default: "on line \(defined); put all its keys under one [\(name)] header"
                 }
-                continue
+                throw SyntaxError(line: line, message: "table [\(name)] is defined twice: first \(how)")
+            case (let other, let defined)?:
+                throw SyntaxError(line: line, message: "[\(name)] names \(other.typeName) (line \(defined)), not a table; use another name")
             }
-            out.append(b)
         }
-        throw error("a string is not closed on its line")
+    }
+
+    /// `[[path]]`: one more table in an array of tables.
+    mutating func appendTable(at path: [String], line: Int) throws(SyntaxError) {
+        try walk(path.dropLast(), line: line, dotted: false) { (parent: inout Self) throws(SyntaxError) in
+            let last = path.last!, name = TOMLDocument.name(path)
+            switch parent.values[last] {
+            case nil: parent.set(last, .tables([Self()]), line: line)
+            case (.tables(var list), let defined)?:
+                parent.values[last]!.0 = .bool(false)
+                list.append(Self())
+                parent.values[last] = (.tables(list), defined)
+            case (let other, let defined)?:
+                throw SyntaxError(line: line, message: "[[\(name)]] names \(other.typeName) (line \(defined)), not an array of tables; use another name")
+            }
+        }
+    }
+
+    /// `key = value` (the key may be dotted) in this table, whose path is `path`.
+    mutating func assign(_ key: ArraySlice<String>, _ value: TOMLDocument.Value, line: Int, in path: [String]) throws(SyntaxError) {
+        try walk(key.dropLast(), line: line, dotted: true, prefix: path) { (table: inout Self) throws(SyntaxError) in
+            let last = key.last!
+            if let defined = table.line(of: last) {
+                throw SyntaxError(line: line, message: "\(TOMLDocument.name(path + key)) is set twice (first on line \(defined)); remove one")
+            }
+            table.set(last, value, line: line)
+        }
     }
 }
