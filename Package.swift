@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Already in the graph through Hummingbird; HTTPGuard names their types (header names,
+        // decoded request parts) directly.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -77,6 +81,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // What the hub and the kiosk servers share against hostile clients: request-head and idle
+        // timeouts, a connection limit that sheds idle sockets, the Host allowlist, security headers.
+        .target(name: "HTTPGuard", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        ]),
         // The reference central server (library) and its executable.
         .target(name: "Hub", dependencies: [
             "PackCore", "Markup",
@@ -130,6 +143,7 @@ let package = Package(
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "LabelGraphicsTests", dependencies: ["LabelGraphics", "Labels", "PackCore"]),
