@@ -149,7 +149,8 @@ public final class HubStore: Sendable {
                 throw HubError(401, "unknown_station", "No station with id \(id) exists on this hub; add it with `packstation-hub station add NAME`.")
             }
             guard (row["token_sha256"] as String) == digest else {
-                throw HubError(401, "bad_token", "The token does not match station '\(row["name"] as String)'; use the token printed when it was added.")
+                // Not named: a guessed ID.SECRET must not learn which station the id is.
+                throw HubError(401, "bad_token", "The token's secret is wrong; use the token printed by `packstation-hub station add` for this station.")
             }
             try db.execute(sql: "UPDATE stations SET last_seen = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
             return Station(id: id, name: row["name"])

@@ -108,8 +108,10 @@ public final class HubClient: Sendable {
     }
 
     /// Sends device status and the heartbeat (`POST /v1/status`); `status` is the body object.
-    public func sendStatus(_ status: JSONValue) async throws(SyncError) {
-        _ = try await send(.POST, "/v1/status", body: status.jsonText)
+    /// Returns the server's answer (`station`: the name it knows this token by).
+    @discardableResult
+    public func sendStatus(_ status: JSONValue) async throws(SyncError) -> JSONValue {
+        try await send(.POST, "/v1/status", body: status.jsonText)
     }
 
     /// The bulk label runs assigned to this station (`GET /v1/label-runs`).

@@ -26,8 +26,10 @@ public struct DeviceReport: Hashable, Sendable {
 
 extension SyncService {
     /// Sends device status and the heartbeat (`POST /v1/status`), with the outbox's pending
-    /// count and age so the server sees a station that cannot sync.
-    public func sendHeartbeat(scanners: [DeviceReport], printers: [DeviceReport], agentVersion: String? = nil) async throws(SyncError) {
+    /// count and age so the server sees a station that cannot sync. Returns the name the server
+    /// knows this station's token by (results must carry that name).
+    @discardableResult
+    public func sendHeartbeat(scanners: [DeviceReport], printers: [DeviceReport], agentVersion: String? = nil) async throws(SyncError) -> String? {
         let status = try journal.status()
         var members: [(String, JSONValue)] = [
             ("scanners", .array(scanners.map(\.json))), ("printers", .array(printers.map(\.json))),
@@ -35,6 +37,8 @@ extension SyncService {
             ("oldest_pending_at", .optional(status.oldestPendingAt.map { $0.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) })),
         ]
         if let agentVersion { members.append(("agent_version", .string(agentVersion))) }
-        try await client.sendStatus(.object(members))
+        let answer = try await client.sendStatus(.object(members))
+        if case .string(let name)? = answer["station"] { return name }
+        return nil
     }
 }

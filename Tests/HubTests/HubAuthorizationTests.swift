@@ -76,6 +76,15 @@ import Testing
         #expect(orders.allSatisfy { $0["packed_at"] == .null })
     }
 
+    @Test func aWrongSecretDoesNotNameTheTokensStation() async throws {
+        let h = try Hub()
+        defer { h.hub.remove() }
+        let id = h.tokenB.prefix { $0 != "." }
+        let r = await h.hub.call("GET", "/v1/orders/queue", token: .some("Bearer \(id).guessed"))
+        #expect(r.status == 401 && r.json?["error"]?["code"] == "bad_token")
+        #expect(!r.text.contains("bench-2"), "\(r.text)")
+    }
+
     @Test func anOnHoldOrderTakesAResultThatRecordsTheSupervisorOverride() async throws {
         let h = try Hub()
         defer { h.hub.remove() }

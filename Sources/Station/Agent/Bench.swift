@@ -111,7 +111,7 @@ actor Bench {
         speaker?.play(Speaker.tone(verdict.kind))
         seq += 1
         lastVerdict = (verdict, input, seq)
-        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")"])
+        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "verdict.reason": "\(verdict.blockReasons.first?.rawValue ?? "-")", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
     }

@@ -50,6 +50,8 @@ public final class StationAgent: Sendable {
     let notifier = SystemdNotifier()
     /// The printer labels go to when nothing is configured.
     public let defaultPrinter: PrinterURI
+    /// Entries the server had refused before this run (`exitWhenDone` reports new ones).
+    let rejectedAtStart: Int
 
     /// Builds the agent from a checked configuration; fails with what to fix.
     public init(configuration: StationConfiguration, options: Options = Options(), logger: Logger) throws(StationError) {
@@ -57,6 +59,7 @@ public final class StationAgent: Sendable {
         self.options = options
         self.logger = logger
         do { journal = try Journal(directory: configuration.dataDirectory) } catch { throw StationError(code: error.code, message: error.message) }
+        rejectedAtStart = (try? journal.status().rejected) ?? 0
 
         var catalog: OrderCatalog?
         if let file = configuration.ordersFile {
@@ -226,7 +229,8 @@ public final class StationAgent: Sendable {
         }
     }
 
-    /// Waits (up to the done timeout) until labels are printed and results synced.
+    /// Waits (up to the done timeout) until labels are printed and results synced; fails when
+    /// the server refused entries meanwhile (they are kept aside, not on the server).
     func settle() async -> StationError? {
         let deadline = ContinuousClock.now.advanced(by: options.doneTimeout)
         while ContinuousClock.now < deadline {
@@ -236,7 +240,13 @@ public final class StationAgent: Sendable {
                 let report = await sync.drain()
                 pending = report.failure == nil ? 0 : ((try? journal.status().pending) ?? 0)
             }
-            if labels == 0 && pending == 0 { return nil }
+            if labels == 0 && pending == 0 {
+                let refused = ((try? journal.status().rejected) ?? 0) - rejectedAtStart
+                guard refused <= 0 else {
+                    return StationError(code: "agent.rejected", message: "The server refused \(refused) result(s) or event(s) of this run; they are kept aside, not sent again. `packstation sync status` shows each one and why.")
+                }
+                return nil
+            }
             labelPrinting.labelsQueued()
             try? await Task.sleep(for: .milliseconds(200))
         }
@@ -341,6 +351,7 @@ struct StatusLoop: Service {
         let tick = min(interval, watchdog ?? interval)
         await cancelWhenGracefulShutdown {
             var sinceHeartbeat = Duration.seconds(30)
+            var warnedName = false
             while !Task.isCancelled {
                 if watchdog != nil { agent.notifier.notify("WATCHDOG=1") }
                 if let sync = agent.sync {
@@ -350,8 +361,13 @@ struct StatusLoop: Service {
                         do {
                             let scanners = await agent.status.scannerReports()
                             let printers = await agent.status.printerReports()
-                            try await sync.sendHeartbeat(scanners: scanners, printers: printers, agentVersion: "0.1.0")
+                            let known = try await sync.sendHeartbeat(scanners: scanners, printers: printers, agentVersion: "0.1.0")
                             await agent.status.heartbeat(ok: true)
+                            if let known, known != agent.configuration.stationName, !warnedName {
+                                // The hub refuses every result that names another station: say so now, not per result.
+                                warnedName = true
+                                agent.logger.error("station.name is not the name the server knows this token by; the server will refuse every pack result. Set station.name (PACKSTATION_STATION_NAME) to the server's name, or use this station's own token.", metadata: ["station.name": "\(agent.configuration.stationName)", "server.station": "\(known)"])
+                            }
                         } catch {
                             await agent.status.heartbeat(ok: false)
                         }

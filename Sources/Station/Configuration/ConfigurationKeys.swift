@@ -25,7 +25,7 @@ public struct ConfigurationKey: Sendable {
 
     /// The keys, in the order of the documented file.
     public static let all: [ConfigurationKey] = [
-        .init("station.name", .string, "the host name", "The station's name on the server and the kiosk."),
+        .init("station.name", .string, "the host name", "The station's name on the server and the kiosk: the NAME its server token was issued for (packstation-hub station add NAME), which the hub checks in every result."),
         .init("station.data_dir", .string, "/var/lib/packstation when installed, ./packstation-data otherwise", env: "PACKSTATION_DATA_DIR", "Where the journal (results, outbox, order cache, label queue) lives."),
         .init("station.orders_file", .string, "none", "Orders (JSON, array or JSON lines) to pack when no server is configured, or as a local supplement."),
         .init("station.high_value_threshold", .integer, "50000", "Order value in minor units (cents) from which the kiosk marks the order high value."),
