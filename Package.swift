@@ -51,12 +51,13 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups", "CUSB"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: [
-            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "CMalloc",
+            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The kiosk page, its live state (server-sent events) and /metrics, on Hummingbird.
         .target(name: "Kiosk", dependencies: [
+            "HTTPGuard",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -134,6 +135,7 @@ let package = Package(
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "KioskTests", dependencies: ["Kiosk", "HTTPGuard", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),

@@ -1,6 +1,14 @@
-/// The kiosk page: one self-contained HTML document (styles, script and sounds inline), made
-/// to be read from two metres at a packing bench. It renders the JSON state from `/events`.
+/// The kiosk page, made to be read from two metres at a packing bench: an HTML document, its
+/// style sheet and its script, served as three files so that the page's Content-Security-Policy
+/// allows only scripts and styles from the kiosk itself ('self'), nothing inline. The script
+/// renders the JSON state from `/events` with `textContent` and `setAttribute`, never as markup.
+/// Everything is in the binary: no internet, no CDN.
 enum KioskPage {
+    /// The page's policy: its own script, style sheet, images (label previews) and event
+    /// stream; nothing inline, nothing from elsewhere, no frames, no forms, no <base>.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    /// `/`: the document.
     static let html = #"""
 <!doctype html>
 <html lang="en">
@@ -8,43 +16,8 @@ enum KioskPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>packstation</title>
-<style>
-  :root { --good:#1b8a3a; --bad:#c62828; --done:#1565c0; --info:#5d6b7a; --bg:#101418; --panel:#1b2229; --text:#f4f6f8; --muted:#9aa7b4; }
-  * { box-sizing: border-box; }
-  html, body { margin:0; height:100%; background:var(--bg); color:var(--text); font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; }
-  header { display:flex; gap:1.5rem; align-items:center; padding:.6rem 1.2rem; background:#0a0d10; font-size:1.3rem; }
-  header .station { font-weight:bold; }
-  header .state { padding:.2rem .7rem; border-radius:.4rem; background:#26313b; }
-  header .state.bad { background:var(--bad); }
-  header .state.ok { background:#26313b; }
-  #offline { display:none; background:var(--bad); color:white; font-size:2rem; font-weight:bold; text-align:center; padding:.6rem; }
-  #offline.show { display:block; }
-  #benches { display:grid; gap:1rem; padding:1rem; grid-auto-columns:1fr; grid-auto-flow:column; height:calc(100% - 3.5rem); }
-  .bench { background:var(--panel); border-radius:1rem; padding:1rem; display:flex; flex-direction:column; gap:.8rem; min-width:0; overflow:hidden; }
-  .bench h2 { margin:0; font-size:1.2rem; color:var(--muted); font-weight:normal; }
-  .order-id { font-size:3rem; font-weight:bold; letter-spacing:.05em; }
-  .order-id.none { color:var(--muted); font-size:2rem; }
-  .marks { display:flex; flex-wrap:wrap; gap:.5rem; }
-  .mark { font-size:1.4rem; font-weight:bold; padding:.2rem .8rem; border-radius:.4rem; }
-  .mark.priority { background:#e65100; }
-  .mark.high_value { background:#6a1b9a; }
-  .mark.gift_insert { background:#ad1457; }
-  .mark.note { background:#37474f; font-weight:normal; }
-  .verdict { border-radius:.8rem; padding:1rem 1.2rem; min-height:7.5rem; }
-  .verdict .kind { font-size:3.2rem; font-weight:bold; text-transform:uppercase; line-height:1.1; }
-  .verdict .message { font-size:1.7rem; margin-top:.3rem; }
-  .verdict.good { background:var(--good); } .verdict.bad { background:var(--bad); } .verdict.done { background:var(--done); } .verdict.info { background:var(--info); }
-  .verdict.idle { background:#26313b; color:var(--muted); }
-  table.lines { width:100%; border-collapse:collapse; font-size:1.6rem; }
-  table.lines td { padding:.35rem .4rem; border-bottom:1px solid #2c3640; }
-  table.lines td.count { text-align:right; white-space:nowrap; font-weight:bold; font-variant-numeric: tabular-nums; }
-  table.lines tr.done td { color:#7fd48f; }
-  table.lines tr.short td { color:#ffb74d; }
-  table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
-  .label { display:flex; gap:1rem; align-items:flex-start; font-size:1.4rem; margin-top:auto; }
-  .label img { max-height:14rem; max-width:45%; background:white; border-radius:.3rem; }
-  .label.failed, .label.waiting { color:#ffcdd2; font-weight:bold; }
-</style>
+<link rel="stylesheet" href="/kiosk.css">
+<script src="/kiosk.js" defer></script>
 </head>
 <body>
 <header>
@@ -53,8 +26,55 @@ enum KioskPage {
   <span class="state" id="sync-state">sync: …</span>
 </header>
 <div id="offline" role="alert"></div>
+<div id="warning" role="alert"></div>
 <main id="benches"></main>
-<script>
+</body>
+</html>
+"""#
+
+    /// `/kiosk.css`: the style sheet.
+    static let css = #"""
+:root { --good:#1b8a3a; --bad:#c62828; --done:#1565c0; --info:#5d6b7a; --bg:#101418; --panel:#1b2229; --text:#f4f6f8; --muted:#9aa7b4; }
+* { box-sizing: border-box; }
+html, body { margin:0; height:100%; background:var(--bg); color:var(--text); font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; }
+header { display:flex; gap:1.5rem; align-items:center; padding:.6rem 1.2rem; background:#0a0d10; font-size:1.3rem; }
+header .station { font-weight:bold; }
+header .state { padding:.2rem .7rem; border-radius:.4rem; background:#26313b; }
+header .state.bad { background:var(--bad); }
+header .state.ok { background:#26313b; }
+#offline { display:none; background:var(--bad); color:white; font-size:2rem; font-weight:bold; text-align:center; padding:.6rem; }
+#offline.show { display:block; }
+#warning { display:none; background:#e65100; color:white; font-size:1.4rem; font-weight:bold; text-align:center; padding:.4rem; }
+#warning.show { display:block; }
+#benches { display:grid; gap:1rem; padding:1rem; grid-auto-columns:1fr; grid-auto-flow:column; height:calc(100% - 3.5rem); }
+.bench { background:var(--panel); border-radius:1rem; padding:1rem; display:flex; flex-direction:column; gap:.8rem; min-width:0; overflow:hidden; }
+.bench h2 { margin:0; font-size:1.2rem; color:var(--muted); font-weight:normal; }
+.order-id { font-size:3rem; font-weight:bold; letter-spacing:.05em; }
+.order-id.none { color:var(--muted); font-size:2rem; }
+.marks { display:flex; flex-wrap:wrap; gap:.5rem; }
+.mark { font-size:1.4rem; font-weight:bold; padding:.2rem .8rem; border-radius:.4rem; }
+.mark.priority { background:#e65100; }
+.mark.high_value { background:#6a1b9a; }
+.mark.gift_insert { background:#ad1457; }
+.mark.note { background:#37474f; font-weight:normal; }
+.verdict { border-radius:.8rem; padding:1rem 1.2rem; min-height:7.5rem; }
+.verdict .kind { font-size:3.2rem; font-weight:bold; text-transform:uppercase; line-height:1.1; }
+.verdict .message { font-size:1.7rem; margin-top:.3rem; }
+.verdict.good { background:var(--good); } .verdict.bad { background:var(--bad); } .verdict.done { background:var(--done); } .verdict.info { background:var(--info); }
+.verdict.idle { background:#26313b; color:var(--muted); }
+table.lines { width:100%; border-collapse:collapse; font-size:1.6rem; }
+table.lines td { padding:.35rem .4rem; border-bottom:1px solid #2c3640; }
+table.lines td.count { text-align:right; white-space:nowrap; font-weight:bold; font-variant-numeric: tabular-nums; }
+table.lines tr.done td { color:#7fd48f; }
+table.lines tr.short td { color:#ffb74d; }
+table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
+.label { display:flex; gap:1rem; align-items:flex-start; font-size:1.4rem; margin-top:auto; }
+.label img { max-height:14rem; max-width:45%; background:white; border-radius:.3rem; }
+.label.failed, .label.waiting { color:#ffcdd2; font-weight:bold; }
+"""#
+
+    /// `/kiosk.js`: the script (sounds come from the Web Audio API, no files).
+    static let script = #"""
 "use strict";
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
   override_accepted:"good", order_complete:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info" };
@@ -100,6 +120,10 @@ function render(s) {
   off.className = y.configured && !y.online ? "show" : "";
   off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";
   off.dataset.pending = y.pending || 0;
+  const warnings = s.warnings || [];
+  const warn = document.getElementById("warning");
+  warn.className = warnings.length ? "show" : "";
+  warn.textContent = warnings.join(" · ");
   const main = document.getElementById("benches");
   main.replaceChildren(...(s.benches || []).map(renderBench));
 }
@@ -150,8 +174,5 @@ function connect() {
   source.onerror = () => { document.getElementById("sync-state").textContent = "agent: reconnecting…"; };
 }
 connect();
-</script>
-</body>
-</html>
 """#
 }

@@ -141,6 +141,20 @@ public struct Doctor {
         guard let env = configuration.serverEnvironment else {
             return [Finding(check: "server", level: .warning, detail: "server.url is not set: the station works alone (results stay in the journal)", fix: "Set server.url and server.token to sync with the central system.")]
         }
+        var out: [Finding] = []
+        if let url = env["PACKSTATION_SERVER_URL"] {
+            if let problem = configuration.insecureServerWarning {
+                out.append(Finding(check: "server address", level: .failure, detail: problem,
+                                   fix: "Serve the hub over TLS and set server.url to https://…; only on a trusted network set server.allow_insecure = true."))
+            } else if configuration.allowInsecureServer, StationConfiguration.insecureServerProblem(url: url) != nil {
+                out.append(Finding(check: "server address", level: .warning, detail: "server.url is plain http:// to another machine; server.allow_insecure = true accepts that the token and the results travel unencrypted",
+                                   fix: "Use https:// when the hub can serve TLS."))
+            }
+        }
+        return out + (await reach(env))
+    }
+
+    private func reach(_ env: [String: String]) async -> [Finding] {
         do {
             let client = try HubClient(configuration: try SyncConfiguration.fromEnvironment(env))
             defer { Task { await client.shutdown() } }

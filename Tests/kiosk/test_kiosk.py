@@ -157,8 +157,11 @@ def verdict(browser, seq):
 
 
 def counts(browser):
-    return {tr.get_attribute('data-sku'): (int(tr.get_attribute('data-packed')), int(tr.get_attribute('data-expected')))
-            for tr in browser.find_elements(By.CSS_SELECTOR, 'table.lines tr')}
+    # Read in one script: the page replaces its elements on every state change (the status loop
+    # publishes every 5 s), so elements found one call earlier may be gone.
+    rows = browser.execute_script('return Array.from(document.querySelectorAll("table.lines tr")).map(tr => '
+                                  '[tr.dataset.sku, tr.dataset.packed, tr.dataset.expected])')
+    return {sku: (int(packed), int(expected)) for sku, packed, expected in rows}
 
 
 def shot(browser, name):
@@ -189,14 +192,14 @@ def test_replayed_session_on_the_kiosk_page(session):
         got = wait_for(b, lambda: verdict(b, seq), f'verdict {seq} ({kind})')
         assert got[0] == kind, (data, got)
         assert counts(b) == expected, (data, counts(b))
-        classes = b.find_element(By.CSS_SELECTOR, '.bench .verdict').get_attribute('class')
+        classes = b.execute_script('return document.querySelector(".bench .verdict").className')
         assert ('bad' in classes) == (kind in ('wrong_item', 'over_quantity')), classes
         if seq == 1:
             shot(b, '01-order-opened')
         if seq == 3:
             shot(b, '02-wrong-item')
     order = json.load(open(os.path.join(ROOT, 'examples', 'orders', '1001.json')))
-    marks = ' | '.join(m.text for m in b.find_elements(By.CSS_SELECTOR, '.mark'))
+    marks = b.execute_script('return Array.from(document.querySelectorAll(".mark")).map(m => m.textContent).join(" | ")')
     if order.get('priority', 'standard') != 'standard':
         assert order['priority'].replace('_', ' ').upper() in marks, marks
     assert 'HIGH VALUE' in marks, marks  # 649.90 EUR is over station.high_value_threshold (500.00)
@@ -210,13 +213,13 @@ def test_replayed_session_on_the_kiosk_page(session):
     got = wait_for(b, lambda: verdict(b, len(steps) + 1), 'order complete')
     assert got[0] == 'order_complete', got
     assert 'Scan an order to start' in b.find_element(By.CSS_SELECTOR, '.order-id').text
-    label = wait_for(b, lambda: (lambda e: e if e.get_attribute('data-label-state') == 'printed' else None)(
+    wait_for(b, lambda: (lambda e: e if e.get_attribute('data-label-state') == 'printed' else None)(
         b.find_element(By.CSS_SELECTOR, '.label')), 'the label printed')
-    img = label.find_element(By.TAG_NAME, 'img')
-    assert wait_for(b, lambda: b.execute_script('return arguments[0].complete && arguments[0].naturalWidth', img), 'the label preview') > 300
+    assert wait_for(b, lambda: b.execute_script('const i = document.querySelector(".label img"); return i && i.complete && i.naturalWidth'),
+                    'the label preview') > 300
     # The preview is the label as SVG (the browser draws it; the agent loads no raster library),
     # served so that, opened on its own, it can run and fetch nothing.
-    with urllib.request.urlopen(img.get_attribute('src'), timeout=10) as r:
+    with urllib.request.urlopen(b.execute_script('return document.querySelector(".label img").src'), timeout=10) as r:
         assert r.headers['Content-Type'] == 'image/svg+xml', r.headers
         assert "default-src 'none'" in r.headers['Content-Security-Policy'], r.headers
         preview = r.read().decode()

@@ -10,12 +10,15 @@ actor KioskStatus {
     let sound: String
     let printerName: String
     let syncConfigured: Bool
+    /// Standing warnings for the packer and whoever looks at the screen (an insecure server address).
+    let warnings: [String]
     private var benches: [Bench] = []
     private var printerReady: Bool?
     private var printerAdvice: [String] = []
     private var heartbeatOK: Bool?
 
-    init(station: String, sound: String, printerName: String, syncConfigured: Bool) {
+    init(station: String, sound: String, printerName: String, syncConfigured: Bool, warnings: [String] = []) {
+        self.warnings = warnings
         self.station = station
         self.sound = sound
         self.printerName = printerName
@@ -66,6 +69,7 @@ actor KioskStatus {
                 ("oldest_pending_at", .optional(outbox?.oldestPendingAt.map { $0.formatted(iso) })),
                 ("last_error", .optional(outbox?.lastError)),
             ])),
+            ("warnings", .array(warnings.map(JSONValue.string))),
             ("benches", .array(benchViews)),
         ])
         feed.publish(snapshot.jsonText)

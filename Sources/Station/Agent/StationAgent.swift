@@ -108,7 +108,13 @@ public final class StationAgent: Sendable {
             if let uri = bench.printer { slots[bench.name] = try slot(uri, name: "\(bench.name) printer") }
         }
 
-        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.onPage ? "page" : "off", printerName: configuration.printerName, syncConfigured: client != nil)
+        var warnings: [String] = []
+        if let warning = configuration.insecureServerWarning {
+            // Loud on purpose: the token and the results travel in clear text. The kiosk shows it too.
+            logger.warning("INSECURE SERVER URL: results and the token are sent unencrypted", metadata: ["server.url": "\(configuration.serverEnvironment?["PACKSTATION_SERVER_URL"] ?? "")", "problem": "\(warning)"])
+            warnings.append("Insecure server address: results travel unencrypted. Use https:// or set server.allow_insecure (see packstation doctor).")
+        }
+        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.onPage ? "page" : "off", printerName: configuration.printerName, syncConfigured: client != nil, warnings: warnings)
         self.status = status
         let feed = self.feed
         let metrics = self.metrics
@@ -175,12 +181,17 @@ public final class StationAgent: Sendable {
                     let queued = (try? journal.pendingLabels().count) ?? 0
                     return metrics.text(outboxDepth: s?.pending ?? 0, outboxOldestAge: s?.oldestPendingAt.map { Date().timeIntervalSince($0) }, labelsQueued: queued)
                 },
+                token: configuration.kioskToken, allowedHosts: configuration.kioskAllowedHosts,
+                limits: .init(headTimeout: .seconds(Int64(configuration.kioskLimits.headTimeout)), idleTimeout: .seconds(Int64(configuration.kioskLimits.idleTimeout)),
+                              maximumConnections: configuration.kioskLimits.maximumConnections),
                 onRunning: { port in
                     logger.notice("kiosk listening", metadata: ["url": "http://\(self.configuration.kioskListen.host):\(port)/"])
                     notifier.notify("READY=1\nSTATUS=packing; kiosk on port \(port)")
                     await onRunning(port)
                 })
-            services.append(.init(service: kiosk.service(logger: logger)))
+            do { services.append(.init(service: try kiosk.service(logger: logger))) } catch {
+                throw StationError(code: error.code, message: error.message)
+            }
         }
         if let sync { services.append(.init(service: sync)) }
         services.append(.init(service: labelPrinting))

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPGuard
 import Printing
 
 /// The station's configuration: `station.toml` (every key in ConfigurationKey.all), then
@@ -38,6 +39,8 @@ public struct StationConfiguration: Sendable {
     public var supervisorBadges: [String]
     /// The server section as the environment of the sync client (nil: no server).
     public var serverEnvironment: [String: String]?
+    /// `server.allow_insecure`: a plain-http server beyond this machine is intended.
+    public var allowInsecureServer: Bool
     /// nil: the first printer found, else a PDF file printer in the data directory.
     public var printerURI: PrinterURI?
     public var printerName: String
@@ -53,6 +56,12 @@ public struct StationConfiguration: Sendable {
     public var scannerDevices: [String]
     public var benches: [Bench]
     public var kioskListen: (host: String, port: Int)
+    /// The token browsers beyond loopback present (`kiosk.token`).
+    public var kioskToken: String?
+    /// Extra host names the kiosk answers for (`kiosk.allowed_hosts`).
+    public var kioskAllowedHosts: [String]
+    /// The kiosk's request-head timeout, idle timeout (seconds) and connection limit.
+    public var kioskLimits: (headTimeout: Int, idleTimeout: Int, maximumConnections: Int)
     public var kioskSound: Sound
     /// The ALSA device for speaker sounds (nil: the default).
     public var soundDevice: String?
@@ -193,6 +202,8 @@ public struct StationConfiguration: Sendable {
             }
         }
 
+        allowInsecureServer = boolean("server.allow_insecure") ?? false
+
         printerURI = try string("printer.uri").map { (text: String) throws(StationError) in try uri("printer.uri", text) }
         printerName = string("printer.name") ?? "printer"
         printerFormat = try string("printer.format").map { (text: String) throws(StationError) in
@@ -240,11 +251,41 @@ public struct StationConfiguration: Sendable {
             throw fail("kiosk.listen", "must be HOST:PORT, e.g. 127.0.0.1:8470, not '\(listen)'")
         }
         kioskListen = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+        kioskToken = string("kiosk.token")
+        if let token = kioskToken, token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.~".contains($0)) }) {
+            throw fail("kiosk.token", "must be 16 or more letters, digits, '-', '_', '.' or '~' (it travels in an address and a cookie); make one with `openssl rand -hex 16`")
+        }
+        if kioskToken == nil, !isLoopback(host: kioskListen.host) {
+            throw fail("kiosk.listen", "is \(listen), beyond this machine, but kiosk.token is not set: anyone on the network could watch the benches. Set kiosk.token (e.g. `openssl rand -hex 16`) and open http://BOX:\(port)/?token=TOKEN once in the kiosk's browser, or listen on 127.0.0.1")
+        }
+        kioskAllowedHosts = strings("kiosk.allowed_hosts") ?? []
+        let head = integer("kiosk.head_timeout_seconds") ?? 10, idle = integer("kiosk.idle_timeout_seconds") ?? 15
+        let connections = integer("kiosk.max_connections") ?? 256
+        guard (1...300).contains(head) else { throw fail("kiosk.head_timeout_seconds", "must be 1 to 300, not \(head)") }
+        guard (1...3600).contains(idle) else { throw fail("kiosk.idle_timeout_seconds", "must be 1 to 3600, not \(idle)") }
+        guard (1...65_536).contains(connections) else { throw fail("kiosk.max_connections", "must be 1 to 65536, not \(connections)") }
+        kioskLimits = (head, idle, connections)
         let sound = string("kiosk.sound") ?? "page"
         guard let s = Sound(rawValue: sound) else { throw fail("kiosk.sound", "must be page, speaker, both or off, not '\(sound)'") }
         kioskSound = s
         soundDevice = string("kiosk.sound_device")
         kioskEnabled = boolean("kiosk.enabled") ?? true
+    }
+
+    /// What is wrong with sending the token and the results to `server.url`, when it is plain
+    /// http:// to a host other than this machine and `server.allow_insecure` is not set; nil when
+    /// the URL is fine. The host is parsed from the URL (`http://127.0.0.1.nip.io` is not this
+    /// machine, nor is `http://127.0.0.1@example.com`).
+    public var insecureServerWarning: String? {
+        guard !allowInsecureServer, let text = serverEnvironment?["PACKSTATION_SERVER_URL"] else { return nil }
+        return Self.insecureServerProblem(url: text)
+    }
+
+    /// The problem with `url` as the server's address (see `insecureServerWarning`), ignoring `server.allow_insecure`.
+    public static func insecureServerProblem(url text: String) -> String? {
+        guard let url = URL(string: text), url.scheme?.lowercased() == "http", let host = url.host(percentEncoded: false) else { return nil }
+        guard !isLoopback(host: host) else { return nil }
+        return "server.url is \(text): plain http:// to \(host), another machine, so the station's token and every result cross the network unencrypted and can be read or changed on the way. Use https:// (packstation-hub serve --tls-cert/--tls-key), or set server.allow_insecure = true in station.toml if this network is trusted."
     }
 
     /// The effective configuration, one `key = value  # origin` line per key; secrets shown as <redacted>.
