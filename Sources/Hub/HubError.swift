@@ -2,6 +2,9 @@ import PackCore
 
 /// An API error: an HTTP status and the JSON body `{"error": {"code", "message", ...}}`.
 public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The most problems an answer describes; the rest are only counted (`problem_count`).
+    public static let maximumProblems = 100
+
     /// The HTTP status code.
     public let status: Int
     /// A stable machine-readable code, e.g. `bad_token`.
@@ -10,18 +13,25 @@ public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
     /// The batch item at fault, when one is.
     public var item: Int?
-    /// Field-level problems, `path: message`.
-    public var problems: [OrderError.Problem] = []
+    /// Field-level problems, `path: message`: the first ``maximumProblems``.
+    public private(set) var problems: [OrderError.Problem] = []
+    /// How many problems there were in all (at least `problems.count`).
+    public private(set) var problemCount = 0
+    /// For 413: the limit the body went over, in bytes.
+    public var limit: Int?
     /// Whether the answer asks the browser for credentials (the admin token).
     public var wwwAuthenticate = false
 
-    /// Creates an error.
-    public init(_ status: Int, _ code: String, _ message: String, item: Int? = nil, problems: [OrderError.Problem] = []) {
+    /// Creates an error; `problems` beyond ``maximumProblems`` are dropped but counted, and
+    /// `problemCount` says how many there were when the caller stopped collecting early.
+    public init(_ status: Int, _ code: String, _ message: String, item: Int? = nil, problems: [OrderError.Problem] = [], problemCount: Int? = nil, limit: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.item = item
-        self.problems = problems
+        self.problems = Array(problems.prefix(Self.maximumProblems))
+        self.problemCount = max(problemCount ?? 0, problems.count)
+        self.limit = limit
     }
 
     public var description: String { message }
@@ -30,8 +40,10 @@ public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
         if let item { members.append(("item", .int(item))) }
-        if !problems.isEmpty {
+        if let limit { members.append(("limit", .int(limit))) }
+        if problemCount > 0 {
             members.append(("problems", .array(problems.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })))
+            members.append(("problem_count", .int(problemCount)))
         }
         return .object([("error", .object(members))])
     }

@@ -5,6 +5,14 @@ import PackCore
 /// The hub's small web page: orders and their state, stations (online or not, their scanners
 /// and printers) and the latest results. Refreshes itself every 10 s.
 enum HubPage {
+    /// The page's only style sheet, inline; the policy allows exactly this text by its hash.
+    static let style = "body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:1.5em}"
+        + "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}.online{color:#070}.offline{color:#a00}"
+
+    /// The page loads nothing, runs no script and is framed by no one; its style is allowed by hash.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src 'sha256-\(Data(SHA256.digest(Array(style.utf8))).base64EncodedString())'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
     static func render(_ store: HubStore) async throws(HubError) -> String {
         let summary = try await store.summary()
         let stations = try await store.listStations()
@@ -12,10 +20,7 @@ enum HubPage {
         let results = try await store.listResults(orderID: nil, limit: 50)
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
-            <title>packstation hub</title><style>
-            body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:1.5em}
-            td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}.online{color:#070}.offline{color:#a00}
-            </style></head><body><h1>packstation hub</h1>
+            <title>packstation hub</title><style>\(style)</style></head><body><h1>packstation hub</h1>
             """
         html += "<p>\(text(summary["orders"])) orders, \(text(summary["orders_packed"])) packed; \(text(summary["results"])) results; \(text(summary["stations"])) stations.</p>"
         html += "<h2>Stations</h2><table><tr><th>name</th><th>state</th><th>last seen</th><th>scanners</th><th>printers</th></tr>"

@@ -1,11 +1,15 @@
 import Foundation
+import HTTPGuard
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import PackCore
 import Synchronization
 
-/// Serves `HubAPI` over HTTP/1.1 with Hummingbird.
+/// Serves `HubAPI` over HTTP/1.1 (or HTTPS) with Hummingbird, behind the connection guard.
 public struct HubServer: Sendable {
     /// The API served.
     public let api: HubAPI
@@ -15,6 +19,10 @@ public struct HubServer: Sendable {
     public var port: Int
     /// When set, every exchange is appended here as a JSON line (for the OpenAPI conformance check).
     public var recordFile: String?
+    /// Timeouts and the connection limit.
+    public var guardConfiguration = HTTPGuardConfiguration()
+    /// When set, the hub speaks HTTPS only.
+    public var tls: TLSConfiguration?
 
     /// Creates a server.
     public init(api: HubAPI, host: String = "127.0.0.1", port: Int = 8080, recordFile: String? = nil) {
@@ -24,52 +32,56 @@ public struct HubServer: Sendable {
         self.recordFile = recordFile
     }
 
+    /// The TLS configuration for a PEM certificate chain and private key; the error says which
+    /// file is wrong.
+    public static func tlsConfiguration(certificateFile: String, keyFile: String) throws(HubError) -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificateFile) } catch {
+            throw HubError(400, "bad_certificate", "Cannot read a PEM certificate from \(certificateFile) (\(error)); give the server's certificate chain, leaf first.")
+        }
+        guard !chain.isEmpty else { throw HubError(400, "bad_certificate", "\(certificateFile) holds no PEM certificate.") }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: keyFile, format: .pem) } catch {
+            throw HubError(400, "bad_key", "Cannot read a PEM private key from \(keyFile) (\(error)); give the key of the certificate, unencrypted.")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        do { _ = try NIOSSLContext(configuration: configuration) } catch {
+            throw HubError(400, "bad_key", "The key in \(keyFile) does not go with the certificate in \(certificateFile) (\(error)).")
+        }
+        return configuration
+    }
+
     /// Runs until cancelled, or with `signals` also until SIGTERM/SIGINT (graceful shutdown);
     /// `onRunning` gets the bound port.
     public func run(logger: Logger, signals: Bool = true, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let recorder = try recordFile.map(ExchangeRecorder.init(path:))
-        let responder = Responder(api: api, recorder: recorder)
+        let bound = BoundPort(port)
+        let limiter = ConnectionLimiter(maximum: guardConfiguration.effectiveMaximumConnections(openFileLimit: OpenFileLimit.raise()))
+        let guardConfiguration = self.guardConfiguration
+        let tls = self.tls
+        let server = HTTPServerBuilder { responder throws -> any ServerChildChannel in
+            let http = GuardedHTTP1Channel(responder: responder, configuration: guardConfiguration, limiter: limiter)
+            guard let tls else { return http }
+            return try TLSChannel(http, tlsConfiguration: tls)
+        }
         let app = Application(
-            responder: responder,
-            configuration: .init(address: .hostname(host, port: port), serverName: "packstation-hub"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            router: api.makeRouter(port: bound, recorder: recorder),
+            server: server,
+            configuration: .init(address: .hostname(host, port: port), serverName: "packstation-hub", backlog: 1024,
+                                 availableConnectionsDelegate: limiter.availableConnections),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                bound.set(port)
+                await onRunning(port)
+            },
             logger: logger)
         if signals { try await app.runService() } else { try await app.run() }
-    }
-
-    /// Adapts Hummingbird requests to `HubAPI.Request` and back.
-    struct Responder: HTTPResponder {
-        let api: HubAPI
-        let recorder: ExchangeRecorder?
-
-        func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-            var request = request
-            var body: [UInt8]? = []
-            let declared = request.headers[.contentLength].flatMap { Int($0) } ?? 0
-            if declared > api.maximumBodyBytes {
-                body = nil
-            } else if request.method == .post || request.method == .put {
-                do { body = Array(buffer: try await request.collectBody(upTo: api.maximumBodyBytes)) } catch is NIOTooManyBytesError { body = nil }
-            }
-            var query: [String: String] = [:]
-            for (k, v) in request.uri.queryParameters { query[String(k)] = String(v) }
-            let apiRequest = HubAPI.Request(
-                method: request.method.rawValue, path: request.uri.path, query: query, authorization: request.headers[.authorization],
-                contentType: request.headers[.contentType], body: body)
-            let answer = await api.respond(to: apiRequest)
-            recorder?.record(apiRequest, request.uri.query, answer)
-            var headers: HTTPFields = [.contentType: answer.contentType]
-            for (name, value) in answer.headers {
-                if name == "Retry-After" { headers[.retryAfter] = value }
-                if name == "WWW-Authenticate" { headers[.wwwAuthenticate] = value }
-            }
-            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
-        }
     }
 }
 
 /// Appends each exchange to a JSON-lines file; tests validate them against the OpenAPI document.
-final class ExchangeRecorder: Sendable {
+public final class ExchangeRecorder: Sendable {
     private let handle: Mutex<FileHandle>
 
     init(path: String) throws {
@@ -79,13 +91,29 @@ final class ExchangeRecorder: Sendable {
         handle = Mutex(h)
     }
 
-    func record(_ request: HubAPI.Request, _ rawQuery: String?, _ response: HubResponse) {
+    func record(method: String, path: String, query: String?, contentType: String?, requestBody: [UInt8]?, status: Int, responseContentType: String, responseBody: String) {
         let line = JSONValue.object([
-            ("method", .string(request.method)), ("path", .string(request.path)), ("query", .optional(rawQuery)),
-            ("request_content_type", .optional(request.contentType)),
-            ("request_body", .optional(request.body.map { String(decoding: $0, as: UTF8.self) })),
-            ("status", .int(response.status)), ("response_content_type", .string(response.contentType)), ("response_body", .string(response.body)),
+            ("method", .string(method)), ("path", .string(path)), ("query", .optional(query.flatMap { $0.isEmpty ? nil : $0 })),
+            ("request_content_type", .optional(contentType)),
+            ("request_body", .optional(requestBody.map { String(decoding: $0, as: UTF8.self) })),
+            ("status", .int(status)), ("response_content_type", .string(responseContentType)), ("response_body", .string(responseBody)),
         ]).jsonText + "\n"
         handle.withLock { $0.write(Data(line.utf8)) }
     }
+}
+
+/// A response body, collected for the recorder.
+final class CollectedBody: Sendable {
+    let buffer = Mutex(ByteBuffer())
+}
+
+struct CollectingWriter: ResponseBodyWriter {
+    let into: CollectedBody
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        into.buffer.withLock { $0.writeBuffer(&buffer) }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
 }

@@ -20,6 +20,12 @@ public final class HubStore: Sendable {
         do {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            // Tokens' digests and every order's address: readable by the hub's user only. SQLite
+            // gives the -wal and -shm files the database file's mode.
+            if !FileManager.default.fileExists(atPath: path) {
+                let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+                if fd >= 0 { close(fd) }
+            }
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(pool)
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPGuard
 import Hub
 import Logging
 
@@ -47,11 +48,28 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(name: .customLong("max-body"), help: "Largest request body in bytes.") var maxBody = 8 << 20
+    @Option(name: .customLong("max-body"), help: "Largest results batch in bytes (POST /v1/results).") var maxBody = 8 << 20
     @Option(name: .customLong("record"), help: ArgumentHelp("Append every exchange to FILE as JSON lines (for conformance tests).", valueName: "FILE"))
     var record: String?
     @Option(name: .customLong("admin-token-file"), help: ArgumentHelp("A file holding the token the read API (/v1/admin/*) and the web page require (or PACKSTATION_HUB_ADMIN_TOKEN). Required when --host is not a loopback address.", valueName: "FILE"))
     var adminTokenFile: String?
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key.", valueName: "FILE"))
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+    @Option(name: .customLong("allowed-host"), help: ArgumentHelp("Without an admin token only requests for loopback names (localhost, 127.0.0.1, [::1]) on the hub's port are answered (DNS rebinding); add a name the hub is reached by. Repeatable.", valueName: "NAME"))
+    var allowedHosts: [String] = []
+    @Option(name: .customLong("head-timeout"), help: "Seconds from a request's first byte to the end of its headers.") var headTimeout = 10.0
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent between requests (and a body may stall).") var idleTimeout = 15.0
+    @Option(name: .customLong("max-connections"), help: "Connections held open at once (kept 64 under the open-file limit); past it the longest-idle connection is closed.") var maxConnections = 4096
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.") }
+        guard headTimeout > 0, headTimeout <= 300, idleTimeout > 0, idleTimeout <= 3600 else {
+            throw ValidationError("--head-timeout must be in (0, 300] and --idle-timeout in (0, 3600] seconds.")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+    }
 
     func run() async throws {
         var adminToken = ProcessInfo.processInfo.environment["PACKSTATION_HUB_ADMIN_TOKEN"]
@@ -64,16 +82,22 @@ struct Serve: AsyncParsableCommand {
         if let token = adminToken, token.count < 16 {
             throw ValidationError("The admin token is \(token.isEmpty ? "empty" : "too short"); use at least 16 random characters, e.g. `openssl rand -hex 24`.")
         }
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
-        if !loopback && adminToken == nil {
+        if !isLoopback(host: host) && adminToken == nil {
             throw ValidationError("--host \(host) would open the read API and the web page (every order and result) to the network; give them a token with --admin-token-file FILE or PACKSTATION_HUB_ADMIN_TOKEN.")
         }
         let store = try database.open()
         var logger = Logger(label: "packstation-hub")
         logger.logLevel = .warning
-        let server = HubServer(api: HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken), host: host, port: port, recordFile: record)
+        var api = HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken)
+        api.allowedHosts = allowedHosts
+        var server = HubServer(api: api, host: host, port: port, recordFile: record)
+        server.guardConfiguration = HTTPGuardConfiguration(
+            headTimeout: .milliseconds(Int64(headTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maxConnections)
+        if let tlsCert, let tlsKey { server.tls = try HubServer.tlsConfiguration(certificateFile: tlsCert, keyFile: tlsKey) }
+        let scheme = server.tls == nil ? "http" : "https"
+        let shownHost = host.contains(":") ? "[\(host)]" : host
         try await server.run(logger: logger) { port in
-            FileHandle.standardOutput.write(Data("packstation-hub listening on http://\(host):\(port) (database \(store.path))\n".utf8))
+            FileHandle.standardOutput.write(Data("packstation-hub listening on \(scheme)://\(shownHost):\(port) (database \(store.path))\n".utf8))
         }
     }
 }

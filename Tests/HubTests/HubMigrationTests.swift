@@ -16,11 +16,13 @@ import Testing
         let body = try #require(try JSONParser.parse(item)["body"])
         try Self.writeVersionOne(path: path, result: body.jsonText)
         let store = try HubStore(path: path)
-        let api = HubAPI(store: store)
+        let server = FixtureServer(HubServer(api: HubAPI(store: store), host: "127.0.0.1", port: 0))
+        defer { server.stop() }
+        let port = await server.port()
         #expect(try await store.summary()["results"] == .int(1))
         #expect(try await store.listResults(orderID: "ANY", limit: 10).first?["station"] == "bench-1")
         func post(_ item: String, token: String) async -> (Int, JSONValue?) {
-            let r = await api.respond(to: .init(method: "POST", path: "/v1/results", authorization: "Bearer " + token, contentType: "application/json", body: Array(HubAuthorizationTests.batch(item).utf8)))
+            let r = await HTTPTestClient.send(port: port, "POST", "/v1/results", headers: [("Authorization", "Bearer " + token), ("Content-Type", "application/json")], body: Array(HubAuthorizationTests.batch(item).utf8))
             return (r.status, try? JSONParser.parse(r.body))
         }
         // The old result got its digest: sent again it is a duplicate, changed it is a reused key.
