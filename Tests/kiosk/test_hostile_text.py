@@ -163,6 +163,8 @@ def test_hostile_text_renders_as_text_everywhere(world):
     assert text_of(b, 'table.lines .sku') == [PAYLOADS['sku']]
     assert b.execute_script('return document.querySelector("table.lines tr").dataset.sku') == PAYLOADS['sku']
     assert_clean(b, KIOSK_ELEMENTS, 'kiosk page, order open')
+    # Its style sheet and script are served files the policy allows ('self'): the page is styled.
+    assert b.execute_script('return getComputedStyle(document.body).backgroundColor') == 'rgb(16, 20, 24)'
 
     scan(world, PAYLOADS['scan'])
     wait_for(b, lambda: PAYLOADS['scan'] in b.find_element(By.CSS_SELECTOR, '.verdict .message').get_attribute('textContent'),
@@ -208,4 +210,6 @@ def test_hostile_text_renders_as_text_everywhere(world):
     assert f'{PAYLOADS["scanner"]} ({PAYLOADS["scanner_state"]})' in devices, devices
     assert f'{PAYLOADS["printer"]} (ready)' in devices, devices
     assert_clean(b, HUB_PAGE_ELEMENTS, 'the hub page')
+    # The page's inline style is allowed by its hash in the policy, and applied.
+    assert b.execute_script('return getComputedStyle(document.querySelector("table")).borderCollapse') == 'collapse'
     assert cells.count(PAYLOADS['order_id']) >= 2, 'the order in the orders table and its pack result in the results'
