@@ -13,8 +13,11 @@ import Hummingbird
 /// answers with a redirect to the same address without it and a cookie (`packstation_kiosk`,
 /// HttpOnly, SameSite=Strict) that the page, its script, its event stream and the label
 /// previews then carry. Scripts and scrapers (`/metrics`) send `Authorization: Bearer TOKEN`.
-/// `/healthz` answers everyone (it says only "ok").
-struct KioskAccess<Context: RequestContext>: RouterMiddleware {
+/// `/healthz` answers everyone (it says only "ok"). So does every path for a browser on this
+/// machine itself (the bench's own screen, `install.sh --kiosk`), when `localPeersNeedNoToken`:
+/// the kiosk on loopback alone needs no token either, and a TCP peer cannot forge a loopback
+/// address (a reverse proxy on the box would be such a peer: do not put one in front of it).
+struct KioskAccess<Context: RemoteAddressRequestContext>: RouterMiddleware {
     /// The cookie that carries the token.
     static var cookieName: String { "packstation_kiosk" }
 
@@ -22,6 +25,8 @@ struct KioskAccess<Context: RequestContext>: RouterMiddleware {
     let hosts: HostAllowlist
     /// The token, when one is configured.
     let token: String?
+    /// Whether connections from a loopback address are let in without the token.
+    let localPeersNeedNoToken: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let host = request.head.authority
@@ -29,6 +34,9 @@ struct KioskAccess<Context: RequestContext>: RouterMiddleware {
             return Self.refusal(.misdirectedRequest, "This kiosk does not answer for host '\(host ?? "")': open it by the box's address (e.g. http://127.0.0.1:\(hosts.port.value ?? 8470)/) or add the name to kiosk.allowed_hosts in station.toml.")
         }
         guard let token, request.uri.path != "/healthz" else { return try await next(request, context) }
+        if localPeersNeedNoToken, let peer = context.remoteAddress?.ipAddress, isLoopback(host: peer) {
+            return try await next(request, context)
+        }
         if let presented = request.uri.queryParameters["token"] {
             guard Self.same(String(presented), token) else {
                 return Self.refusal(.unauthorized, "The token in the address is not this kiosk's token (kiosk.token in the station's station.toml).")

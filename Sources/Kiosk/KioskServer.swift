@@ -23,6 +23,8 @@ public struct KioskServer: Sendable {
     public var allowedHosts: [String]
     /// Request-head and idle timeouts, maximum connections.
     public var limits: HTTPGuardConfiguration
+    /// Whether a browser on this machine itself (the bench's screen) is let in without the token.
+    public var localPeersNeedNoToken = true
     public let feed: KioskFeed
     /// A label preview (SVG, or the PNG a carrier sent) by label id.
     public var preview: @Sendable (Int64) async -> [UInt8]?
@@ -58,9 +60,9 @@ public struct KioskServer: Sendable {
             let name = ProcessInfo.processInfo.hostName
             names += [name, name + ".local"]
         }
-        let router = Router()
+        let router = Router(context: KioskRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(contentSecurityPolicy: KioskPage.contentSecurityPolicy))
-        router.add(middleware: KioskAccess(hosts: .loopback(port: boundPort, extra: names), token: token))
+        router.add(middleware: KioskAccess(hosts: .loopback(port: boundPort, extra: names), token: token, localPeersNeedNoToken: localPeersNeedNoToken))
         let feed = self.feed
         let preview = self.preview
         let metrics = self.metrics

@@ -8,12 +8,15 @@ import Logging
 
 /// A kiosk server on 127.0.0.1 (an ephemeral port) for one test, stopped afterwards.
 func withKiosk(token: String? = nil, host: String = "127.0.0.1", limits: HTTPGuardConfiguration = .init(maximumConnections: 64),
-               _ body: @Sendable (Int) async throws -> Void) async throws {
+               localPeersNeedNoToken: Bool = false, _ body: @Sendable (Int) async throws -> Void) async throws {
     let feed = KioskFeed()
     feed.publish(#"{"station":"bench-box","warnings":[],"benches":[]}"#)
     let (ports, port) = AsyncStream.makeStream(of: Int.self)
-    let server = KioskServer(host: host, port: 0, feed: feed, preview: { id in id == 7 ? Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8) : nil },
+    var server = KioskServer(host: host, port: 0, feed: feed, preview: { id in id == 7 ? Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8) : nil },
                              metrics: { "packstation_up 1\n" }, token: token, limits: limits, onRunning: { port.yield($0) })
+    // The tests connect from 127.0.0.1: unless a test is about the bench's own screen, the
+    // token is asked of them as of a browser elsewhere.
+    server.localPeersNeedNoToken = localPeersNeedNoToken
     let service = try server.service(logger: Logger(label: "kiosk-test"))
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await service.run() }
@@ -34,9 +37,9 @@ struct RawHTTP {
     }
 
     /// Sends `request` (CRLF line ends added) and reads the reply until the server closes.
-    static func exchange(port: Int, _ lines: [String]) async throws -> Reply {
+    static func exchange(port: Int, address: String = "127.0.0.1", _ lines: [String]) async throws -> Reply {
         let text = try await offThread {
-            let fd = try connectSocket(port: port)
+            let fd = try connectSocket(port: port, address: address)
             defer { close(fd) }
             let request = Array((lines + ["Connection: close", "", ""]).joined(separator: "\r\n").utf8)
             _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -63,18 +66,35 @@ struct RawHTTP {
     }
 
     /// A GET with a Host header (nil: none at all).
-    static func get(port: Int, _ path: String, host: String? = nil, extra: [String] = []) async throws -> Reply {
-        try await exchange(port: port, ["GET \(path) HTTP/1.1"] + [host ?? "127.0.0.1:\(port)"].map { "Host: \($0)" } + extra)
+    static func get(port: Int, address: String = "127.0.0.1", _ path: String, host: String? = nil, extra: [String] = []) async throws -> Reply {
+        try await exchange(port: port, address: address, ["GET \(path) HTTP/1.1"] + [host ?? "127.0.0.1:\(port)"].map { "Host: \($0)" } + extra)
     }
 
-    static func connectSocket(port: Int) throws -> Int32 {
+    /// This machine's first IPv4 address that is not loopback, if it has one (the address a
+    /// packet to a documentation network would leave from; nothing is sent).
+    static func nonLoopbackAddress() -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = in_port_t(UInt16(9).bigEndian)
+        target.sin_addr.s_addr = inet_addr("198.51.100.1")
+        guard withUnsafePointer(to: &target, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }) == 0 else { return nil }
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        guard withUnsafeMutablePointer(to: &local, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }) == 0 else { return nil }
+        let text = String(cString: inet_ntoa(local.sin_addr))
+        return text.hasPrefix("127.") || text == "0.0.0.0" ? nil : text
+    }
+
+    static func connectSocket(port: Int, address host: String = "127.0.0.1") throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let ok = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard ok == 0 else { close(fd); throw TestFailure("connect to \(port) failed: errno \(errno)") }
         return fd

@@ -106,6 +106,22 @@ import Testing
         }
     }
 
+    /// The bench's own screen (a browser on this machine) needs no token even when the kiosk
+    /// has one for the network; a browser elsewhere does. The "elsewhere" is this machine's own
+    /// network address, whose connections do not come from loopback.
+    @Test func theBenchsOwnScreenNeedsNoTokenTheNetworkDoes() async throws {
+        let token = "k1osk-t0ken-0123456789abcdef"
+        try await withKiosk(token: token, host: "0.0.0.0", localPeersNeedNoToken: true) { port in
+            let local = try await RawHTTP.get(port: port, "/state")
+            #expect(local.status == 200 && local.body.contains("bench-box"), "\(local)")
+            let address = try #require(RawHTTP.nonLoopbackAddress(), "this machine has no network address to test from")
+            let remote = try await RawHTTP.get(port: port, address: address, "/state", host: "\(address):\(port)")
+            #expect(remote.status == 401 && !remote.body.contains("bench-box"), "from \(address): \(remote)")
+            let withToken = try await RawHTTP.get(port: port, address: address, "/state", host: "\(address):\(port)", extra: ["Authorization: Bearer \(token)"])
+            #expect(withToken.status == 200, "from \(address) with the token: \(withToken)")
+        }
+    }
+
     /// Idle sockets and half-sent heads are closed by the timeouts, however steadily the
     /// half-sent one trickles.
     @Test func idleAndTricklingConnectionsAreClosed() async throws {
