@@ -138,6 +138,28 @@ import Testing
         }
     }
 
+    /// The live page's event stream is a response in progress, not an idle connection: it
+    /// outlives the idle timeout.
+    @Test func theEventStreamOutlivesTheIdleTimeout() async throws {
+        try await withKiosk(limits: .init(headTimeout: .seconds(1), idleTimeout: .seconds(1), maximumConnections: 64)) { port in
+            let fd = try RawHTTP.connectSocket(port: port)
+            defer { close(fd) }
+            let request = Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
+            #expect(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count)
+            // The head, then the first snapshot (the socket's 10 s receive timeout bounds the wait).
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: received, as: UTF8.self).contains("data: {\"station\":\"bench-box\"") {
+                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                guard n > 0 else { break }
+                received += buffer[..<n]
+            }
+            #expect(String(decoding: received, as: UTF8.self).contains("data: {\"station\":\"bench-box\""), "\(String(decoding: received, as: UTF8.self))")
+            let lived = await RawHTTP.secondsUntilClosed(fd, limit: 3.5)
+            #expect(lived == 3.5, "the stream was closed after \(lived) s")
+        }
+    }
+
     /// More idle sockets than the kiosk holds: the oldest are shed, and a browser still gets the page.
     @Test func aFloodOfIdleSocketsDoesNotLockOutTheBrowser() async throws {
         try await withKiosk(limits: .init(headTimeout: .seconds(30), idleTimeout: .seconds(30), maximumConnections: 8)) { port in
