@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "packstation", targets: ["packstation"]),
         .executable(name: "packstation-bench", targets: ["packstation-bench"]),
+        .executable(name: "packstation-json-bench", targets: ["packstation-json-bench"]),
         .executable(name: "packstation-hub", targets: ["packstation-hub"]),
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "Barcodes", targets: ["Barcodes"]),
@@ -135,6 +136,8 @@ let package = Package(
                 ], .when(configuration: .release)),
             ]
         ),
+        // Order JSON in MB/s beside Python and Foundation; PackCore only, so a release build takes minutes.
+        .executableTarget(name: "packstation-json-bench", dependencies: ["PackCore"]),
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
