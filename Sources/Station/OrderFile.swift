@@ -13,11 +13,15 @@ public enum OrderFile {
         guard bytes.count <= maximumBytes else {
             throw StationError(code: "orders.too_large", message: "\(name) is \(bytes.count >> 20) MiB; order files are limited to \(maximumBytes >> 20) MiB.")
         }
-        let documents: [(label: String, value: JSONValue)]
+        // Orders are decoded straight from the scanned bytes (no JSONValue tree): most of the
+        // time of `packstation label` on a large file was building that tree.
+        let documents: [(label: String, document: JSONDocument, node: JSONDocument.Node)]
         do {
-            switch try JSONParser.parse(bytes) {
-            case .array(let elements): documents = elements.enumerated().map { ("\(name) [\($0.offset)]", $0.element) }
-            case let single: documents = [(name, single)]
+            let whole = try JSONDocument(parsing: bytes)
+            if let elements = whole.elements(of: whole.root) {
+                documents = elements.enumerated().map { ("\(name) [\($0.offset)]", whole, $0.element) }
+            } else {
+                documents = [(name, whole, whole.root)]
             }
         } catch let whole {
             // Not one JSON document: try JSON lines before reporting the first error.
@@ -25,9 +29,12 @@ public enum OrderFile {
             guard lines.filter({ !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }).count > 1 else {
                 throw StationError(code: "orders.not_json", message: "\(name) is not valid JSON: \(whole). Fix the file or export it again.")
             }
-            var docs: [(String, JSONValue)] = []
+            var docs: [(String, JSONDocument, JSONDocument.Node)] = []
             for (i, line) in lines.enumerated() where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-                do { docs.append(("\(name):\(i + 1)", try JSONParser.parse(line))) } catch {
+                do {
+                    let document = try JSONDocument(parsing: line)
+                    docs.append(("\(name):\(i + 1)", document, document.root))
+                } catch {
                     throw StationError(code: "orders.not_json", message: "\(name) line \(i + 1) is not valid JSON: \(error.message) (column \(error.column)).")
                 }
             }
@@ -35,11 +42,16 @@ public enum OrderFile {
         }
         var orders: [Order] = []
         var failures: [String] = []
-        for (label, value) in documents {
-            do { orders.append(try Order.decode(from: value)) } catch { failures.append("\(label): \(error)") }
+        var failed = 0
+        for (label, document, node) in documents {
+            do { orders.append(try Order.decode(from: document, at: node)) } catch {
+                // Only the first five are shown: the others are counted, not described.
+                failed += 1
+                if failures.count < 5 { failures.append("\(label): \(error)") }
+            }
         }
-        guard failures.isEmpty else {
-            throw StationError(code: "orders.invalid", message: failures.prefix(5).joined(separator: "\n") + (failures.count > 5 ? "\n… and \(failures.count - 5) more invalid orders" : ""))
+        guard failed == 0 else {
+            throw StationError(code: "orders.invalid", message: failures.joined(separator: "\n") + (failed > 5 ? "\n… and \(failed - 5) more invalid orders" : ""))
         }
         return orders
     }

@@ -3,7 +3,10 @@
 //
 //     scripts/make-order-corpus.py /tmp/orders.json
 //     swift build -c release --product packstation-json-bench
-//     .build/release/packstation-json-bench /tmp/orders.json [ROUNDS]
+//     .build/release/packstation-json-bench /tmp/orders.json [ROUNDS] [decode]
+//
+// With `decode` only the in-place order decoding runs, for a profiler
+// (`valgrind --tool=callgrind .build/release/packstation-json-bench /tmp/orders.json 1 decode`).
 //
 // Its own executable, depending on PackCore only, so a release build takes minutes instead of
 // the 20-45 of packstation-bench (which links every adapter).
@@ -35,21 +38,35 @@ func measure(_ body: () -> Int) -> (best: Double, median: Double, result: Int) {
     return (megabytes / (Double(times[0]) / 1e9), megabytes / (Double(times[times.count / 2]) / 1e9), result)
 }
 
-/// Orders out of the file as `packstation label` reads them (Station's OrderFile): the whole
-/// document parsed, then each element of the array decoded and validated into an `Order`.
+/// Orders out of the file as `packstation label` reads them (Station's OrderFile): the document
+/// scanned once, then each element of the array decoded and validated in place into an `Order`.
 func decodeOrders() -> Int {
-    let documents: [JSONValue]
-    switch try! JSONParser.parse(bytes) {
-    case .array(let elements): documents = elements
-    case let single: documents = [single]
+    let document = try! JSONDocument(parsing: bytes)
+    var lines = 0
+    for node in document.elements(of: document.root) ?? [document.root] {
+        lines += try! Order.decode(from: document, at: node).lines.count
     }
+    return lines
+}
+
+/// The same orders through a `JSONValue` tree, as the hub and sync read them (and as
+/// `packstation label` did before decoding in place).
+func decodeOrdersFromTree() -> Int {
+    guard case .array(let documents) = try! JSONParser.parse(bytes) else { return 0 }
     var lines = 0
     for document in documents { lines += try! Order.decode(from: document).lines.count }
     return lines
 }
 
+if arguments.count > 3, arguments[3] == "decode" {
+    let r = measure(decodeOrders)
+    print(String(format: "in-place order decoding: %.1f MB/s best, %.1f median, %d lines", r.best, r.median, r.result))
+    exit(0)
+}
+
 var rows: [(String, (best: Double, median: Double, result: Int))] = []
-rows.append(("packstation Order decoding (bytes → [Order], validated)", measure(decodeOrders)))
+rows.append(("packstation Order decoding in place (bytes → [Order], validated; `packstation label`)", measure(decodeOrders)))
+rows.append(("packstation Order decoding via JSONValue (bytes → tree → [Order]; hub, sync)", measure(decodeOrdersFromTree)))
 rows.append(("packstation JSONParser.parse (bytes → JSONValue)", measure {
     guard case .array(let elements) = try! JSONParser.parse(bytes) else { return 0 }
     return elements.count

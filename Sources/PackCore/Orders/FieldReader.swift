@@ -1,118 +1,145 @@
-/// Reads typed fields out of a `JSONValue` tree, collecting every problem with its path
-/// instead of stopping at the first.
+/// Reads typed fields out of a JSON value (a `JSONValue` tree or a scanned document), collecting
+/// problems with their paths instead of stopping at the first.
+///
+/// Paths and messages are built only when a problem is kept (`ProblemList`): a valid order
+/// builds none, and a hostile one builds at most `ProblemList.defaultLimit`.
 struct FieldReader {
-    private(set) var problems: [OrderError.Problem] = []
+    private(set) var problems = ProblemList()
 
-    mutating func fail(_ path: String, _ message: String) {
-        problems.append(.init(path: path, message: message))
+    mutating func fail(_ path: @autoclosure () -> String, _ message: @autoclosure () -> String) {
+        problems.append(path(), message())
     }
 
     /// The object at `path`, or nil (with a problem) when it is something else.
-    mutating func object(_ value: JSONValue?, _ path: String, required: Bool = true) -> JSONValue? {
-        switch value {
+    mutating func object<N: JSONReadable>(_ value: N?, _ path: @autoclosure () -> String, required: Bool = true) -> N? {
+        switch value?.kind {
         case .object?: return value
         case nil, .null?:
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         case let other?:
-            fail(path, "must be an object, found \(other.typeDescription)")
+            fail(path(), "must be an object, found \(other.typeDescription)")
             return nil
         }
     }
 
-    mutating func string(_ object: JSONValue, _ key: String, _ path: String, required: Bool = true, maxLength: Int = 1_000, allowEmpty: Bool = false) -> String? {
-        let p = join(path, key)
-        switch object[key] {
-        case .string(let s)?:
-            if !allowEmpty, s.allSatisfy(\.isWhitespace) { fail(p, "must not be empty"); return nil }
-            if s.unicodeScalars.count > maxLength { fail(p, "is \(s.unicodeScalars.count) characters long; at most \(maxLength) allowed"); return nil }
+    mutating func string<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, required: Bool = true, maxLength: Int = 1_000, allowEmpty: Bool = false) -> String? {
+        guard let value = object[member: key] else {
+            if required { fail(Self.join(path(), key), "is required") }
+            return nil
+        }
+        switch value.kind {
+        case .string:
+            let s = value.stringValue
+            if !allowEmpty, Self.isBlank(s) { fail(Self.join(path(), key), "must not be empty"); return nil }
+            if let n = Self.scalarCount(s, over: maxLength) { fail(Self.join(path(), key), "is \(n) characters long; at most \(maxLength) allowed"); return nil }
             return s
-        case nil, .null?:
-            if required { fail(p, "is required") }
+        case .null:
+            if required { fail(Self.join(path(), key), "is required") }
             return nil
-        case let other?:
-            fail(p, "must be a string, found \(other.typeDescription)")
+        case let other:
+            fail(Self.join(path(), key), "must be a string, found \(other.typeDescription)")
             return nil
         }
     }
 
-    mutating func bool(_ object: JSONValue, _ key: String, _ path: String, default value: Bool) -> Bool {
-        switch object[key] {
-        case .bool(let b)?: return b
-        case nil, .null?: return value
-        case let other?:
-            fail(join(path, key), "must be true or false, found \(other.typeDescription)")
-            return value
+    mutating func bool<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, default defaultValue: Bool) -> Bool {
+        guard let value = object[member: key] else { return defaultValue }
+        switch value.kind {
+        case .bool: return value.boolValue
+        case .null: return defaultValue
+        case let other:
+            fail(Self.join(path(), key), "must be true or false, found \(other.typeDescription)")
+            return defaultValue
         }
     }
 
     /// A whole number within `range`.
-    mutating func int(_ object: JSONValue, _ key: String, _ path: String, in range: ClosedRange<Int>, required: Bool = true) -> Int? {
-        let p = join(path, key)
-        switch object[key] {
-        case .number(let text)?:
-            guard let n = Int(text) else {
-                fail(p, "must be a whole number, found \(text)")
+    mutating func int<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, in range: ClosedRange<Int>, required: Bool = true) -> Int? {
+        guard let value = object[member: key] else {
+            if required { fail(Self.join(path(), key), "is required") }
+            return nil
+        }
+        switch value.kind {
+        case .number:
+            guard let n = value.integerValue else {
+                fail(Self.join(path(), key), "must be a whole number, found \(value.numberText)")
                 return nil
             }
             guard range.contains(n) else {
-                fail(p, n < range.lowerBound ? "must be at least \(range.lowerBound), found \(n)" : "must be at most \(range.upperBound), found \(n)")
+                fail(Self.join(path(), key), n < range.lowerBound ? "must be at least \(range.lowerBound), found \(n)" : "must be at most \(range.upperBound), found \(n)")
                 return nil
             }
             return n
-        case nil, .null?:
-            if required { fail(p, "is required") }
+        case .null:
+            if required { fail(Self.join(path(), key), "is required") }
             return nil
-        case let other?:
-            fail(p, "must be a number, found \(other.typeDescription)")
+        case let other:
+            fail(Self.join(path(), key), "must be a number, found \(other.typeDescription)")
             return nil
         }
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ object: JSONValue, _ key: String, _ path: String, default value: E? = nil) -> E? where E.RawValue == String {
-        let allowed = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-        let p = join(path, key)
-        switch object[key] {
-        case .string(let s)?:
-            if let e = E(rawValue: s) { return e }
-            fail(p, "\"\(s)\" is not one of \(allowed)")
-            return nil
-        case nil, .null?:
-            if value == nil { fail(p, "is required (one of \(allowed))") }
-            return value
-        case let other?:
-            fail(p, "must be one of \(allowed), found \(other.typeDescription)")
+    mutating func enumeration<E: RawRepresentable & CaseIterable, N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, default defaultValue: E? = nil) -> E? where E.RawValue == String {
+        func allowed() -> String { E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") }
+        guard let value = object[member: key], value.kind != .null else {
+            if defaultValue == nil { fail(Self.join(path(), key), "is required (one of \(allowed()))") }
+            return defaultValue
+        }
+        guard value.kind == .string else {
+            fail(Self.join(path(), key), "must be one of \(allowed()), found \(value.kind.typeDescription)")
             return nil
         }
+        let s = value.stringValue
+        if let e = E(rawValue: s) { return e }
+        fail(Self.join(path(), key), "\"\(s)\" is not one of \(allowed())")
+        return nil
     }
 
     /// An array of non-empty strings.
-    mutating func strings(_ object: JSONValue, _ key: String, _ path: String, maxCount: Int = 1_000, maxLength: Int = 1_000) -> [String] {
-        let p = join(path, key)
-        switch object[key] {
-        case .array(let elements)?:
-            guard elements.count <= maxCount else {
-                fail(p, "has \(elements.count) entries; at most \(maxCount) allowed")
+    mutating func strings<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, maxCount: Int = 1_000, maxLength: Int = 1_000) -> [String] {
+        guard let value = object[member: key] else { return [] }
+        switch value.kind {
+        case .array:
+            let count = value.elementCount
+            guard count <= maxCount else {
+                fail(Self.join(path(), key), "has \(count) entries; at most \(maxCount) allowed")
                 return []
             }
             var result: [String] = []
-            for (i, e) in elements.enumerated() {
-                let ep = "\(p)[\(i)]"
-                guard case .string(let s) = e else { fail(ep, "must be a string, found \(e.typeDescription)"); continue }
-                if s.allSatisfy(\.isWhitespace) { fail(ep, "must not be empty"); continue }
-                if s.unicodeScalars.count > maxLength { fail(ep, "is \(s.unicodeScalars.count) characters long; at most \(maxLength) allowed"); continue }
+            result.reserveCapacity(count)
+            for (i, e) in value.elements.enumerated() {
+                guard e.kind == .string else { fail("\(Self.join(path(), key))[\(i)]", "must be a string, found \(e.kind.typeDescription)"); continue }
+                let s = e.stringValue
+                if Self.isBlank(s) { fail("\(Self.join(path(), key))[\(i)]", "must not be empty"); continue }
+                if let n = Self.scalarCount(s, over: maxLength) { fail("\(Self.join(path(), key))[\(i)]", "is \(n) characters long; at most \(maxLength) allowed"); continue }
                 result.append(s)
             }
             return result
-        case nil, .null?:
+        case .null:
             return []
-        case let other?:
-            fail(p, "must be an array of strings, found \(other.typeDescription)")
+        case let other:
+            fail(Self.join(path(), key), "must be an array of strings, found \(other.typeDescription)")
             return []
         }
     }
 
-    func join(_ path: String, _ key: String) -> String {
+    static func join(_ path: String, _ key: String) -> String {
         path == "$" ? key : "\(path).\(key)"
+    }
+
+    /// Whether a string is empty or only whitespace (as `Character.isWhitespace` says); a
+    /// printable ASCII first byte answers without looking at characters.
+    static func isBlank(_ s: String) -> Bool {
+        if let first = s.utf8.first, first > 0x20, first < 0x7F { return false }
+        return s.allSatisfy(\.isWhitespace)
+    }
+
+    /// The string's length in Unicode scalars when it is over `limit`, else nil; strings no longer
+    /// than `limit` in UTF-8 bytes are not counted.
+    static func scalarCount(_ s: String, over limit: Int) -> Int? {
+        guard s.utf8.count > limit else { return nil }
+        let n = s.unicodeScalars.count
+        return n > limit ? n : nil
     }
 }

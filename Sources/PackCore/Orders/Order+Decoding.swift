@@ -5,50 +5,69 @@ extension Order {
     /// The most lines one order may have; more is a data error upstream, not a real box.
     public static let maximumLines = 10_000
 
-    /// Decodes and validates an order document (UTF-8 JSON bytes).
+    /// Decodes and validates an order document (UTF-8 JSON bytes), reading the fields straight
+    /// from the scanned bytes without building a `JSONValue` tree.
     public static func decode(from bytes: some Collection<UInt8>) throws(OrderError) -> Order {
-        let value: JSONValue
+        let document: JSONDocument
         do {
-            value = try JSONParser.parse(bytes)
+            document = try JSONDocument(parsing: bytes)
         } catch {
             throw OrderError(problems: [.init(path: "$", message: "is not JSON: \(error)")])
         }
-        return try decode(from: value)
+        return try decode(from: document, at: document.root)
+    }
+
+    /// Validates the order at one value of a scanned document (the root, or an element of an
+    /// array of orders); the problems and their paths are those of `decode(from:)` on that value alone.
+    public static func decode(from document: JSONDocument, at node: JSONDocument.Node) throws(OrderError) -> Order {
+        try document.tape.withNode(node.index) { root throws(OrderError) in try decode(node: root) }
     }
 
     /// Validates a parsed order document; unknown members are ignored.
     public static func decode(from document: JSONValue) throws(OrderError) -> Order {
+        try decode(node: document)
+    }
+
+    private static func decode<N: JSONReadable>(node document: N) throws(OrderError) -> Order {
         var r = FieldReader()
-        guard let root = r.object(document, "$") else { throw OrderError(problems: r.problems) }
+        guard let root = r.object(document, "$") else { throw OrderError(r.problems) }
         let id = r.string(root, "id", "$", maxLength: 200)
         let barcodes = r.strings(root, "barcodes", "$", maxCount: 100, maxLength: 200)
         let status: Status? = r.enumeration(root, "status", "$")
         let payment: Payment? = r.enumeration(root, "payment", "$")
         let priority: Priority? = r.enumeration(root, "priority", "$", default: .standard)
-        let value = decodeMoney(&r, root["value"], "value")
+        let value = decodeMoney(&r, root[member: "value"], "value")
         let flags = r.strings(root, "flags", "$", maxCount: 100, maxLength: 100)
         let notes = r.string(root, "notes", "$", required: false, maxLength: 10_000)
         let gift = r.string(root, "gift_message", "$", required: false, maxLength: 10_000)
-        let lines = decodeLines(&r, root["lines"])
-        let shipment = r.object(root["shipment"], "shipment", required: false).flatMap { decodeShipment(&r, $0) }
+        let lines = decodeLines(&r, root[member: "lines"])
+        let shipment = r.object(root[member: "shipment"], "shipment", required: false).flatMap { decodeShipment(&r, $0) }
         if let lines { checkUniqueness(&r, barcodes: barcodes, lines: lines) }
         guard r.problems.isEmpty, let id, let status, let payment, let priority, let lines else {
-            throw OrderError(problems: r.problems)
+            throw OrderError(r.problems)
         }
         return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment)
     }
 
-    private static func decodeMoney(_ r: inout FieldReader, _ value: JSONValue?, _ path: String) -> Money? {
+    /// Exactly `length` letters A-Z: an ISO code such as `EUR` or `DE` (three ASCII uppercase
+    /// characters are three such bytes, and no other text is).
+    private static func isUppercaseCode(_ text: String, length: Int) -> Bool {
+        text.utf8.count == length && text.utf8.allSatisfy { $0 &- UInt8(ascii: "A") < 26 }
+    }
+
+    private static func decodeMoney<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, _ path: String) -> Money? {
         guard let object = r.object(value, path, required: false) else { return nil }
         var amount: String?
-        switch object["amount"] {
-        case .number(let text)?, .string(let text)?:
+        let found = object[member: "amount"]
+        switch found?.kind {
+        case .number?, .string?:
+            let text = found!.kind == .number ? found!.numberText : found!.stringValue
             if Money.hundredths(of: text) != nil { amount = text } else { r.fail("\(path).amount", "must be a non-negative amount with at most two decimals, found \(text)") }
         case nil, .null?: r.fail("\(path).amount", "is required")
         case let other?: r.fail("\(path).amount", "must be a number, found \(other.typeDescription)")
         }
         let currency = r.string(object, "currency", path, maxLength: 3)
-        if let c = currency, !(c.count == 3 && c.allSatisfy { $0.isASCII && $0.isUppercase }) {
+        if let c = currency, !isUppercaseCode(c, length: 3) {
             r.fail("\(path).currency", "must be a three-letter ISO 4217 code such as \"EUR\", found \"\(c)\"")
             return nil
         }
@@ -56,31 +75,34 @@ extension Order {
         return Money(amount: amount, currency: currency)
     }
 
-    private static func decodeLines(_ r: inout FieldReader, _ value: JSONValue?) -> [Line]? {
-        guard case .array(let elements)? = value else {
-            if let value, value != .null { r.fail("lines", "must be an array, found \(value.typeDescription)") } else { r.fail("lines", "is required") }
+    private static func decodeLines<N: JSONReadable>(_ r: inout FieldReader, _ value: N?) -> [Line]? {
+        guard let value, value.kind == .array else {
+            if let value, value.kind != .null { r.fail("lines", "must be an array, found \(value.kind.typeDescription)") } else { r.fail("lines", "is required") }
             return nil
         }
-        guard !elements.isEmpty else { r.fail("lines", "must have at least one line"); return nil }
-        guard elements.count <= maximumLines else { r.fail("lines", "has \(elements.count) lines; at most \(maximumLines) allowed"); return nil }
+        let count = value.elementCount
+        guard count > 0 else { r.fail("lines", "must have at least one line"); return nil }
+        guard count <= maximumLines else { r.fail("lines", "has \(count) lines; at most \(maximumLines) allowed"); return nil }
         var lines: [Line] = []
-        var seenSKUs: [String: Int] = [:]
-        for (i, element) in elements.enumerated() {
-            let p = "lines[\(i)]"
-            guard let object = r.object(element, p) else { continue }
-            let sku = r.string(object, "sku", p, maxLength: 200)
-            let description = r.string(object, "description", p, required: false, maxLength: 1_000, allowEmpty: true) ?? ""
-            let quantity = r.int(object, "quantity", p, in: 1...1_000_000)
-            let barcodes = r.strings(object, "barcodes", p, maxCount: 100, maxLength: 200)
-            let serialized = r.bool(object, "serialized", p, default: false)
-            let dims = r.object(object["dimensions_mm"], "\(p).dimensions_mm", required: false).flatMap { d -> Dimensions? in
-                let dp = "\(p).dimensions_mm"
-                guard let l = r.int(d, "length", dp, in: 1...10_000), let w = r.int(d, "width", dp, in: 1...10_000), let h = r.int(d, "height", dp, in: 1...10_000) else { return nil }
+        lines.reserveCapacity(count)
+        var seenSKUs = SmallMap<String, Int>()
+        for (i, element) in value.elements.enumerated() {
+            guard let object = r.object(element, "lines[\(i)]") else { continue }
+            let sku = r.string(object, "sku", "lines[\(i)]", maxLength: 200)
+            let description = r.string(object, "description", "lines[\(i)]", required: false, maxLength: 1_000, allowEmpty: true) ?? ""
+            let quantity = r.int(object, "quantity", "lines[\(i)]", in: 1...1_000_000)
+            let barcodes = r.strings(object, "barcodes", "lines[\(i)]", maxCount: 100, maxLength: 200)
+            let serialized = r.bool(object, "serialized", "lines[\(i)]", default: false)
+            let dims = r.object(object[member: "dimensions_mm"], "lines[\(i)].dimensions_mm", required: false).flatMap { d -> Dimensions? in
+                guard let l = r.int(d, "length", "lines[\(i)].dimensions_mm", in: 1...10_000),
+                    let w = r.int(d, "width", "lines[\(i)].dimensions_mm", in: 1...10_000),
+                    let h = r.int(d, "height", "lines[\(i)].dimensions_mm", in: 1...10_000)
+                else { return nil }
                 return Dimensions(length: l, width: w, height: h)
             }
-            let weight = r.int(object, "weight_g", p, in: 0...10_000_000, required: false)
+            let weight = r.int(object, "weight_g", "lines[\(i)]", in: 0...10_000_000, required: false)
             if let sku {
-                if let first = seenSKUs[sku] { r.fail("\(p).sku", "\"\(sku)\" is already the SKU of lines[\(first)]; put all units of one SKU on one line") } else { seenSKUs[sku] = i }
+                if let first = seenSKUs[sku] { r.fail("lines[\(i)].sku", "\"\(sku)\" is already the SKU of lines[\(first)]; put all units of one SKU on one line") } else { seenSKUs.set(sku, i) }
             }
             if let sku, let quantity {
                 lines.append(Line(sku: sku, description: description, quantity: quantity, barcodes: barcodes, serialized: serialized, dimensions: dims, weightGrams: weight))
@@ -92,42 +114,47 @@ extension Order {
     /// A scan must lead to exactly one place: no barcode (in any GTIN form) may belong to two
     /// lines, or to a line and to the order itself.
     private static func checkUniqueness(_ r: inout FieldReader, barcodes: [String], lines: [Line]) {
-        var owner: [MatchKey: String] = [:]
-        func claim(_ text: String, at path: String, includeProductForms: Bool) {
-            for key in MatchKey.keys(forPrinted: text, includeProductForms: includeProductForms) {
-                if let other = owner[key], other != path.prefix(while: { $0 != "." }).description {
-                    r.fail(path, "\"\(text)\" is also claimed by \(other); a barcode must lead to one line")
-                    return
+        /// Who claims a key: the order's barcode i (as `-1 - i`) or line i.
+        var owner = SmallMap<MatchKey, Int>()
+        func name(_ claimant: Int) -> String { claimant < 0 ? "barcodes[\(-1 - claimant)]" : "lines[\(claimant)]" }
+        func claim(_ text: String, by claimant: Int, at path: @autoclosure () -> String, includeProductForms: Bool) {
+            func take(_ key: MatchKey) -> Bool {
+                if let other = owner[key], other != claimant {
+                    r.fail(path(), "\"\(text)\" is also claimed by \(name(other)); a barcode must lead to one line")
+                    return false
                 }
-                owner[key] = path.prefix(while: { $0 != "." }).description
+                owner.set(key, claimant)
+                return true
             }
+            guard includeProductForms else { _ = take(.text(text)); return }
+            for key in MatchKey.keys(forPrinted: text, includeProductForms: true) where !take(key) { return }
         }
-        for (i, code) in barcodes.enumerated() { claim(code, at: "barcodes[\(i)]", includeProductForms: false) }
-        var skus: Set<String> = []
+        for (i, code) in barcodes.enumerated() { claim(code, by: -1 - i, at: "barcodes[\(i)]", includeProductForms: false) }
+        var skus = SmallMap<String, Void>()
         for (i, line) in lines.enumerated() {
             // A repeated SKU is already reported as such.
-            if skus.insert(line.sku).inserted { claim(line.sku, at: "lines[\(i)].sku", includeProductForms: false) }
-            for (j, code) in line.barcodes.enumerated() { claim(code, at: "lines[\(i)].barcodes[\(j)]", includeProductForms: true) }
+            if skus.insert(line.sku, ()) { claim(line.sku, by: i, at: "lines[\(i)].sku", includeProductForms: false) }
+            for (j, code) in line.barcodes.enumerated() { claim(code, by: i, at: "lines[\(i)].barcodes[\(j)]", includeProductForms: true) }
         }
     }
 
-    private static func decodeShipment(_ r: inout FieldReader, _ object: JSONValue) -> Shipment? {
+    private static func decodeShipment<N: JSONReadable>(_ r: inout FieldReader, _ object: N) -> Shipment? {
         let p = "shipment"
         let carrier = r.string(object, "carrier", p, maxLength: 100)
         let service = r.string(object, "service", p, maxLength: 100)
         let tracking = r.string(object, "tracking", p, required: false, maxLength: 100)
-        let from = r.object(object["from"], "\(p).from").flatMap { decodeAddress(&r, $0, "\(p).from") }
-        let to = r.object(object["to"], "\(p).to").flatMap { decodeAddress(&r, $0, "\(p).to") }
+        let from = r.object(object[member: "from"], "shipment.from").flatMap { decodeAddress(&r, $0, "shipment.from") }
+        let to = r.object(object[member: "to"], "shipment.to").flatMap { decodeAddress(&r, $0, "shipment.to") }
         let packages = r.int(object, "packages", p, in: 1...999, required: false) ?? 1
         var label: CarrierLabel?
-        if let l = r.object(object["label"], "\(p).label", required: false) {
-            let format: CarrierLabel.Format? = r.enumeration(l, "format", "\(p).label")
-            let text = r.string(l, "data", "\(p).label", maxLength: 50_000_000)
+        if let l = r.object(object[member: "label"], "shipment.label", required: false) {
+            let format: CarrierLabel.Format? = r.enumeration(l, "format", "shipment.label")
+            let text = r.string(l, "data", "shipment.label", maxLength: 50_000_000)
             if let text {
                 if let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty {
                     if let format { label = CarrierLabel(format: format, data: Array(data)) }
                 } else {
-                    r.fail("\(p).label.data", "is not base64 data")
+                    r.fail("shipment.label.data", "is not base64 data")
                 }
             }
         }
@@ -135,16 +162,16 @@ extension Order {
         return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label)
     }
 
-    private static func decodeAddress(_ r: inout FieldReader, _ object: JSONValue, _ p: String) -> Address? {
+    private static func decodeAddress<N: JSONReadable>(_ r: inout FieldReader, _ object: N, _ p: String) -> Address? {
         let name = r.string(object, "name", p, maxLength: 200)
         let company = r.string(object, "company", p, required: false, maxLength: 200)
         let street = r.strings(object, "street", p, maxCount: 4, maxLength: 200)
-        if street.isEmpty, object["street"] == nil { r.fail("\(p).street", "is required (an array of 1 to 4 lines)") }
+        if street.isEmpty, object[member: "street"] == nil { r.fail("\(p).street", "is required (an array of 1 to 4 lines)") }
         let city = r.string(object, "city", p, maxLength: 100)
         let region = r.string(object, "region", p, required: false, maxLength: 100)
         let postal = r.string(object, "postal_code", p, required: false, maxLength: 20)
         let country = r.string(object, "country", p, maxLength: 100)
-        if let c = country, !(c.count == 2 && c.allSatisfy { $0.isASCII && $0.isUppercase }) {
+        if let c = country, !isUppercaseCode(c, length: 2) {
             r.fail("\(p).country", "must be a two-letter ISO 3166 code such as \"DE\", found \"\(c)\"")
         }
         let phone = r.string(object, "phone", p, required: false, maxLength: 40)

@@ -105,18 +105,38 @@ public struct Money: Hashable, Sendable {
     /// The amount in minor units (hundredths), for comparisons against thresholds.
     public var hundredths: Int? { Money.hundredths(of: amount) }
 
-    /// Parses a non-negative decimal with at most two fraction digits into hundredths.
+    /// Parses a non-negative decimal with at most two fraction digits into hundredths: ASCII
+    /// digits, an optional sign (`+5`, `-0`), an optional point followed by one or two digits.
+    /// Amounts whose hundredths do not fit an `Int` are refused.
     static func hundredths(of text: String) -> Int? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, parts[0].allSatisfy(\.isASCII) else { return nil }
-        var cents = 0
-        if parts.count == 2 {
-            let frac = parts[1]
-            guard (1...2).contains(frac.count), frac.allSatisfy({ $0.isASCII && $0.isNumber }), let f = Int(frac) else { return nil }
-            cents = frac.count == 1 ? f * 10 : f
+        var whole = 0, cents = 0, wholeDigits = 0, fractionDigits = -1  // -1: no point yet
+        var negative = false
+        for (i, b) in text.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "+") where i == 0: continue
+            case UInt8(ascii: "-") where i == 0: negative = true
+            case UInt8(ascii: ".") where fractionDigits < 0: fractionDigits = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(b - UInt8(ascii: "0"))
+                if fractionDigits < 0 {
+                    let (times10, o1) = whole.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times10.addingReportingOverflow(digit)
+                    guard !o1, !o2 else { return nil }
+                    whole = sum
+                    wholeDigits += 1
+                } else {
+                    guard fractionDigits < 2 else { return nil }
+                    cents = cents * 10 + digit
+                    fractionDigits += 1
+                }
+            default: return nil
+            }
         }
-        let (total, overflow) = whole.multipliedReportingOverflow(by: 100)
-        return overflow ? nil : total + cents
+        guard wholeDigits > 0, fractionDigits != 0, !negative || whole == 0 else { return nil }
+        if fractionDigits == 1 { cents *= 10 }
+        let (total, o1) = whole.multipliedReportingOverflow(by: 100)
+        let (sum, o2) = total.addingReportingOverflow(cents)
+        return o1 || o2 ? nil : sum
     }
 }
 

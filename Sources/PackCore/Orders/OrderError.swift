@@ -1,4 +1,5 @@
-/// Why an order document was refused: every problem found, each with the path of the field.
+/// Why an order document was refused: the first problems found (up to
+/// `ProblemList.defaultLimit`), each with the path of the field, and how many there were in all.
 ///
 /// An order is either loaded whole or not at all; nothing half-valid gets through.
 public struct OrderError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -18,17 +19,31 @@ public struct OrderError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String { "\(path): \(message)" }
     }
 
-    /// Every problem, in document order.
+    /// The first problems, in document order (at most `ProblemList.defaultLimit`).
     public let problems: [Problem]
+    /// How many problems were found in all; more than `problems.count` when some were not kept.
+    public let totalCount: Int
 
-    /// Creates the error.
-    public init(problems: [Problem]) { self.problems = problems }
+    /// Creates the error; past `ProblemList.defaultLimit`, problems are counted, not kept.
+    public init(problems: [Problem]) {
+        self.problems = Array(problems.prefix(ProblemList.defaultLimit))
+        self.totalCount = problems.count
+    }
 
-    /// All problems, one per line.
+    /// Creates the error from a bounded list.
+    public init(_ list: ProblemList) {
+        self.problems = list.kept
+        self.totalCount = list.count
+    }
+
+    /// The problems as a bounded list, to add to another.
+    public var list: ProblemList { ProblemList(kept: problems, count: totalCount) }
+
+    /// The first 50 problems, one per line, and how many more there are.
     public var description: String {
         let shown = problems.prefix(50).map { "  \($0)" }
-        let more = problems.count > 50 ? ["  … and \(problems.count - 50) more"] : []
-        return "the order is not valid (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n"
+        let more = totalCount > 50 ? ["  … and \(totalCount - 50) more"] : []
+        return "the order is not valid (\(totalCount) problem\(totalCount == 1 ? "" : "s")):\n"
             + (shown + more).joined(separator: "\n")
     }
 }
