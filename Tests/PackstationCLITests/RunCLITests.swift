@@ -65,7 +65,7 @@ import Testing
         ("[printer]\nurii = \"tcp://x\"\n", "CONFIG:2: printer.urii is not a configuration key; [printer] has uri, name, format"),
         ("[printr]\n", "CONFIG:1: 'printr' is not a section of station.toml"),
         ("[station]\nname = 5\n", "CONFIG:2: station.name must be a string, not an integer."),
-        ("[station]\nname = bench\n", "CONFIG:2: 'bench' is not a value; strings need quotes"),
+        ("[station]\nname = bench\n", "CONFIG:2: 'bench' is not a value: strings need quotes, e.g. \"bench\""),
         ("[server]\ntoken = \"abc\"\n", "Configuration key server.token (CONFIG:2) is set but server.url is not"),
         ("[kiosk]\nlisten = \"8470\"\n", "Configuration key kiosk.listen (CONFIG:2) must be HOST:PORT"),
         ("[[bench]]\nname = \"a\"\n[[bench]]\nname = \"a\"\nscanners = [\"05e0:1200\"]\n", "'a' names two benches"),
