@@ -47,8 +47,9 @@ struct JSONTape: Sendable {
 
     init(_ input: some Collection<UInt8>, statistics: inout Statistics) throws(JSONSyntaxError) {
         let bytes = Array(input)
-        guard bytes.count < Int(UInt32.max) else {
-            throw JSONSyntaxError(line: 1, column: 1, message: "the document is larger than 4 GiB")
+        // Offsets are 32-bit and name stacks hold token indices as Int32 (tokens never outnumber bytes).
+        guard bytes.count < Int(Int32.max) else {
+            throw JSONSyntaxError(line: 1, column: 1, message: "the document is larger than 2 GiB")
         }
         var tokens: [JSONToken] = []
         tokens.reserveCapacity(bytes.count / 8 + 4)
