@@ -45,4 +45,18 @@ import Testing
         #expect(text == #"{"data":"01\u001D10\"A\\\n"}"#)
         #expect(try JSONParser.parse(text)["data"] == .string("01\u{1D}10\"A\\\n"))
     }
+
+    /// JSON Schema's `integer`: a number whose value is whole, however it is written.
+    @Test(arguments: [
+        ("156", 156), ("156.0", 156), ("1.56e2", 156), ("1560E-1", 156), ("-0", 0), ("-7.000", -7), ("9007199254740992", 9_007_199_254_740_992),
+        ("156.5", nil), ("1e-1", nil), ("1e300", nil), ("1.0e16", nil),
+    ] as [(String, Int?)])
+    func aWholeNumberIsWholeHoweverItIsWritten(text: String, expected: Int?) throws {
+        #expect(try JSONParser.parse(text).wholeNumber == expected)
+    }
+
+    @Test func stringsAndOtherKindsAreNotWholeNumbers() throws {
+        #expect(JSONValue.string("156").wholeNumber == nil && JSONValue.bool(true).wholeNumber == nil && JSONValue.null.wholeNumber == nil)
+        #expect(JSONValue.string("").isString && !JSONValue.number("1").isString && !JSONValue.null.isString)
+    }
 }

@@ -70,3 +70,21 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSONValue {
+    /// A number with no fractional part, as JSON Schema's `integer` reads it: `156`, `156.0` and
+    /// `1.56e2` are all 156; nil for fractions, for anything not a number, and beyond ±2^53
+    /// (where a written fraction could not be told from a whole number).
+    public var wholeNumber: Int? {
+        guard case .number(let text) = self else { return nil }
+        if let n = Int(text) { return n }
+        guard let d = Double(text), d.isFinite, d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_992 else { return nil }
+        return Int(d)
+    }
+
+    /// Whether this is a string (for checks that need no more than its type).
+    public var isString: Bool {
+        if case .string = self { return true }
+        return false
+    }
+}
