@@ -120,7 +120,7 @@ public struct HubAPI: Sendable {
         guard let runID = Int64(id) else { throw HubError(404, "unknown_run", "Label run '\(id)' does not exist.") }
         let doc = try Self.parse(context.body)
         guard case .object = doc else { throw HubError(422, "wrong_type", "The body must be an object {\"printed\": N, \"state\": S}, not \(doc.typeDescription).") }
-        guard case .number(let n)? = doc["printed"], let printed = Int(n), printed >= 0 else {
+        guard let printed = doc["printed"]?.wholeNumber, printed >= 0 else {
             throw HubError(422, "wrong_type", "printed must be a whole number, 0 or more.", problems: [.init(path: "printed", message: "expected a whole number >= 0, found \(Self.describe(doc["printed"]))")])
         }
         guard case .string(let state)? = doc["state"] else {

@@ -3,7 +3,7 @@ import PackCore
 /// An API error: an HTTP status and the JSON body `{"error": {"code", "message", ...}}`.
 public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The most problems an answer describes; the rest are only counted (`problem_count`).
-    public static let maximumProblems = 100
+    public static let maximumProblems = ProblemList.defaultLimit
 
     /// The HTTP status code.
     public let status: Int
@@ -32,6 +32,11 @@ public struct HubError: Error, Hashable, Sendable, CustomStringConvertible {
         self.problems = Array(problems.prefix(Self.maximumProblems))
         self.problemCount = max(problemCount ?? 0, problems.count)
         self.limit = limit
+    }
+
+    /// Creates an error from problems collected with a limit: the kept ones are described, all counted.
+    public init(_ status: Int, _ code: String, _ message: String, item: Int? = nil, problems: ProblemList) {
+        self.init(status, code, message, item: item, problems: problems.kept, problemCount: problems.count)
     }
 
     public var description: String { message }

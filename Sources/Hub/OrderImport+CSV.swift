@@ -30,24 +30,24 @@ extension OrderImport {
         guard missing.isEmpty else {
             throw HubError(400, "bad_file", "\(name): the header (line \(headerRow.line)) lacks column(s) \(missing.joined(separator: ", ")); columns are \(csvColumns.joined(separator: ","))")
         }
-        if let problem = headerRow.problem { problems.add("line \(headerRow.line), \(column(problem.column))", problem.message) }
+        if let problem = headerRow.problem { problems.append("line \(headerRow.line), \(column(problem.column))", problem.message) }
         var seenNames: Set<String> = []
         for (n, name) in header.enumerated() where !name.isEmpty && !seenNames.insert(name).inserted {
-            problems.add("line \(headerRow.line), \(column(n + 1))", "\(name) is a second column of that name; remove one of them")
+            problems.append("line \(headerRow.line), \(column(n + 1))", "\(name) is a second column of that name; remove one of them")
         }
 
         var groups: [(id: String, fields: [String: String], lines: [JSONValue], rowLines: [Int])] = []
         var firstRow: [String: Int] = [:]
         for row in rows.dropFirst() {
             if let problem = row.problem {
-                problems.add("line \(row.line), \(column(problem.column))", problem.message)
+                problems.append("line \(row.line), \(column(problem.column))", problem.message)
                 continue
             }
             guard row.fields.count == header.count else {
                 let which = row.fields.count < header.count
                     ? "no value for \(column(row.fields.count + 1))"
                     : "column \(header.count + 1) has no header; a value with a comma must be in quotes"
-                problems.add("line \(row.line)", "has \(row.fields.count) fields, the header has \(header.count): \(which)")
+                problems.append("line \(row.line)", "has \(row.fields.count) fields, the header has \(header.count): \(which)")
                 continue
             }
             var f: [String: String] = [:]
@@ -63,20 +63,20 @@ extension OrderImport {
                     guard let value = f[key], !value.isEmpty, let first = groups[last].fields[key], value != first else { continue }
                     let n = header.firstIndex(of: key)! + 1
                     let said = first.isEmpty ? "leaves it empty" : "says '\(first)'"
-                    problems.add("line \(row.line), \(column(n))", "is '\(value)' but line \(groups[last].rowLines[0]), the order's first row, \(said); an order's columns are the same on each of its rows (or empty after the first)")
+                    problems.append("line \(row.line), \(column(n))", "is '\(value)' but line \(groups[last].rowLines[0]), the order's first row, \(said); an order's columns are the same on each of its rows (or empty after the first)")
                 }
                 groups[last].lines.append(line)
                 groups[last].rowLines.append(row.line)
             } else {
                 if let first = firstRow[id] {
-                    problems.add("line \(row.line)", "order \(id) starts again after other orders (its first row is line \(first)); put the rows of one order together")
+                    problems.append("line \(row.line)", "order \(id) starts again after other orders (its first row is line \(first)); put the rows of one order together")
                 }
                 firstRow[id] = firstRow[id] ?? row.line
                 groups.append((id, f, [line], [row.line]))
             }
         }
         if let unclosed = csv.unclosed, let problem = unclosed.problem {
-            problems.add("line \(unclosed.line), \(column(problem.column))", problem.message)
+            problems.append("line \(unclosed.line), \(column(problem.column))", problem.message)
         }
 
         var orders: [(Order, String)] = []
@@ -87,12 +87,12 @@ extension OrderImport {
                 ("priority", .string(nonEmpty(g.fields["priority"]) ?? "standard")), ("lines", .array(g.lines)),
             ])
             do { orders.append((try Order.decode(from: document), document.jsonText)) } catch {
-                for p in error.problems { problems.add("line \(rowLine(of: p.path, in: g.rowLines)): \(p.path)", p.message) }
+                for p in error.problems { problems.append("line \(rowLine(of: p.path, in: g.rowLines)): \(p.path)", p.message) }
             }
         }
-        guard problems.total == 0 else {
-            let listed = problems.total > problems.items.count ? " (the first \(problems.items.count) are listed)" : ""
-            throw HubError(400, "bad_file", "\(name): \(problems.total) problem(s)\(listed); nothing was imported.", problems: problems.items)
+        guard problems.count == 0 else {
+            let listed = problems.count > problems.kept.count ? " (the first \(problems.kept.count) are listed)" : ""
+            throw HubError(400, "bad_file", "\(name): \(problems.count) problem(s)\(listed); nothing was imported.", problems: problems)
         }
         return orders
     }
@@ -110,17 +110,5 @@ extension OrderImport {
 
     private static func split(_ s: String?) -> [JSONValue] {
         (s ?? "").split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") }
-    }
-
-    /// The first `limit` problems and how many there were.
-    struct ProblemList {
-        let limit: Int
-        private(set) var items: [OrderError.Problem] = []
-        private(set) var total = 0
-
-        mutating func add(_ path: @autoclosure () -> String, _ message: @autoclosure () -> String) {
-            total += 1
-            if items.count < limit { items.append(.init(path: path(), message: message())) }
-        }
     }
 }

@@ -45,16 +45,16 @@ public struct ResultBatch: Sendable {
         var seen = Set<String>()
         self.items = []
         for (i, item) in items.enumerated() {
-            var problems: [OrderError.Problem] = []
+            var problems = ProblemList()
             let p = "items[\(i)]"
             let key = Self.string(item["key"], "\(p).key", &problems, maxLength: 200)
             let type = Self.string(item["type"], "\(p).type", &problems)
-            if let type, type != "pack_result", type != "event" { problems.append(.init(path: "\(p).type", message: "must be pack_result or event, not '\(type)'")) }
+            if let type, type != "pack_result", type != "event" { problems.append("\(p).type", "must be pack_result or event, not '\(type)'") }
             var orderID: String?
             switch item["order_id"] {
             case .string(let s)?: orderID = s
             case .null?, nil: break
-            case let other?: problems.append(.init(path: "\(p).order_id", message: "expected a string or null, found \(other.typeDescription)"))
+            case let other?: problems.append("\(p).order_id", "expected a string or null, found \(other.typeDescription)")
             }
             let body = item["body"]
             var outcome: String?
@@ -66,9 +66,9 @@ public struct ResultBatch: Sendable {
                 }
                 if type == "event" { Self.checkEvent(body!, "\(p).body", &problems) }
             } else {
-                problems.append(.init(path: "\(p).body", message: "expected an object, found \(body?.typeDescription ?? "nothing")"))
+                problems.append("\(p).body", "expected an object, found \(body?.typeDescription ?? "nothing")")
             }
-            if let key, !seen.insert(key).inserted { problems.append(.init(path: "\(p).key", message: "key '\(key)' appears twice in this batch")) }
+            if let key, !seen.insert(key).inserted { problems.append("\(p).key", "key '\(key)' appears twice in this batch") }
             guard problems.isEmpty, let key, let type, let body else {
                 throw HubError(422, "invalid_item", "Item \(i) of the batch is invalid; nothing in the batch was stored.", item: i, problems: problems)
             }
@@ -80,44 +80,44 @@ public struct ResultBatch: Sendable {
         }
     }
 
-    static func string(_ v: JSONValue?, _ path: String, _ problems: inout [OrderError.Problem], maxLength: Int = 10_000, optional: Bool = false) -> String? {
+    static func string(_ v: JSONValue?, _ path: @autoclosure () -> String, _ problems: inout ProblemList, maxLength: Int = 10_000, optional: Bool = false) -> String? {
         switch v {
         case .string(let s)?:
-            if s.isEmpty || s.count > maxLength { problems.append(.init(path: path, message: "must be 1 to \(maxLength) characters")); return nil }
+            if s.isEmpty || s.count > maxLength { problems.append(path(), "must be 1 to \(maxLength) characters"); return nil }
             return s
         case nil where optional: return nil
-        case let other: problems.append(.init(path: path, message: "expected a string, found \(other?.typeDescription ?? "nothing")")); return nil
+        case let other: problems.append(path(), "expected a string, found \(other?.typeDescription ?? "nothing")"); return nil
         }
     }
 
     static let outcomes: Set<String> = ["packed", "short_shipped", "abandoned", "open"]
 
     /// The checks of docs/schema/pack-result.schema.json that matter for storing: returns the outcome.
-    static func checkPackResult(_ body: JSONValue, _ p: String, orderID: String?, _ problems: inout [OrderError.Problem]) -> String? {
+    static func checkPackResult(_ body: JSONValue, _ p: String, orderID: String?, _ problems: inout ProblemList) -> String? {
         let id = string(body["order_id"], "\(p).order_id", &problems)
-        if let id, id != orderID { problems.append(.init(path: "\(p).order_id", message: "is '\(id)' but the item's order_id is '\(orderID ?? "null")'")) }
+        if let id, id != orderID { problems.append("\(p).order_id", "is '\(id)' but the item's order_id is '\(orderID ?? "null")'") }
         _ = string(body["station"], "\(p).station", &problems)
         _ = string(body["started_at"], "\(p).started_at", &problems)
         _ = string(body["ended_at"], "\(p).ended_at", &problems)
         let outcome = string(body["outcome"], "\(p).outcome", &problems)
-        if let outcome, !outcomes.contains(outcome) { problems.append(.init(path: "\(p).outcome", message: "must be one of \(outcomes.sorted().joined(separator: ", ")), not '\(outcome)'")) }
+        if let outcome, !outcomes.contains(outcome) { problems.append("\(p).outcome", "must be one of \(outcomes.sorted().joined(separator: ", ")), not '\(outcome)'") }
         for key in ["lines", "scans"] {
             guard case .array(let list)? = body[key] else {
-                problems.append(.init(path: "\(p).\(key)", message: "expected an array, found \(body[key]?.typeDescription ?? "nothing")"))
+                problems.append("\(p).\(key)", "expected an array, found \(body[key]?.typeDescription ?? "nothing")")
                 continue
             }
             for (j, element) in list.enumerated() {
-                guard case .object = element else { problems.append(.init(path: "\(p).\(key)[\(j)]", message: "expected an object, found \(element.typeDescription)")); continue }
+                guard case .object = element else { problems.append("\(p).\(key)[\(j)]", "expected an object, found \(element.typeDescription)"); continue }
                 let ints = key == "lines" ? ["expected", "packed", "short"] : ["seq"]
                 for field in ints {
-                    guard case .number(let n)? = element[field], let value = Int(n) else {
-                        problems.append(.init(path: "\(p).\(key)[\(j)].\(field)", message: "expected a whole number, found \(element[field]?.typeDescription ?? "nothing")"))
+                    guard let value = element[field]?.wholeNumber else {
+                        problems.append("\(p).\(key)[\(j)].\(field)", "expected a whole number, found \(element[field]?.typeDescription ?? "nothing")")
                         continue
                     }
                     // The schema's minimums: a line expects at least one unit, scans count from 1.
                     let least = field == "expected" || field == "seq" ? 1 : 0
                     if value < least {
-                        problems.append(.init(path: "\(p).\(key)[\(j)].\(field)", message: "must be \(least) or more, not \(value)"))
+                        problems.append("\(p).\(key)[\(j)].\(field)", "must be \(least) or more, not \(value)")
                     }
                 }
                 _ = string(element[key == "lines" ? "sku" : "data"], "\(p).\(key)[\(j)].\(key == "lines" ? "sku" : "data")", &problems)
@@ -129,22 +129,22 @@ public struct ResultBatch: Sendable {
     static let overridable: Set<String> = ["on_hold", "already_packed"]
 
     /// A pack result's optional `override` {badge, reasons, at}: returns the reasons overridden.
-    static func checkOverride(_ value: JSONValue?, _ p: String, _ problems: inout [OrderError.Problem]) -> Set<String> {
+    static func checkOverride(_ value: JSONValue?, _ p: String, _ problems: inout ProblemList) -> Set<String> {
         guard let value, value != .null else { return [] }
         guard case .object = value else {
-            problems.append(.init(path: p, message: "expected an object {badge, reasons, at}, found \(value.typeDescription)"))
+            problems.append(p, "expected an object {badge, reasons, at}, found \(value.typeDescription)")
             return []
         }
         _ = string(value["badge"], "\(p).badge", &problems)
         _ = string(value["at"], "\(p).at", &problems)
         guard case .array(let list)? = value["reasons"] else {
-            problems.append(.init(path: "\(p).reasons", message: "expected an array, found \(value["reasons"]?.typeDescription ?? "nothing")"))
+            problems.append("\(p).reasons", "expected an array, found \(value["reasons"]?.typeDescription ?? "nothing")")
             return []
         }
         var reasons: Set<String> = []
         for (j, reason) in list.enumerated() {
             guard case .string(let r) = reason, overridable.contains(r) else {
-                problems.append(.init(path: "\(p).reasons[\(j)]", message: "must be on_hold or already_packed"))
+                problems.append("\(p).reasons[\(j)]", "must be on_hold or already_packed")
                 continue
             }
             reasons.insert(r)
@@ -188,11 +188,11 @@ public struct ResultBatch: Sendable {
         }
     }
 
-    static func checkEvent(_ body: JSONValue, _ p: String, _ problems: inout [OrderError.Problem]) {
+    static func checkEvent(_ body: JSONValue, _ p: String, _ problems: inout ProblemList) {
         _ = string(body["kind"], "\(p).kind", &problems, maxLength: 100)
         _ = string(body["at"], "\(p).at", &problems)
         if let data = body["data"], case .object = data {} else if body["data"] != nil {
-            problems.append(.init(path: "\(p).data", message: "expected an object, found \(body["data"]!.typeDescription)"))
+            problems.append("\(p).data", "expected an object, found \(body["data"]!.typeDescription)")
         }
     }
 }
