@@ -71,11 +71,12 @@ import Testing
         let hub = try HubFixture()
         defer { hub.remove() }
         let port = await hub.port()
-        // 100 MB announced, nothing sent: the answer comes at once.
+        // 100 MB announced, nothing sent: a 413 can only come without reading the body (waiting
+        // for it would end in the idle timeout's close, not an answer). No bound on the time: on a
+        // loaded CI machine an answer can take seconds.
         let head = "POST /v1/results HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(hub.token)\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\nConnection: close\r\n\r\n"
-        let (raw, seconds) = await HTTPTestClient.exchange(port: port, Array(head.utf8), closeAfter: 5)
+        let (raw, _) = await HTTPTestClient.exchange(port: port, Array(head.utf8), closeAfter: 60)
         #expect(HTTPTestClient.parse(raw).status == 413)
-        #expect(seconds < 4)
     }
 
     @Test func aChunkedBodyOverTheLimitIsRefused() async throws {
@@ -92,11 +93,10 @@ import Testing
         let hub = try HubFixture()
         defer { hub.remove() }
         let port = await hub.port()
-        // A bad token with a body announced but never sent: 401 at once, not a wait for the body.
+        // A bad token with a body announced but never sent: a 401 can only come before the body.
         let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer 1.wrong\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n"
-        let (raw, seconds) = await HTTPTestClient.exchange(port: port, Array(head.utf8), closeAfter: 5)
+        let (raw, _) = await HTTPTestClient.exchange(port: port, Array(head.utf8), closeAfter: 60)
         #expect(HTTPTestClient.parse(raw).status == 401)
-        #expect(seconds < 4)
     }
 
     @Test func aWrongSecretDoesNotNameTheStation() async throws {

@@ -168,7 +168,9 @@ import Testing
             for _ in 0..<40 { flood.append(try RawHTTP.connectSocket(port: port)) }
             let start = Date()
             let page = try await RawHTTP.get(port: port, "/")
-            #expect(page.status == 200 && Date().timeIntervalSince(start) < 5)
+            // Answered well before the flood's 30 s timeouts could free a slot: the oldest idle
+            // sockets were shed for it (the margin is for a loaded CI machine).
+            #expect(page.status == 200 && Date().timeIntervalSince(start) < 20)
             var closed = 0
             for fd in flood where await RawHTTP.secondsUntilClosed(fd, limit: 0.3) < 0.3 { closed += 1 }
             #expect(closed >= 40 - 8, "\(closed) of 40 idle sockets closed")
