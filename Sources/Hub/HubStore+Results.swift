@@ -25,7 +25,7 @@ extension HubStore {
             for (i, item) in items.enumerated() {
                 if let digest = try String.fetchOne(existing, arguments: [station.id, item.key]) {
                     guard digest == item.digest else {
-                        throw HubError(409, "key_reused", "Item \(i): this station already sent a different result under key '\(item.key)'; nothing in the batch was stored. Each result needs a key of its own: the agent keeps this entry aside for the admin to look at (`packstation sync status`).", item: i)
+                        throw HubError(409, "key_reused", "Item \(i): this station already sent a different result under key '\(item.key)' (before, or earlier in this batch); nothing in the batch was stored. Each result needs a key of its own: the agent keeps this entry aside for the admin to look at (`packstation sync status`).", item: i)
                     }
                     out.append((item.key, "duplicate"))
                     continue

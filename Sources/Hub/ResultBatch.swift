@@ -42,7 +42,8 @@ public struct ResultBatch: Sendable {
         guard (1...Self.maximumItems).contains(items.count) else {
             throw HubError(422, "batch_size", "A batch holds 1 to \(Self.maximumItems) items, not \(items.count).")
         }
-        var seen = Set<String>()
+        // A key used twice in one batch is taken as two sends: the second is a duplicate of the
+        // first when it is the same item and 409 key_reused when it is not (HubStore.store).
         self.items = []
         for (i, item) in items.enumerated() {
             var problems = ProblemList()
@@ -61,16 +62,20 @@ public struct ResultBatch: Sendable {
             var overrides: Set<String> = []
             if case .object? = body {
                 if type == "pack_result" {
-                    outcome = Self.checkPackResult(body!, "\(p).body", orderID: orderID, &problems)
+                    outcome = Self.checkPackResult(body!, "\(p).body", &problems)
                     overrides = Self.checkOverride(body!["override"], "\(p).body.override", &problems)
                 }
                 if type == "event" { Self.checkEvent(body!, "\(p).body", &problems) }
             } else {
                 problems.append("\(p).body", "expected an object, found \(body?.typeDescription ?? "nothing")")
             }
-            if let key, !seen.insert(key).inserted { problems.append("\(p).key", "key '\(key)' appears twice in this batch") }
             guard problems.isEmpty, let key, let type, let body else {
                 throw HubError(422, "invalid_item", "Item \(i) of the batch is invalid; nothing in the batch was stored.", item: i, problems: problems)
+            }
+            // Well-formed, but two order ids that disagree: a conflict (the schema cannot say
+            // that they must be equal), refused like a result for another order.
+            if type == "pack_result", case .string(let id)? = body["order_id"], id != orderID {
+                throw HubError(409, "order_mismatch", "Item \(i): the result is for order '\(id)' but the item names order '\(orderID ?? "null")'; nothing in the batch was stored. Both must name the same order.", item: i)
             }
             var station: String?
             if case .string(let s)? = body["station"] { station = s }
@@ -93,9 +98,8 @@ public struct ResultBatch: Sendable {
     static let outcomes: Set<String> = ["packed", "short_shipped", "abandoned", "open"]
 
     /// The checks of docs/schema/pack-result.schema.json that matter for storing: returns the outcome.
-    static func checkPackResult(_ body: JSONValue, _ p: String, orderID: String?, _ problems: inout ProblemList) -> String? {
-        let id = string(body["order_id"], "\(p).order_id", &problems)
-        if let id, id != orderID { problems.append("\(p).order_id", "is '\(id)' but the item's order_id is '\(orderID ?? "null")'") }
+    static func checkPackResult(_ body: JSONValue, _ p: String, _ problems: inout ProblemList) -> String? {
+        _ = string(body["order_id"], "\(p).order_id", &problems)
         _ = string(body["station"], "\(p).station", &problems)
         _ = string(body["started_at"], "\(p).started_at", &problems)
         _ = string(body["ended_at"], "\(p).ended_at", &problems)

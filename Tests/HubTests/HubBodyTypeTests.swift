@@ -80,6 +80,48 @@ import Testing
         #expect(await hub.call("GET", "/v1/admin/summary").json?["results"] == .int(0))
     }
 
+    /// The item says order 1, its result says order 2: a conflict the schema cannot state, so a
+    /// 409 naming the item (the agent keeps such an entry aside), and neither order is packed.
+    @Test func aResultForAnotherOrderThanItsItemIsAConflict() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(HubFixture.order("1") + "\n" + HubFixture.order("2"))
+        let body = HubFixture.batch(["1"]).replacingOccurrences(of: #""body":{"order_id":"1""#, with: #""body":{"order_id":"2""#)
+        let r = await hub.call("POST", "/v1/results", body: body)
+        #expect(r.status == 409, "\(r.text)")
+        #expect(r.json?["error"]?["code"] == "order_mismatch" && r.json?["error"]?["item"] == .int(0), "\(r.text)")
+        let summary = await hub.call("GET", "/v1/admin/summary").json
+        #expect(summary?["results"] == .int(0) && summary?["orders_packed"] == .int(0))
+    }
+
+    /// One key twice in a batch is two sends of it: the same item is stored once and answered
+    /// `duplicate`; a different item under it is 409 `key_reused` naming the second, and nothing
+    /// of the batch is stored.
+    @Test func aKeyTwiceInOneBatchIsADuplicateOrAReusedKey() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(HubFixture.order("1") + "\n" + HubFixture.order("2"))
+        let item = { (id: String) in String(HubFixture.batch([id], keyPrefix: "same").dropFirst(#"{"items":["#.count).dropLast(2)).replacingOccurrences(of: "same-\(id)", with: "same") }
+        let same = await hub.call("POST", "/v1/results", body: #"{"items":["# + item("1") + "," + item("1") + "]}")
+        #expect(same.status == 200, "\(same.text)")
+        #expect(same.json?["stored"] == .int(1) && same.json?["duplicates"] == .int(1), "\(same.text)")
+        let hub2 = try HubFixture()
+        defer { hub2.remove() }
+        try hub2.importOrders(HubFixture.order("1") + "\n" + HubFixture.order("2"))
+        let different = await hub2.call("POST", "/v1/results", body: #"{"items":["# + item("1") + "," + item("2") + "]}")
+        #expect(different.status == 409 && different.json?["error"]?["code"] == "key_reused" && different.json?["error"]?["item"] == .int(1), "\(different.text)")
+        #expect(await hub2.call("GET", "/v1/admin/summary").json?["results"] == .int(0))
+    }
+
+    /// Beyond 2^53 a JSON number is no longer an exact integer: the schema's maximum, refused.
+    @Test func aCountBeyondTwoToThe53IsRefused() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        let r = await hub.call("POST", "/v1/status", body: #"{"outbox_pending": 51091705694439092518912}"#)
+        #expect(r.status == 422 && r.json?["error"]?["problems"]?[0]?["path"] == "outbox_pending", "\(r.text)")
+        #expect(await hub.call("POST", "/v1/status", body: #"{"outbox_pending": 9007199254740991}"#).status == 200)
+    }
+
     /// 200,000 lines of `{}` in one result: 800,000 problems, 100 described, and the hub answers
     /// a few kilobytes (before, every problem's message and path was built and kept).
     @Test func aResultOfHundredsOfThousandsOfBadLinesGetsASmallAnswer() async throws {
