@@ -32,9 +32,9 @@ python3 -m venv .venv-kiosk
 PACKSTATION_BIN="$(swift build --show-bin-path)/packstation" .venv-kiosk/bin/python -m pytest Tests/kiosk -q
 echo "== the hub's API under schemathesis (PyPI): every check, 0 failures (120 s budget) =="
 bash scripts/check-schemathesis.sh "$(swift build --show-bin-path)" 120
-echo "== release binaries (bounded: 45 min), then every attack of issue 12 against them (scripts/attack.py) =="
-timeout 45m swift build -c release --product packstation-hub
-timeout 45m swift build -c release --product packstation
+echo "== release binaries (bounded: 25 min each), then every attack of issue 12 against them (scripts/attack.py) =="
+timeout 25m swift build -c release --product packstation-hub
+timeout 25m swift build -c release --product packstation
 python3 scripts/attack.py "$(swift build -c release --show-bin-path)"
 echo "== the README's demo: hub + test printer + agent replaying a scanner session =="
 PACKSTATION_BIN_DIR="$(swift build --show-bin-path)" bash scripts/demo.sh
