@@ -59,4 +59,20 @@ import Testing
         #expect(JSONValue.string("156").wholeNumber == nil && JSONValue.bool(true).wholeNumber == nil && JSONValue.null.wholeNumber == nil)
         #expect(JSONValue.string("").isString && !JSONValue.number("1").isString && !JSONValue.null.isString)
     }
+
+    /// Escapes land where they belong even inside a grapheme cluster (a prepended mark before a
+    /// quote, CR LF, a combining mark after a backslash) and around U+2028/U+2029 and emoji.
+    @Test(arguments: [
+        ("\u{0600}\"<img>", #""\#u{0600}\"<img>""#),
+        ("a\r\nb", #""a\r\nb""#),
+        ("\\\u{301}x", #""\\\#u{301}x""#),
+        ("line\u{2028}sep\u{2029}end", #""line\u2028sep\u2029end""#),
+        ("\u{2027}\u{2030}", "\"\u{2027}\u{2030}\""),
+        ("📦\u{7F}\u{1D}é", #""📦\u007F\u001Dé""#),
+        ("plain", #""plain""#), ("", #""""#),
+    ])
+    func stringsAreEscapedByScalarWhateverTheirGraphemes(text: String, expected: String) throws {
+        #expect(JSONValue.string(text).jsonText == expected)
+        #expect(try JSONParser.parse(JSONValue.string(text).jsonText) == .string(text))
+    }
 }

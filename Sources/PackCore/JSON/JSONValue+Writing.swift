@@ -35,23 +35,48 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789ABCDEF".unicodeScalars)
 
+    /// Writes `s` quoted, appending each run of bytes that needs no escape whole (most strings
+    /// are one run) instead of scalar by scalar.
     private static func writeString(_ s: String, to out: inout String) {
-        out.unicodeScalars.append("\"")
-        for scalar in s.unicodeScalars {
+        out += "\""
+        let utf8 = s.utf8
+        var run = utf8.startIndex
+        var i = run
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            let needsEscape: Bool
+            if byte == 0xE2 {
+                // U+2028 and U+2029 (E2 80 A8/A9): valid in JSON, but not in a JavaScript string.
+                let next = utf8.index(after: i)
+                let third = next == utf8.endIndex ? next : utf8.index(after: next)
+                needsEscape = third != utf8.endIndex && utf8[next] == 0x80 && (utf8[third] == 0xA8 || utf8[third] == 0xA9)
+            } else {
+                needsEscape = byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
+            }
+            guard needsEscape else {
+                i = utf8.index(after: i)
+                continue
+            }
+            // Runs are cut by bytes, not Characters: a quote can share a grapheme with the
+            // scalar before it (U+0600 "), so String's Character-rounded slicing would lose one.
+            out += String(decoding: utf8[run..<i], as: UTF8.self)
+            let scalar = s.unicodeScalars[i]
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
+            default:
                 let v = Int(scalar.value)
                 out += "\\u"
                 for shift in [12, 8, 4, 0] { out.unicodeScalars.append(hexDigits[(v >> shift) & 0xF]) }
-            default: out.unicodeScalars.append(scalar)
             }
+            i = s.unicodeScalars.index(after: i)
+            run = i
         }
-        out.unicodeScalars.append("\"")
+        out += run == utf8.startIndex ? s : String(decoding: utf8[run...], as: UTF8.self)
+        out += "\""
     }
 }
 
