@@ -81,6 +81,8 @@ public enum GS1DigitalLink {
 
     /// Where the authority starts after `http://` or `https://` (any letter case); nil for other schemes.
     private static func afterScheme(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        // Most data is not a URI: answer without the loop (which builds an array of schemes).
+        guard end - start > 7, bytes[start] | 0x20 == UInt8(ascii: "h") else { return nil }
         for scheme in ["http://", "https://"] {
             let count = scheme.utf8.count
             guard end - start > count else { continue }

@@ -24,8 +24,10 @@ protocol JSONReadable {
 
     /// What the value is.
     var kind: JSONKind { get }
-    /// The member with this name, if this is an object that has it.
-    subscript(member name: String) -> Self? { get }
+    /// The member with this name, if this is an object that has it. A node of a scanned document
+    /// starts looking after the member it found last (fields are mostly read in the order they
+    /// are written), so it is `mutating`; which member is found does not depend on it.
+    mutating func member(_ name: StaticString) -> Self?
     /// A boolean's value.
     var boolValue: Bool { get }
     /// A string's text.
@@ -52,7 +54,7 @@ extension JSONValue: JSONReadable {
         }
     }
 
-    subscript(member name: String) -> JSONValue? { self[name] }
+    func member(_ name: StaticString) -> JSONValue? { self[name.description] }
     var boolValue: Bool { if case .bool(let b) = self { b } else { false } }
     var stringValue: String { if case .string(let s) = self { s } else { "" } }
     var numberText: String { if case .number(let s) = self { s } else { "" } }
@@ -68,6 +70,15 @@ struct JSONTapeNode: JSONReadable {
     let tokens: UnsafePointer<JSONToken>
     let bytes: UnsafeBufferPointer<UInt8>
     let index: Int
+    /// For an object: the name token to try first in the next lookup (the one after the member
+    /// found last), or 0 for the first member.
+    private var cursor = 0
+
+    init(tokens: UnsafePointer<JSONToken>, bytes: UnsafeBufferPointer<UInt8>, index: Int) {
+        self.tokens = tokens
+        self.bytes = bytes
+        self.index = index
+    }
 
     @inline(__always) private var token: JSONToken { tokens[index] }
 
@@ -84,34 +95,38 @@ struct JSONTapeNode: JSONReadable {
         }
     }
 
-    subscript(member name: String) -> JSONTapeNode? {
+    /// Looks at each member at most once, starting at the cursor and wrapping around to the
+    /// first: names are unique in an object (as `String ==` compares them), so at most one
+    /// matches and the order of the search cannot change the answer.
+    mutating func member(_ name: StaticString) -> JSONTapeNode? {
         let object = token
-        guard object.kind == .object else { return nil }
-        var name = name
-        return name.withUTF8 { wanted in
-            guard let first = wanted.first else { return member(plain: wanted, first: 0, count: Int(object.start)) }
-            return member(plain: wanted, first: first, count: Int(object.start))
-        }
-    }
-
-    /// The member named by these bytes among the `count` members: plain names (ASCII, no
-    /// escapes) are told apart by length and first byte before their bytes are compared; other
-    /// names are compared as strings, as `JSONValue` compares them.
-    private func member(plain wanted: UnsafeBufferPointer<UInt8>, first: UInt8, count: Int) -> JSONTapeNode? {
-        var i = index + 1
-        for _ in 0..<count {
-            let candidate = tokens[i]
-            if candidate.flags == 0 {
-                let start = Int(candidate.start), length = Int(candidate.end) - start
-                if length == wanted.count, length == 0 || (bytes[start] == first && memcmp(bytes.baseAddress! + start, wanted.baseAddress!, length) == 0) {
-                    return node(i + 1)
-                }
-            } else if JSONTape.text(of: candidate, in: bytes) == String(decoding: wanted, as: UTF8.self) {
-                return node(i + 1)
+        guard object.kind == .object, object.start > 0 else { return nil }
+        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        let first = index + 1, end = Int(object.end)
+        var i = cursor == 0 ? first : cursor
+        for _ in 0..<Int(object.start) {
+            let value = i + 1
+            let next = tokens[value].next(after: value)
+            if isName(tokens[i], wanted) {
+                cursor = next == end ? first : next
+                return node(value)
             }
-            i = tokens[i + 1].next(after: i + 1)
+            i = next == end ? first : next
         }
         return nil
+    }
+
+    /// Whether a name token is this name: plain names (ASCII, no escapes) are told apart by
+    /// length and first byte before their bytes are compared; other names are compared as
+    /// strings, as `JSONValue` compares them.
+    @inline(__always) private func isName(_ candidate: JSONToken, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(candidate.start), length = Int(candidate.end) - start
+        if candidate.flags == 0 {
+            guard length == wanted.count else { return false }
+            guard length > 0 else { return true }
+            return bytes[start] == wanted[0] && memcmp(bytes.baseAddress! + start, wanted.baseAddress!, length) == 0
+        }
+        return JSONTape.text(of: candidate, in: bytes) == String(decoding: wanted, as: UTF8.self)
     }
 
     var boolValue: Bool { token.kind == .true }

@@ -34,7 +34,7 @@ extension JSONScanner {
                     try validateUTF8(from: runStart)
                     flags |= JSONToken.nonASCII
                 }
-                tokens.append(JSONToken(kind: kind, flags: flags, start: UInt32(start), end: UInt32(index)))
+                append(JSONToken(kind: kind, flags: flags, start: UInt32(start), end: UInt32(index)))
                 index += 1
                 return
             }

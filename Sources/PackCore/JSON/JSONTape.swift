@@ -47,17 +47,16 @@ struct JSONTape: Sendable {
 
     init(_ input: some Collection<UInt8>, statistics: inout Statistics) throws(JSONSyntaxError) {
         let bytes = Array(input)
-        // Offsets are 32-bit and name stacks hold token indices as Int32 (tokens never outnumber bytes).
+        // Offsets are 32-bit and name tables hold token indices as Int32 (tokens never outnumber bytes).
         guard bytes.count < Int(Int32.max) else {
             throw JSONSyntaxError(line: 1, column: 1, message: "the document is larger than 2 GiB")
         }
         var tokens: [JSONToken] = []
-        tokens.reserveCapacity(bytes.count / 8 + 4)
         let result: Result<Void, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(bytes: buffer, tokens: tokens)
-            tokens = []
+            var scanner = JSONScanner(bytes: buffer)
             defer {
-                tokens = scanner.tokens
+                tokens = Array(UnsafeBufferPointer(start: scanner.tokens, count: scanner.tokenCount))
+                scanner.tokens.deallocate()
                 statistics.nameChecks += scanner.statistics.nameChecks
             }
             do throws(JSONSyntaxError) {
@@ -77,19 +76,37 @@ struct JSONTape: Sendable {
 /// recursive parser it replaced, in the same order, so errors point at the same byte.
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
-    var tokens: [JSONToken]
+    /// The tokens so far, in a buffer grown by hand (`JSONTape` copies them out and frees it):
+    /// an `Array.append` per token checked uniqueness and capacity through the struct each time.
+    var tokens: UnsafeMutablePointer<JSONToken>
+    var tokenCount = 0
+    var tokenCapacity: Int
     var index = 0
     var depth = 0
-    /// The name tokens of every open object, innermost last.
-    var names: [Int32] = []
     var statistics = JSONTape.Statistics()
 
     /// Objects with more members than this find duplicate names by hashing instead of comparing each pair.
     static let linearNameLimit = 16
 
-    init(bytes: UnsafeBufferPointer<UInt8>, tokens: [JSONToken]) {
+    init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        self.tokens = tokens
+        // About one token per 8 bytes in order documents; the buffer doubles when that is short.
+        tokenCapacity = bytes.count / 8 + 16
+        tokens = .allocate(capacity: tokenCapacity)
+    }
+
+    @inline(__always) mutating func append(_ token: JSONToken) {
+        if tokenCount == tokenCapacity { growTokens() }
+        (tokens + tokenCount).initialize(to: token)
+        tokenCount += 1
+    }
+
+    mutating func growTokens() {
+        let bigger = UnsafeMutablePointer<JSONToken>.allocate(capacity: tokenCapacity * 2)
+        bigger.moveInitialize(from: tokens, count: tokenCount)
+        tokens.deallocate()
+        tokens = bigger
+        tokenCapacity *= 2
     }
 
     mutating func scanDocument() throws(JSONSyntaxError) {
@@ -138,7 +155,7 @@ struct JSONScanner {
         guard bytes.count - index >= count, memcmp(bytes.baseAddress! + index, word.utf8Start, count) == 0 else {
             throw error("expected a JSON value, found \(describeByte())")
         }
-        tokens.append(JSONToken(kind: kind, start: UInt32(index), end: UInt32(index + count)))
+        append(JSONToken(kind: kind, start: UInt32(index), end: UInt32(index + count)))
         index += count
     }
 
@@ -151,17 +168,15 @@ struct JSONScanner {
         try enter()
         defer { depth -= 1 }
         index += 1
-        let token = tokens.count
-        tokens.append(JSONToken(kind: .object, start: 0, end: 0))
-        let firstName = names.count
-        defer { names.removeSubrange(firstName...) }
+        let token = tokenCount
+        append(JSONToken(kind: .object, start: 0, end: 0))
         var table = JSONNameTable()
         var filter = JSONNameFilter()
         var members: UInt32 = 0
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            tokens[token].end = UInt32(tokens.count)
+            tokens[token].end = UInt32(tokenCount)
             return
         }
         while true {
@@ -169,7 +184,7 @@ struct JSONScanner {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
                 throw error("expected a member name in quotes, found \(describeByte())")
             }
-            let name = tokens.count
+            let name = tokenCount
             try scanString(as: .name)
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
@@ -178,10 +193,9 @@ struct JSONScanner {
             index += 1
             skipWhitespace()
             try scanValue()
-            if isDuplicate(name, among: firstName, filter: &filter, table: &table) {
+            if isDuplicate(name, in: token, members: Int(members), filter: &filter, table: &table) {
                 throw error("member \"\(decodedText(name))\" appears twice")
             }
-            names.append(Int32(name))
             members += 1
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document inside an object") }
@@ -189,31 +203,42 @@ struct JSONScanner {
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 tokens[token].start = members
-                tokens[token].end = UInt32(tokens.count)
+                tokens[token].end = UInt32(tokenCount)
                 return
             }
             throw error("expected ',' or '}' in an object, found \(describeByte())")
         }
     }
 
-    /// Whether the object whose names start at `names[first]` already has this name. Small
-    /// objects compare it with the names whose filter bit it shares (with all of them when a
-    /// name is escaped or not ASCII); larger ones keep a hash table, so the scan stays linear.
-    mutating func isDuplicate(_ name: Int, among first: Int, filter: inout JSONNameFilter, table: inout JSONNameTable) -> Bool {
-        let count = names.count - first
-        if count < Self.linearNameLimit {
+    /// Whether the object at token `object`, with `members` members before this name, already
+    /// has it. Small objects compare it with the earlier names (walked on the tape) only when
+    /// its filter bit is set (with all of them when a name is escaped or not ASCII); larger
+    /// ones keep a hash table, so the scan stays linear.
+    @inline(__always) mutating func isDuplicate(_ name: Int, in object: Int, members: Int, filter: inout JSONNameFilter, table: inout JSONNameTable) -> Bool {
+        if members < Self.linearNameLimit {
             guard filter.mayContain(tokens[name], bytes) else { return false }
-            for i in first..<names.count {
-                statistics.nameChecks += 1
-                if sameName(Int(names[i]), name) { return true }
-            }
-            return false
+            return isEarlierName(name, in: object, members: members)
         }
-        if count == Self.linearNameLimit {
+        if members == Self.linearNameLimit {
             table = JSONNameTable(capacity: 64)
-            for i in first..<names.count { _ = table.insert(Int(names[i]), scanner: &self) }
+            var i = object + 1
+            for _ in 0..<members {
+                _ = table.insert(i, scanner: &self)
+                i = tokens[i + 1].next(after: i + 1)
+            }
         }
         return !table.insert(name, scanner: &self)
+    }
+
+    /// Compares a name with each earlier name of its object.
+    mutating func isEarlierName(_ name: Int, in object: Int, members: Int) -> Bool {
+        var i = object + 1
+        for _ in 0..<members {
+            statistics.nameChecks += 1
+            if sameName(i, name) { return true }
+            i = tokens[i + 1].next(after: i + 1)
+        }
+        return false
     }
 
     /// Whether two name tokens are the same name, as `String` compares them (canonical
@@ -236,13 +261,13 @@ struct JSONScanner {
         try enter()
         defer { depth -= 1 }
         index += 1
-        let token = tokens.count
-        tokens.append(JSONToken(kind: .array, start: 0, end: 0))
+        let token = tokenCount
+        append(JSONToken(kind: .array, start: 0, end: 0))
         var elements: UInt32 = 0
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            tokens[token].end = UInt32(tokens.count)
+            tokens[token].end = UInt32(tokenCount)
             return
         }
         while true {
@@ -255,7 +280,7 @@ struct JSONScanner {
             if bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 tokens[token].start = elements
-                tokens[token].end = UInt32(tokens.count)
+                tokens[token].end = UInt32(tokenCount)
                 return
             }
             throw error("expected ',' or ']' in an array, found \(describeByte())")
@@ -287,7 +312,7 @@ struct JSONScanner {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard skipDigits() > 0 else { throw error("expected digits in the exponent") }
         }
-        tokens.append(JSONToken(kind: .number, start: UInt32(start), end: UInt32(index)))
+        append(JSONToken(kind: .number, start: UInt32(start), end: UInt32(index)))
     }
 }
 

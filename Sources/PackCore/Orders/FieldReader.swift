@@ -23,8 +23,8 @@ struct FieldReader {
         }
     }
 
-    mutating func string<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, required: Bool = true, maxLength: Int = 1_000, allowEmpty: Bool = false) -> String? {
-        guard let value = object[member: key] else {
+    mutating func string<N: JSONReadable>(_ object: inout N, _ key: StaticString, _ path: @autoclosure () -> String, required: Bool = true, maxLength: Int = 1_000, allowEmpty: Bool = false) -> String? {
+        guard let value = object.member(key) else {
             if required { fail(Self.join(path(), key), "is required") }
             return nil
         }
@@ -43,8 +43,8 @@ struct FieldReader {
         }
     }
 
-    mutating func bool<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, default defaultValue: Bool) -> Bool {
-        guard let value = object[member: key] else { return defaultValue }
+    mutating func bool<N: JSONReadable>(_ object: inout N, _ key: StaticString, _ path: @autoclosure () -> String, default defaultValue: Bool) -> Bool {
+        guard let value = object.member(key) else { return defaultValue }
         switch value.kind {
         case .bool: return value.boolValue
         case .null: return defaultValue
@@ -55,8 +55,8 @@ struct FieldReader {
     }
 
     /// A whole number within `range`.
-    mutating func int<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, in range: ClosedRange<Int>, required: Bool = true) -> Int? {
-        guard let value = object[member: key] else {
+    mutating func int<N: JSONReadable>(_ object: inout N, _ key: StaticString, _ path: @autoclosure () -> String, in range: ClosedRange<Int>, required: Bool = true) -> Int? {
+        guard let value = object.member(key) else {
             if required { fail(Self.join(path(), key), "is required") }
             return nil
         }
@@ -80,9 +80,9 @@ struct FieldReader {
         }
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable, N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, default defaultValue: E? = nil) -> E? where E.RawValue == String {
+    mutating func enumeration<E: RawRepresentable & CaseIterable, N: JSONReadable>(_ object: inout N, _ key: StaticString, _ path: @autoclosure () -> String, default defaultValue: E? = nil) -> E? where E.RawValue == String {
         func allowed() -> String { E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ") }
-        guard let value = object[member: key], value.kind != .null else {
+        guard let value = object.member(key), value.kind != .null else {
             if defaultValue == nil { fail(Self.join(path(), key), "is required (one of \(allowed()))") }
             return defaultValue
         }
@@ -97,8 +97,8 @@ struct FieldReader {
     }
 
     /// An array of non-empty strings.
-    mutating func strings<N: JSONReadable>(_ object: N, _ key: String, _ path: @autoclosure () -> String, maxCount: Int = 1_000, maxLength: Int = 1_000) -> [String] {
-        guard let value = object[member: key] else { return [] }
+    mutating func strings<N: JSONReadable>(_ object: inout N, _ key: StaticString, _ path: @autoclosure () -> String, maxCount: Int = 1_000, maxLength: Int = 1_000) -> [String] {
+        guard let value = object.member(key) else { return [] }
         switch value.kind {
         case .array:
             let count = value.elementCount
@@ -124,8 +124,8 @@ struct FieldReader {
         }
     }
 
-    static func join(_ path: String, _ key: String) -> String {
-        path == "$" ? key : "\(path).\(key)"
+    static func join(_ path: String, _ key: StaticString) -> String {
+        path == "$" ? key.description : "\(path).\(key)"
     }
 
     /// Whether a string is empty or only whitespace (as `Character.isWhitespace` says); a

@@ -30,18 +30,18 @@ extension Order {
 
     private static func decode<N: JSONReadable>(node document: N) throws(OrderError) -> Order {
         var r = FieldReader()
-        guard let root = r.object(document, "$") else { throw OrderError(r.problems) }
-        let id = r.string(root, "id", "$", maxLength: 200)
-        let barcodes = r.strings(root, "barcodes", "$", maxCount: 100, maxLength: 200)
-        let status: Status? = r.enumeration(root, "status", "$")
-        let payment: Payment? = r.enumeration(root, "payment", "$")
-        let priority: Priority? = r.enumeration(root, "priority", "$", default: .standard)
-        let value = decodeMoney(&r, root[member: "value"], "value")
-        let flags = r.strings(root, "flags", "$", maxCount: 100, maxLength: 100)
-        let notes = r.string(root, "notes", "$", required: false, maxLength: 10_000)
-        let gift = r.string(root, "gift_message", "$", required: false, maxLength: 10_000)
-        let lines = decodeLines(&r, root[member: "lines"])
-        let shipment = r.object(root[member: "shipment"], "shipment", required: false).flatMap { decodeShipment(&r, $0) }
+        guard var root = r.object(document, "$") else { throw OrderError(r.problems) }
+        let id = r.string(&root, "id", "$", maxLength: 200)
+        let barcodes = r.strings(&root, "barcodes", "$", maxCount: 100, maxLength: 200)
+        let status: Status? = r.enumeration(&root, "status", "$")
+        let payment: Payment? = r.enumeration(&root, "payment", "$")
+        let priority: Priority? = r.enumeration(&root, "priority", "$", default: .standard)
+        let value = decodeMoney(&r, root.member("value"), "value")
+        let flags = r.strings(&root, "flags", "$", maxCount: 100, maxLength: 100)
+        let notes = r.string(&root, "notes", "$", required: false, maxLength: 10_000)
+        let gift = r.string(&root, "gift_message", "$", required: false, maxLength: 10_000)
+        let lines = decodeLines(&r, root.member("lines"))
+        let shipment = r.object(root.member("shipment"), "shipment", required: false).flatMap { decodeShipment(&r, $0) }
         if let lines { checkUniqueness(&r, barcodes: barcodes, lines: lines) }
         guard r.problems.isEmpty, let id, let status, let payment, let priority, let lines else {
             throw OrderError(r.problems)
@@ -56,9 +56,9 @@ extension Order {
     }
 
     private static func decodeMoney<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, _ path: String) -> Money? {
-        guard let object = r.object(value, path, required: false) else { return nil }
+        guard var object = r.object(value, path, required: false) else { return nil }
         var amount: String?
-        let found = object[member: "amount"]
+        let found = object.member("amount")
         switch found?.kind {
         case .number?, .string?:
             let text = found!.kind == .number ? found!.numberText : found!.stringValue
@@ -66,7 +66,7 @@ extension Order {
         case nil, .null?: r.fail("\(path).amount", "is required")
         case let other?: r.fail("\(path).amount", "must be a number, found \(other.typeDescription)")
         }
-        let currency = r.string(object, "currency", path, maxLength: 3)
+        let currency = r.string(&object, "currency", path, maxLength: 3)
         if let c = currency, !isUppercaseCode(c, length: 3) {
             r.fail("\(path).currency", "must be a three-letter ISO 4217 code such as \"EUR\", found \"\(c)\"")
             return nil
@@ -87,22 +87,23 @@ extension Order {
         lines.reserveCapacity(count)
         var seenSKUs = SmallMap<String, Int>()
         for (i, element) in value.elements.enumerated() {
-            guard let object = r.object(element, "lines[\(i)]") else { continue }
-            let sku = r.string(object, "sku", "lines[\(i)]", maxLength: 200)
-            let description = r.string(object, "description", "lines[\(i)]", required: false, maxLength: 1_000, allowEmpty: true) ?? ""
-            let quantity = r.int(object, "quantity", "lines[\(i)]", in: 1...1_000_000)
-            let barcodes = r.strings(object, "barcodes", "lines[\(i)]", maxCount: 100, maxLength: 200)
-            let serialized = r.bool(object, "serialized", "lines[\(i)]", default: false)
-            let dims = r.object(object[member: "dimensions_mm"], "lines[\(i)].dimensions_mm", required: false).flatMap { d -> Dimensions? in
-                guard let l = r.int(d, "length", "lines[\(i)].dimensions_mm", in: 1...10_000),
-                    let w = r.int(d, "width", "lines[\(i)].dimensions_mm", in: 1...10_000),
-                    let h = r.int(d, "height", "lines[\(i)].dimensions_mm", in: 1...10_000)
+            guard var object = r.object(element, "lines[\(i)]") else { continue }
+            let sku = r.string(&object, "sku", "lines[\(i)]", maxLength: 200)
+            let description = r.string(&object, "description", "lines[\(i)]", required: false, maxLength: 1_000, allowEmpty: true) ?? ""
+            let quantity = r.int(&object, "quantity", "lines[\(i)]", in: 1...1_000_000)
+            let barcodes = r.strings(&object, "barcodes", "lines[\(i)]", maxCount: 100, maxLength: 200)
+            let serialized = r.bool(&object, "serialized", "lines[\(i)]", default: false)
+            let dims = r.object(object.member("dimensions_mm"), "lines[\(i)].dimensions_mm", required: false).flatMap { found -> Dimensions? in
+                var d = found
+                guard let l = r.int(&d, "length", "lines[\(i)].dimensions_mm", in: 1...10_000),
+                    let w = r.int(&d, "width", "lines[\(i)].dimensions_mm", in: 1...10_000),
+                    let h = r.int(&d, "height", "lines[\(i)].dimensions_mm", in: 1...10_000)
                 else { return nil }
                 return Dimensions(length: l, width: w, height: h)
             }
-            let weight = r.int(object, "weight_g", "lines[\(i)]", in: 0...10_000_000, required: false)
+            let weight = r.int(&object, "weight_g", "lines[\(i)]", in: 0...10_000_000, required: false)
             if let sku {
-                if let first = seenSKUs[sku] { r.fail("lines[\(i)].sku", "\"\(sku)\" is already the SKU of lines[\(first)]; put all units of one SKU on one line") } else { seenSKUs.set(sku, i) }
+                if let first = seenSKUs.valueOrInsert(sku, i) { r.fail("lines[\(i)].sku", "\"\(sku)\" is already the SKU of lines[\(first)]; put all units of one SKU on one line") }
             }
             if let sku, let quantity {
                 lines.append(Line(sku: sku, description: description, quantity: quantity, barcodes: barcodes, serialized: serialized, dimensions: dims, weightGrams: weight))
@@ -118,16 +119,13 @@ extension Order {
         var owner = SmallMap<MatchKey, Int>()
         func name(_ claimant: Int) -> String { claimant < 0 ? "barcodes[\(-1 - claimant)]" : "lines[\(claimant)]" }
         func claim(_ text: String, by claimant: Int, at path: @autoclosure () -> String, includeProductForms: Bool) {
-            func take(_ key: MatchKey) -> Bool {
-                if let other = owner[key], other != claimant {
+            MatchKey.forEachKey(forPrinted: text, includeProductForms: includeProductForms) { key in
+                if let other = owner.valueOrInsert(key, claimant), other != claimant {
                     r.fail(path(), "\"\(text)\" is also claimed by \(name(other)); a barcode must lead to one line")
                     return false
                 }
-                owner.set(key, claimant)
                 return true
             }
-            guard includeProductForms else { _ = take(.text(text)); return }
-            for key in MatchKey.keys(forPrinted: text, includeProductForms: true) where !take(key) { return }
         }
         for (i, code) in barcodes.enumerated() { claim(code, by: -1 - i, at: "barcodes[\(i)]", includeProductForms: false) }
         var skus = SmallMap<String, Void>()
@@ -138,18 +136,19 @@ extension Order {
         }
     }
 
-    private static func decodeShipment<N: JSONReadable>(_ r: inout FieldReader, _ object: N) -> Shipment? {
+    private static func decodeShipment<N: JSONReadable>(_ r: inout FieldReader, _ shipment: N) -> Shipment? {
         let p = "shipment"
-        let carrier = r.string(object, "carrier", p, maxLength: 100)
-        let service = r.string(object, "service", p, maxLength: 100)
-        let tracking = r.string(object, "tracking", p, required: false, maxLength: 100)
-        let from = r.object(object[member: "from"], "shipment.from").flatMap { decodeAddress(&r, $0, "shipment.from") }
-        let to = r.object(object[member: "to"], "shipment.to").flatMap { decodeAddress(&r, $0, "shipment.to") }
-        let packages = r.int(object, "packages", p, in: 1...999, required: false) ?? 1
+        var object = shipment
+        let carrier = r.string(&object, "carrier", p, maxLength: 100)
+        let service = r.string(&object, "service", p, maxLength: 100)
+        let tracking = r.string(&object, "tracking", p, required: false, maxLength: 100)
+        let from = r.object(object.member("from"), "shipment.from").flatMap { decodeAddress(&r, $0, "shipment.from") }
+        let to = r.object(object.member("to"), "shipment.to").flatMap { decodeAddress(&r, $0, "shipment.to") }
+        let packages = r.int(&object, "packages", p, in: 1...999, required: false) ?? 1
         var label: CarrierLabel?
-        if let l = r.object(object[member: "label"], "shipment.label", required: false) {
-            let format: CarrierLabel.Format? = r.enumeration(l, "format", "shipment.label")
-            let text = r.string(l, "data", "shipment.label", maxLength: 50_000_000)
+        if var l = r.object(object.member("label"), "shipment.label", required: false) {
+            let format: CarrierLabel.Format? = r.enumeration(&l, "format", "shipment.label")
+            let text = r.string(&l, "data", "shipment.label", maxLength: 50_000_000)
             if let text {
                 if let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty {
                     if let format { label = CarrierLabel(format: format, data: Array(data)) }
@@ -162,19 +161,20 @@ extension Order {
         return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label)
     }
 
-    private static func decodeAddress<N: JSONReadable>(_ r: inout FieldReader, _ object: N, _ p: String) -> Address? {
-        let name = r.string(object, "name", p, maxLength: 200)
-        let company = r.string(object, "company", p, required: false, maxLength: 200)
-        let street = r.strings(object, "street", p, maxCount: 4, maxLength: 200)
-        if street.isEmpty, object[member: "street"] == nil { r.fail("\(p).street", "is required (an array of 1 to 4 lines)") }
-        let city = r.string(object, "city", p, maxLength: 100)
-        let region = r.string(object, "region", p, required: false, maxLength: 100)
-        let postal = r.string(object, "postal_code", p, required: false, maxLength: 20)
-        let country = r.string(object, "country", p, maxLength: 100)
+    private static func decodeAddress<N: JSONReadable>(_ r: inout FieldReader, _ address: N, _ p: String) -> Address? {
+        var object = address
+        let name = r.string(&object, "name", p, maxLength: 200)
+        let company = r.string(&object, "company", p, required: false, maxLength: 200)
+        let street = r.strings(&object, "street", p, maxCount: 4, maxLength: 200)
+        if street.isEmpty, object.member("street") == nil { r.fail("\(p).street", "is required (an array of 1 to 4 lines)") }
+        let city = r.string(&object, "city", p, maxLength: 100)
+        let region = r.string(&object, "region", p, required: false, maxLength: 100)
+        let postal = r.string(&object, "postal_code", p, required: false, maxLength: 20)
+        let country = r.string(&object, "country", p, maxLength: 100)
         if let c = country, !isUppercaseCode(c, length: 2) {
             r.fail("\(p).country", "must be a two-letter ISO 3166 code such as \"DE\", found \"\(c)\"")
         }
-        let phone = r.string(object, "phone", p, required: false, maxLength: 40)
+        let phone = r.string(&object, "phone", p, required: false, maxLength: 40)
         guard let name, let city, let country, !street.isEmpty else { return nil }
         return Address(name: name, company: company, street: street, city: city, region: region, postalCode: postal, country: country, phone: phone)
     }

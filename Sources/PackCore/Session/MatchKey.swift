@@ -11,12 +11,19 @@ public enum MatchKey: Hashable, Sendable {
     /// The keys a barcode printed in order data stands for: its exact text, and its product
     /// forms when it is a valid GTIN (an 8-digit code may be EAN-8 or UPC-E, so both).
     public static func keys(forPrinted text: String, includeProductForms: Bool = true) -> [MatchKey] {
-        var keys: [MatchKey] = [.text(text)]
-        guard includeProductForms, case .success(let barcode) = Barcode.parse(text), case .product(let product) = barcode.content else {
-            return keys
-        }
-        keys.append(.product(product.gtin))
-        keys.append(contentsOf: product.alternates.map(MatchKey.product))
+        var keys: [MatchKey] = []
+        forEachKey(forPrinted: text, includeProductForms: includeProductForms) { keys.append($0); return true }
         return keys
+    }
+
+    /// Calls `body` with each of `keys(forPrinted:includeProductForms:)` in order, without
+    /// building the array (order validation claims them one by one); stops when `body`
+    /// returns false.
+    static func forEachKey(forPrinted text: String, includeProductForms: Bool, _ body: (MatchKey) -> Bool) {
+        guard body(.text(text)), includeProductForms,
+            case .success(let barcode) = Barcode.parse(text), case .product(let product) = barcode.content,
+            body(.product(product.gtin))
+        else { return }
+        for alternate in product.alternates where !body(.product(alternate)) { return }
     }
 }
