@@ -98,7 +98,7 @@ struct JSONTapeNode: JSONReadable {
     /// Looks at each member at most once, starting at the cursor and wrapping around to the
     /// first: names are unique in an object (as `String ==` compares them), so at most one
     /// matches and the order of the search cannot change the answer.
-    mutating func member(_ name: StaticString) -> JSONTapeNode? {
+    @inline(__always) mutating func member(_ name: StaticString) -> JSONTapeNode? {
         let object = token
         guard object.kind == .object, object.start > 0 else { return nil }
         let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
@@ -126,7 +126,13 @@ struct JSONTapeNode: JSONReadable {
             guard length > 0 else { return true }
             return bytes[start] == wanted[0] && memcmp(bytes.baseAddress! + start, wanted.baseAddress!, length) == 0
         }
-        return JSONTape.text(of: candidate, in: bytes) == String(decoding: wanted, as: UTF8.self)
+        return isDecodedName(candidate, wanted)
+    }
+
+    /// An escaped or non-ASCII name compared as `String`s (canonical equivalence), kept out
+    /// of line so the byte comparison above stays small.
+    @inline(never) private func isDecodedName(_ candidate: JSONToken, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        JSONTape.text(of: candidate, in: bytes) == String(decoding: wanted, as: UTF8.self)
     }
 
     var boolValue: Bool { token.kind == .true }

@@ -128,10 +128,12 @@ extension Order {
             }
         }
         for (i, code) in barcodes.enumerated() { claim(code, by: -1 - i, at: "barcodes[\(i)]", includeProductForms: false) }
-        var skus = SmallMap<String, Void>()
+        // Small orders compare SKUs with the lines before (no set to allocate and free).
+        var skus: Set<String>? = lines.count > SmallMap<String, Void>.smallLimit ? Set(minimumCapacity: lines.count) : nil
         for (i, line) in lines.enumerated() {
+            let firstOfSKU = skus != nil ? skus!.insert(line.sku).inserted : !lines[..<i].contains { $0.sku == line.sku }
             // A repeated SKU is already reported as such.
-            if skus.insert(line.sku, ()) { claim(line.sku, by: i, at: "lines[\(i)].sku", includeProductForms: false) }
+            if firstOfSKU { claim(line.sku, by: i, at: "lines[\(i)].sku", includeProductForms: false) }
             for (j, code) in line.barcodes.enumerated() { claim(code, by: i, at: "lines[\(i)].barcodes[\(j)]", includeProductForms: true) }
         }
     }
