@@ -13,7 +13,17 @@ public final class RunLock {
         guard fd >= 0 else {
             throw RunError(code: "runs.lock", message: "Cannot create \(path): \(String(cString: strerror(errno))). Check the data directory's permissions.")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        // A lock this process just released can stay held for a moment by a child between its
+        // fork and exec (it shares the open file until exec closes it): a short retry tells that
+        // from a process that is printing the run, which holds it for minutes.
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        var tries = 0
+        while !locked, errno == EWOULDBLOCK, tries < 25 {
+            tries += 1
+            usleep(20_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let owner = Self.owner(fd)
             close(fd)
             throw RunError(code: "runs.busy", message: "Run \(run) is being printed by another process\(owner.map { " (pid \($0))" } ?? ""); wait for it, or stop it first.")
