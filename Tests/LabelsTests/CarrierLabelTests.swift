@@ -20,6 +20,9 @@ struct CarrierLabelTests {
         ("hello", "carrier.zpl_empty"),
         ("^XA^XZ ^MD30 ^XA^XZ", "carrier.zpl_stray"),
         ("^XA^XZ~JR", "carrier.zpl_stray"),
+        // Found by FuzzCarrierZPL: a ^ command before the first label was kept as the prologue and printed.
+        ("^JUS^XA^XZ", "carrier.zpl_stray"),
+        ("~JA\n^MD30\n^XA^XZ", "carrier.zpl_stray"),
     ])
     func brokenCarrierZPLIsRefused(text: String, code: String) {
         #expect { try CarrierZPL(bytes: Array(text.utf8)) } throws: { ($0 as? LabelError)?.code == code }

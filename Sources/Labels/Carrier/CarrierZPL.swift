@@ -10,7 +10,8 @@ public struct CarrierZPL: Hashable, Sendable {
     public let bytes: [UInt8]
 
     /// Splits and checks a stream: at least one label; every `^XA` closed by `^XZ` before the next
-    /// `^XA`; nothing but whitespace or tilde host commands outside labels.
+    /// `^XA`; before the first label nothing but whitespace and tilde host commands, between and
+    /// after labels only whitespace.
     public init(bytes: [UInt8]) throws(LabelError) {
         var labels: [[UInt8]] = []
         var prologue: [UInt8] = []
@@ -27,7 +28,13 @@ public struct CarrierZPL: Hashable, Sendable {
                     throw LabelError(code: "carrier.zpl_unclosed", message: "The carrier's ZPL label \(labels.count + 1) has ^XA at byte \(i) before the ^XZ that ends the previous label; ask the carrier for the label again.")
                 }
                 let between = bytes[lastEnd..<i]
-                if labels.isEmpty { prologue = Array(between) } else if !Self.isIgnorable(between) {
+                if labels.isEmpty {
+                    // Host commands (~JA) may come first; a ^ command there would change the printer's settings.
+                    if let caret = between.firstIndex(of: 0x5E) {
+                        throw LabelError(code: "carrier.zpl_stray", message: "The carrier's ZPL has a ^ command before its first label (byte \(caret)); it is not printed as it could change the printer's settings.")
+                    }
+                    prologue = Array(between)
+                } else if !Self.isIgnorable(between) {
                     throw LabelError(code: "carrier.zpl_stray", message: "The carrier's ZPL has commands between label \(labels.count) and \(labels.count + 1) (byte \(lastEnd)); it is not printed as it could change the printer's settings.")
                 }
                 start = i
