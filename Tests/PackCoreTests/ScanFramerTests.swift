@@ -95,4 +95,18 @@ struct ScanFramerTests {
         #expect(plain.json["symbology"] == nil)
         #expect(plain.json["data"] == "ABC")
     }
+
+    /// Found by FuzzScanDecoder: a replayed capture whose timestamps are garbage trapped on the
+    /// typing time (Int64 overflow) instead of printing the scan.
+    @Test(arguments: [
+        (Int64.min, Int64.max, "9223372036854775.807"),
+        (Int64.max, Int64.min, "-9223372036854775.808"),
+        (-1, Int64.max, "9223372036854775.807"),
+        (Int64.max - 1_000, Int64.max, "1.000"),
+    ])
+    func scansWithTimesFarApartStillPrint(started: Int64, ended: Int64, typingMs: String) {
+        let scan = Scan(device: "replay", raw: "4006381333931", started: EventTime(microseconds: started), ended: EventTime(microseconds: ended))
+        #expect(scan.json["typing_ms"] == .number(typingMs))
+        #expect(scan.json["data"] == "4006381333931")
+    }
 }

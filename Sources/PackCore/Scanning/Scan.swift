@@ -38,7 +38,9 @@ public struct Scan: Hashable, Sendable {
         }
         members.append(("device", .string(device)))
         members.append(("time", .number(ended.description)))
-        members.append(("typing_ms", .number(format3(ended.microseconds - started.microseconds))))
+        // A capture's timestamps are whatever its file says: a span beyond Int64 is clamped, not a trap.
+        let (span, overflow) = ended.microseconds.subtractingReportingOverflow(started.microseconds)
+        members.append(("typing_ms", .number(format3(overflow ? (ended < started ? .min : .max) : span))))
         return .object(members)
     }
 }
