@@ -1,5 +1,4 @@
 import PackCore
-import Synchronization
 @testable import ScannerInput
 
 /// Builds evdev event streams the way usbhid reports a keyboard-wedge scanner: one frame per
@@ -98,14 +97,15 @@ func decode(_ stream: KeyStream, layout: String = "us", terminator: ScanFramer.T
 }
 
 /// Compiled layouts shared by the tests (compiling one takes milliseconds).
+///
+/// A static let, initialized once on first use, rather than a cache behind a `Mutex`: when
+/// tests wait on a contended `Mutex`, they wait in the standard library's futex path, which
+/// ThreadSanitizer does not see, so scripts/sanitizers.sh reported a race that was not there.
 enum Layouts {
-    static let cache = Mutex<[String: KeyboardLayout]>([:])
+    static let compiled: [String: KeyboardLayout] = Dictionary(
+        uniqueKeysWithValues: ["us", "gb", "de", "fr"].map { ($0, try! KeyboardLayout($0)) })
+
     static func named(_ name: String) throws -> KeyboardLayout {
-        try cache.withLock { cache in
-            if let l = cache[name] { return l }
-            let l = try KeyboardLayout(name)
-            cache[name] = l
-            return l
-        }
+        try compiled[name] ?? KeyboardLayout(name)
     }
 }
