@@ -15,6 +15,11 @@ let package = Package(
         .executable(name: "packstation-hub", targets: ["packstation-hub"]),
         .library(name: "PackCore", targets: ["PackCore"]),
         .library(name: "Barcodes", targets: ["Barcodes"]),
+        // For the fuzz targets in FuzzTesting/ (a separate package that depends on this one by path).
+        .library(name: "ScannerInput", targets: ["ScannerInput"]),
+        .library(name: "Labels", targets: ["Labels"]),
+        .library(name: "Station", targets: ["Station"]),
+        .library(name: "Hub", targets: ["Hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// libFuzzer targets for packstation's parsers of untrusted input (docs/fuzzing.md).
+//
+// A package of its own, depending on the root by path, so the root's `swift build` and
+// `swift test` never see these executables: each one defines `LLVMFuzzerTestOneInput` and gets
+// its `main` from libFuzzer, so it only links when built by scripts/fuzz.sh with
+// `--sanitize=fuzzer --sanitize=address`.
+let package = Package(
+    name: "packstation-fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "packstation", path: ".."),
+    ],
+    targets: [
+        // Order JSON: JSONParser.parse, Order.decode from bytes and from the tree, jsonText round trip.
+        .executableTarget(name: "FuzzOrderJSON", dependencies: [.product(name: "PackCore", package: "packstation")]),
+        // station.toml: TOMLDocument and StationConfiguration.load.
+        .executableTarget(name: "FuzzStationTOML", dependencies: [.product(name: "Station", package: "packstation")]),
+        // The hub's CSV order import (OrderImport.parse of a .csv file).
+        .executableTarget(name: "FuzzCSVImport", dependencies: [
+            .product(name: "Hub", package: "packstation"), .product(name: "PackCore", package: "packstation"),
+        ]),
+        // Barcode.parse and the GS1 rules (element strings, Digital Link, GTIN, UPC-E).
+        .executableTarget(name: "FuzzBarcode", dependencies: [.product(name: "Barcodes", package: "packstation")]),
+        // The scan decoder on raw `struct input_event` captures, as `packstation scan --replay` runs it.
+        .executableTarget(name: "FuzzScanDecoder", dependencies: [
+            .product(name: "ScannerInput", package: "packstation"), .product(name: "PackCore", package: "packstation"),
+        ]),
+        // The carrier ZPL splitter (and the carrier PDF page count beside it).
+        .executableTarget(name: "FuzzCarrierZPL", dependencies: [.product(name: "Labels", package: "packstation")]),
+        // The hub's results batch (POST /v1/results bodies).
+        .executableTarget(name: "FuzzResultBatch", dependencies: [
+            .product(name: "Hub", package: "packstation"), .product(name: "PackCore", package: "packstation"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)
