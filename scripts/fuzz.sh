@@ -12,7 +12,8 @@
 #
 # Environment: FUZZ_SCRATCH (build directory, default FuzzTesting/.build), FUZZ_PARALLEL
 # (targets run at once, default the number of cores), FUZZ_CONFIGURATION (debug or release,
-# default debug: it builds in less time, and the targets still run thousands of inputs a second).
+# default debug: it builds in less time, and the targets still run thousands of inputs a second),
+# FUZZ_BUILD_TIMEOUT (seconds the build may take, default 1800).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -31,6 +32,7 @@ done
 scratch=${FUZZ_SCRATCH:-$PWD/FuzzTesting/.build}
 configuration=${FUZZ_CONFIGURATION:-debug}
 parallel=${FUZZ_PARALLEL:-$(nproc)}
+build_limit=${FUZZ_BUILD_TIMEOUT:-1800}
 artifacts=$PWD/FuzzTesting/artifacts
 logs=$scratch/logs
 mkdir -p "$artifacts" "$logs"
@@ -42,16 +44,24 @@ build_start=$(date +%s)
 # runs, so a build lost either the coverage or AddressSanitizer (and rebuilt everything).
 # C dependencies (BoringSSL, libllhttp) are built as usual: what is fuzzed is our Swift code.
 sanitize=(-Xswiftc -sanitize=fuzzer,address)
-swift build --package-path FuzzTesting --scratch-path "$scratch" -c "$configuration" "${sanitize[@]}" 2>&1 \
+timeout --kill-after=30 "$build_limit" \
+    swift build --package-path FuzzTesting --scratch-path "$scratch" -c "$configuration" "${sanitize[@]}" 2>&1 \
     | { grep -v "ld.gold: warning: Cannot export local symbol '__asan" || true; }
-[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "error: the fuzz targets did not build" >&2; exit 1; }
+build_status=${PIPESTATUS[0]}
+[ "$build_status" -ne 124 ] || { echo "error: the fuzz build took over $build_limit s (FUZZ_BUILD_TIMEOUT)" >&2; exit 1; }
+[ "$build_status" -eq 0 ] || { echo "error: the fuzz targets did not build" >&2; exit 1; }
 bin=$(swift build --package-path FuzzTesting --scratch-path "$scratch" -c "$configuration" "${sanitize[@]}" --show-bin-path)
+# No Swift backtracer: after a trap it reads memory ASan then reports as a second crash.
+fuzz_env=(SWIFT_BACKTRACE=enable=no "ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}"
+    "LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/FuzzTesting/lsan.supp:print_suppressions=0}")
 # A build without coverage would fuzz blind and pass, one without ASan would miss overflows: refuse both.
+# (The output is kept whole before grep: with pipefail, grep -q closing the pipe early fails the check.)
 for t in "${targets[@]}"; do
-    SWIFT_BACKTRACE=enable=no "$bin/$t" -runs=0 "FuzzTesting/Corpus/$t" 2>&1 | grep -q 'INITED cov: [1-9]' \
-        || { echo "error: $bin/$t reports no coverage; was it built with -sanitize=fuzzer?" >&2; exit 1; }
+    replay=$(env "${fuzz_env[@]}" timeout 120 "$bin/$t" -runs=0 -artifact_prefix="$artifacts/$t-" "FuzzTesting/Corpus/$t" 2>&1 || true)
+    grep -q 'INITED cov: [1-9]' <<<"$replay" \
+        || { echo "error: $bin/$t reports no coverage; was it built with -sanitize=fuzzer? Its output:" >&2; echo "$replay" | tail -20 >&2; exit 1; }
 done
-nm "$bin/PackCore.build/Scan.swift.o" | grep -q __asan_report \
+find "$bin/PackCore.build" -name '*.o' -exec nm {} + 2>/dev/null | grep -c __asan_report >/dev/null \
     || { echo "error: the Swift code is not built with AddressSanitizer" >&2; exit 1; }
 echo "build took $(( $(date +%s) - build_start )) s"
 
@@ -66,19 +76,20 @@ run_target() {
     local dict=() status=0
     [ -f "FuzzTesting/Dictionaries/$t.dict" ] && dict=(-dict="FuzzTesting/Dictionaries/$t.dict")
     # The first directory receives new inputs; the committed seeds are only read.
-    # No Swift backtracer: after a trap it reads memory ASan then reports as a second crash.
-    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-        LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/FuzzTesting/lsan.supp:print_suppressions=0} "$bin/$t" "$work" "$seeds" "${dict[@]}" \
+    # timeout: -max_total_time is checked between inputs, and -timeout=10 needs a working
+    # signal handler; a process that outlives both by two minutes is killed.
+    env "${fuzz_env[@]}" timeout --kill-after=10 $((seconds + 120)) "$bin/$t" "$work" "$seeds" "${dict[@]}" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$t-" >"$log" 2>&1 || status=$?
     local execs rate units bytes
-    execs=$(awk -F': *' '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
-    rate=$(awk -F': *' '/stat::average_exec_per_sec/ {print $2}' "$log" | tail -1)
+    execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
+    rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log" | tail -1)
     # libFuzzer's last status line: "#N ... corp: UNITS/SIZE ..." (sizes like 12Kb or 3Mb).
     read -r units bytes < <(grep -o 'corp: [0-9]*/[0-9]*[bKM]*' "$log" | tail -1 | sed -E 's/corp: ([0-9]+)\/(.*)/\1 \2/' || true)
     local result=ok
     if [ "$status" -ne 0 ]; then
         result="FAILED (exit $status)"
+        { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; } && result="FAILED: still running $((seconds + 120)) s after it started"
         grep -qE 'ERROR: libFuzzer: timeout|ALARM: working on the last Unit' "$log" && result="FAILED: timeout"
         grep -qE 'out-of-memory|malloc limit' "$log" && result="FAILED: out of memory"
         grep -q 'ERROR: LeakSanitizer' "$log" && result="FAILED: leak"

@@ -6,9 +6,8 @@ import Labels
 /// (`^XA` … `^XZ`, byte for byte) with only whitespace between and after, and nothing outside the
 /// labels is a `^` command (it could change the printer's settings); a refused one gets a
 /// `carrier.zpl_…` code and a message.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCarrierZPL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+func fuzzCarrierZPL(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let bytes = Array(bytes)
     do {
         let zpl = try CarrierZPL(bytes: bytes)
         precondition(zpl.bytes == bytes, "the stream sent to the printer is not the stream received")
@@ -32,7 +31,6 @@ public func fuzzCarrierZPL(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         precondition(error.code.hasPrefix("carrier.pdf_") && !error.message.isEmpty, "a PDF refused with \(error.code)")
     }
-    return 0
 }
 
 func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }

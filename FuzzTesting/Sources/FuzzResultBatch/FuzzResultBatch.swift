@@ -5,9 +5,7 @@ import PackCore
 ///
 /// A batch is accepted whole, with 1 to `maximumItems` items whose keys are distinct and whose
 /// stored bodies are JSON objects, or refused with a 400 or 422 that the station can read.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzResultBatch(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: size)
+func fuzzResultBatch(_ bytes: UnsafeBufferPointer<UInt8>) {
     do {
         let batch = try ResultBatch(bytes: bytes)
         precondition((1...ResultBatch.maximumItems).contains(batch.items.count), "a batch of \(batch.items.count) items was accepted")
@@ -28,5 +26,4 @@ public func fuzzResultBatch(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(error.problems.count <= HubError.maximumProblems, "an answer lists \(error.problems.count) problems")
         _ = error.json.jsonText  // what the station receives
     }
-    return 0
 }

@@ -15,11 +15,9 @@ let timeouts: [Int64?] = [nil, 5_000, 50_000, 10_000_000]
 /// Checks that a partial record is refused (and only then), that every scan fits the maximum
 /// length and prints as JSON, that every fault has a message, and that one record yields at
 /// most a few events, so a capture cannot grow memory beyond its size.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzScanDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard size > 0 else { return 0 }
-    let options = data[0]
-    var capture = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+func fuzzScanDecoder(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let options = bytes.first else { return }
+    var capture = Array(bytes.dropFirst())
     if options & 0x80 == 0 { capture.removeLast(capture.count % InputEvent.recordSize) }
     let framing = ScanFramer.Configuration(
         terminator: terminators[Int(options & 3)], interKeyTimeout: timeouts[Int(options >> 4 & 3)],
@@ -30,7 +28,7 @@ public func fuzzScanDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         precondition(capture.count % InputEvent.recordSize != 0, "a capture of whole records was refused: \(error.message)")
         precondition(error.code == "capture.truncated", "a partial record refused as \(error.code)")
-        return 0
+        return
     }
     precondition(capture.count % InputEvent.recordSize == 0, "a capture ending in a partial record was decoded")
     let records = capture.count / InputEvent.recordSize
@@ -47,5 +45,4 @@ public func fuzzScanDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             fatalError("a capture produced \(event)")
         }
     }
-    return 0
 }

@@ -12,9 +12,7 @@ let configurationPath = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/
 /// Checks that a syntax error names a line of the file, that the loader refuses exactly the files
 /// the reader refuses (with `config.syntax`, or `config.encoding` for bytes that are not UTF-8),
 /// and that every loader error has a code and a message.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzStationTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: size)
+func fuzzStationTOML(_ bytes: UnsafeBufferPointer<UInt8>) {
     let text = String(validating: bytes, as: UTF8.self)
     let lineCount = bytes.count { $0 == UInt8(ascii: "\n") } + 1
     var parsed = false
@@ -48,5 +46,4 @@ public func fuzzStationTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             precondition(error.code != "config.syntax", "a file the TOML reader accepts refused as a syntax error: \(error.message)")
         }
     }
-    return 0
 }
