@@ -58,6 +58,9 @@ fuzz_env=(SWIFT_BACKTRACE=enable=no "ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1
 # (The output is kept whole before grep: with pipefail, grep -q closing the pipe early fails the check.)
 for t in "${targets[@]}"; do
     replay=$(env "${fuzz_env[@]}" timeout 120 "$bin/$t" -runs=0 -artifact_prefix="$artifacts/$t-" "FuzzTesting/Corpus/$t" 2>&1 || true)
+    if grep -qE 'deadly signal|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)' <<<"$replay"; then
+        echo "error: a committed seed of $t fails (FuzzTesting/Corpus/$t); its output:" >&2; echo "$replay" | grep -v '^    #' | tail -30 >&2; exit 1
+    fi
     grep -q 'INITED cov: [1-9]' <<<"$replay" \
         || { echo "error: $bin/$t reports no coverage; was it built with -sanitize=fuzzer? Its output:" >&2; echo "$replay" | tail -20 >&2; exit 1; }
 done

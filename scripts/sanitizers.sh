@@ -8,7 +8,7 @@
 # The tests are built from SanitizerTesting/, a package whose test targets are symlinks to
 # Tests/LabelsTests and Tests/ScannerInputTests, so a sanitized build compiles only what those
 # two import. Each sanitizer's build and run together are bounded by SANITIZER_TIMEOUT seconds
-# (default 1500). Fails on any sanitizer report, failed test or timeout.
+# (default 600). Fails on any sanitizer report, failed test or timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -16,7 +16,7 @@ ensure_swift
 
 sanitizers=("$@")
 [ ${#sanitizers[@]} -gt 0 ] || sanitizers=(address thread)
-limit=${SANITIZER_TIMEOUT:-1500}
+limit=${SANITIZER_TIMEOUT:-600}
 failed=()
 for s in "${sanitizers[@]}"; do
     case "$s" in address | thread) ;; *) echo "usage: scripts/sanitizers.sh [address|thread ...]" >&2; exit 2 ;; esac
