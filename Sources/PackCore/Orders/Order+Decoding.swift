@@ -52,7 +52,8 @@ extension Order {
     /// Exactly `length` letters A-Z: an ISO code such as `EUR` or `DE` (three ASCII uppercase
     /// characters are three such bytes, and no other text is).
     private static func isUppercaseCode(_ text: String, length: Int) -> Bool {
-        text.utf8.count == length && text.utf8.allSatisfy { $0 &- UInt8(ascii: "A") < 26 }
+        var text = text
+        return text.withUTF8 { $0.count == length && $0.allSatisfy { $0 &- UInt8(ascii: "A") < 26 } }
     }
 
     private static func decodeMoney<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, _ path: String) -> Money? {

@@ -109,9 +109,15 @@ public struct Money: Hashable, Sendable {
     /// digits, an optional sign (`+5`, `-0`), an optional point followed by one or two digits.
     /// Amounts whose hundredths do not fit an `Int` are refused.
     static func hundredths(of text: String) -> Int? {
+        // Over the bytes in place: iterating `text.utf8` cost ~40 instructions a byte.
+        var text = text
+        return text.withUTF8(hundredths(ofBytes:))
+    }
+
+    private static func hundredths(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var whole = 0, cents = 0, wholeDigits = 0, fractionDigits = -1  // -1: no point yet
         var negative = false
-        for (i, b) in text.utf8.enumerated() {
+        for (i, b) in bytes.enumerated() {
             switch b {
             case UInt8(ascii: "+") where i == 0: continue
             case UInt8(ascii: "-") where i == 0: negative = true

@@ -20,7 +20,16 @@ public enum MatchKey: Hashable, Sendable {
     /// building the array (order validation claims them one by one); stops when `body`
     /// returns false.
     static func forEachKey(forPrinted text: String, includeProductForms: Bool, _ body: (MatchKey) -> Bool) {
-        guard body(.text(text)), includeProductForms,
+        guard body(.text(text)), includeProductForms else { return }
+        // Plain 12 to 14 digits (most line barcodes) are what `Barcode.parse` makes of them
+        // without building a `Barcode`: a GTIN when the check digit is right (no alternates;
+        // only 8 digits have a UPC-E reading), else text alone. `MatchKeyTests` holds the two equal.
+        var contiguous = text
+        if contiguous.withUTF8({ (12...14).contains($0.count) && $0.allSatisfy { $0 &- UInt8(ascii: "0") < 10 } }) {
+            if let gtin = GTIN(text) { _ = body(.product(gtin)) }
+            return
+        }
+        guard
             case .success(let barcode) = Barcode.parse(text), case .product(let product) = barcode.content,
             body(.product(product.gtin))
         else { return }
