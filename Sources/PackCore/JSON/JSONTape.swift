@@ -51,21 +51,30 @@ struct JSONTape: Sendable {
         guard bytes.count < Int(Int32.max) else {
             throw JSONSyntaxError(line: 1, column: 1, message: "the document is larger than 2 GiB")
         }
-        var tokens: [JSONToken] = []
-        let result: Result<Void, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            var scanner = JSONScanner(bytes: buffer)
-            defer {
-                tokens = Array(UnsafeBufferPointer(start: scanner.tokens, count: scanner.tokenCount))
-                scanner.tokens.deallocate()
+        // Tokens are written straight into the array's storage, sized for order documents
+        // (about one token per nine bytes); only a denser document moves to a grown buffer and
+        // is copied back once.
+        var result: Result<Void, JSONSyntaxError> = .success(())
+        var grown: [JSONToken]?
+        var tokens = [JSONToken](unsafeUninitializedCapacity: JSONScanner.initialCapacity(for: bytes.count)) { storage, count in
+            bytes.withUnsafeBufferPointer { buffer in
+                var scanner = JSONScanner(bytes: buffer, storage: storage)
+                do throws(JSONSyntaxError) {
+                    try scanner.scanDocument()
+                } catch {
+                    result = .failure(error)
+                }
                 statistics.nameChecks += scanner.statistics.nameChecks
-            }
-            do throws(JSONSyntaxError) {
-                try scanner.scanDocument()
-                return .success(())
-            } catch {
-                return .failure(error)
+                if !scanner.ownsTokens {
+                    count = scanner.tokenCount
+                } else {
+                    grown = Array(UnsafeBufferPointer(start: scanner.tokens, count: scanner.tokenCount))
+                    scanner.tokens.deallocate()
+                    count = 0
+                }
             }
         }
+        if let grown { tokens = grown }
         try result.get()
         self.bytes = bytes
         self.tokens = tokens
@@ -76,11 +85,14 @@ struct JSONTape: Sendable {
 /// recursive parser it replaced, in the same order, so errors point at the same byte.
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
-    /// The tokens so far, in a buffer grown by hand (`JSONTape` copies them out and frees it):
-    /// an `Array.append` per token checked uniqueness and capacity through the struct each time.
+    /// The tokens so far, in a buffer filled by hand (at first the tape's array storage; a grown
+    /// buffer is the scanner's, and `JSONTape` copies it out and frees it): an `Array.append`
+    /// per token checked uniqueness and capacity through the struct each time.
     var tokens: UnsafeMutablePointer<JSONToken>
     var tokenCount = 0
     var tokenCapacity: Int
+    /// Whether `tokens` is a grown buffer of the scanner's own rather than the array's storage.
+    var ownsTokens = false
     var index = 0
     var depth = 0
     var statistics = JSONTape.Statistics()
@@ -88,11 +100,14 @@ struct JSONScanner {
     /// Objects with more members than this find duplicate names by hashing instead of comparing each pair.
     static let linearNameLimit = 16
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    /// Room for the tokens of a document of this many bytes, if it is like an order document.
+    static func initialCapacity(for byteCount: Int) -> Int { byteCount / 8 + 16 }
+
+    /// A scanner that writes its tokens into `storage` until that is full.
+    init(bytes: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<JSONToken>) {
         self.bytes = bytes
-        // About one token per 8 bytes in order documents; the buffer doubles when that is short.
-        tokenCapacity = bytes.count / 8 + 16
-        tokens = .allocate(capacity: tokenCapacity)
+        tokens = storage.baseAddress!
+        tokenCapacity = storage.count
     }
 
     @inline(__always) mutating func append(_ token: JSONToken) {
@@ -101,11 +116,13 @@ struct JSONScanner {
         tokenCount += 1
     }
 
+    /// Moves the tokens to a buffer twice the size; frees the old one unless it is the array's storage.
     mutating func growTokens() {
         let bigger = UnsafeMutablePointer<JSONToken>.allocate(capacity: tokenCapacity * 2)
         bigger.moveInitialize(from: tokens, count: tokenCount)
-        tokens.deallocate()
+        if ownsTokens { tokens.deallocate() }
         tokens = bigger
+        ownsTokens = true
         tokenCapacity *= 2
     }
 
