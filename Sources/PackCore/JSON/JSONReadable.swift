@@ -32,6 +32,9 @@ protocol JSONReadable {
     var boolValue: Bool { get }
     /// A string's text.
     var stringValue: String { get }
+    /// Whether a string's text starts with a printable ASCII character (so it is not blank),
+    /// answered without looking at the `String`.
+    var startsWithPrintableASCII: Bool { get }
     /// A number's text as written.
     var numberText: String { get }
     /// A number as `Int(numberText)` reads it: whole, in range, or nil.
@@ -57,6 +60,7 @@ extension JSONValue: JSONReadable {
     func member(_ name: StaticString) -> JSONValue? { self[name.description] }
     var boolValue: Bool { if case .bool(let b) = self { b } else { false } }
     var stringValue: String { if case .string(let s) = self { s } else { "" } }
+    var startsWithPrintableASCII: Bool { false }  // FieldReader.isBlank looks at the string itself
     var numberText: String { if case .number(let s) = self { s } else { "" } }
     var integerValue: Int? { Int(numberText) }
     var elementCount: Int { elements.count }
@@ -137,6 +141,14 @@ struct JSONTapeNode: JSONReadable {
 
     var boolValue: Bool { token.kind == .true }
     var stringValue: String { JSONTape.text(of: token, in: bytes) }
+
+    var startsWithPrintableASCII: Bool {
+        let t = token
+        guard t.end > t.start else { return false }
+        let first = bytes[Int(t.start)]
+        // A backslash starts an escape, which may stand for a space.
+        return first > 0x20 && first < 0x7F && first != UInt8(ascii: "\\")
+    }
     var numberText: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self) }
 
     var integerValue: Int? {

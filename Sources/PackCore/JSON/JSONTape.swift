@@ -343,15 +343,14 @@ struct JSONNameFilter {
     private var unsure = false
 
     /// Adds the name; false when no earlier name can be equal to it.
-    mutating func mayContain(_ token: JSONToken, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) mutating func mayContain(_ token: JSONToken, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard token.flags == 0, !unsure else {
             unsure = true
             return true
         }
-        let length = Int(token.end - token.start)
-        let first = length > 0 ? Int(bytes[Int(token.start)]) : 0
-        let last = length > 0 ? Int(bytes[Int(token.end) - 1]) : 0
-        let mixed = UInt64(truncatingIfNeeded: length &* 0x9E37 ^ first &* 0x2F1 ^ last &* 0x1B873) &* 0x9E37_79B9_7F4A_7C15
+        let start = Int(token.start), length = Int(token.end) &- start
+        let edges = length > 0 ? UInt64(bytes[start]) << 8 | UInt64(bytes[start &+ length &- 1]) << 16 : 0
+        let mixed = (UInt64(truncatingIfNeeded: length) | edges) &* 0x9E37_79B9_7F4A_7C15
         let pair = (UInt64(1) &<< (mixed >> 58)) | (UInt64(1) &<< ((mixed >> 52) & 63))
         defer { bits |= pair }
         return bits & pair == pair

@@ -31,7 +31,7 @@ struct FieldReader {
         switch value.kind {
         case .string:
             let s = value.stringValue
-            if !allowEmpty, Self.isBlank(s) { fail(Self.join(path(), key), "must not be empty"); return nil }
+            if !allowEmpty, !value.startsWithPrintableASCII, Self.isBlank(s) { fail(Self.join(path(), key), "must not be empty"); return nil }
             if let n = Self.scalarCount(s, over: maxLength) { fail(Self.join(path(), key), "is \(n) characters long; at most \(maxLength) allowed"); return nil }
             return s
         case .null:
@@ -111,7 +111,7 @@ struct FieldReader {
             for (i, e) in value.elements.enumerated() {
                 guard e.kind == .string else { fail("\(Self.join(path(), key))[\(i)]", "must be a string, found \(e.kind.typeDescription)"); continue }
                 let s = e.stringValue
-                if Self.isBlank(s) { fail("\(Self.join(path(), key))[\(i)]", "must not be empty"); continue }
+                if !e.startsWithPrintableASCII, Self.isBlank(s) { fail("\(Self.join(path(), key))[\(i)]", "must not be empty"); continue }
                 if let n = Self.scalarCount(s, over: maxLength) { fail("\(Self.join(path(), key))[\(i)]", "is \(n) characters long; at most \(maxLength) allowed"); continue }
                 result.append(s)
             }
