@@ -3,10 +3,10 @@
 //
 //     scripts/make-order-corpus.py /tmp/orders.json
 //     swift build -c release --product packstation-json-bench
-//     .build/release/packstation-json-bench /tmp/orders.json [ROUNDS] [decode]
+//     .build/release/packstation-json-bench /tmp/orders.json [ROUNDS] [decode|parse]
 //
-// With `decode` only the in-place order decoding runs, for a profiler
-// (`valgrind --tool=callgrind .build/release/packstation-json-bench /tmp/orders.json 1 decode`).
+// With `decode` only the in-place order decoding runs, with `parse` only `JSONParser.parse`, for a
+// profiler (`valgrind --tool=callgrind .build/release/packstation-json-bench /tmp/orders.json 1 decode`).
 //
 // Its own executable, depending on PackCore only, so a release build takes minutes instead of
 // the 20-45 of packstation-bench (which links every adapter).
@@ -61,6 +61,15 @@ func decodeOrdersFromTree() -> Int {
 if arguments.count > 3, arguments[3] == "decode" {
     let r = measure(decodeOrders)
     print(String(format: "in-place order decoding: %.1f MB/s best, %.1f median, %d lines", r.best, r.median, r.result))
+    exit(0)
+}
+
+if arguments.count > 3, arguments[3] == "parse" {
+    let r = measure {
+        guard case .array(let elements) = try! JSONParser.parse(bytes) else { return 0 }
+        return elements.count
+    }
+    print(String(format: "JSONParser.parse: %.1f MB/s best, %.1f median, %d elements", r.best, r.median, r.result))
     exit(0)
 }
 

@@ -137,31 +137,24 @@ extension JSONTape {
     static func text(of token: JSONToken, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         let raw = UnsafeBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
         guard token.flags & JSONToken.escaped != 0 else { return String(decoding: raw, as: UTF8.self) }
-        // Decoded text is never longer than its escapes (six bytes of \uXXXX make at most
-        // three of UTF-8, twelve of a surrogate pair four), so it is written straight into the
-        // string's own storage: one allocation, none for 15 bytes or less.
-        return String(unsafeUninitializedCapacity: raw.count) { out in decode(raw, into: out) }
-    }
-
-    /// Writes the decoded text of checked string bytes; returns its length.
-    private static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var i = 0, n = 0
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
         while i < raw.count {
             let b = raw[i]
             guard b == UInt8(ascii: "\\") else {
-                out[n] = b
-                n += 1
+                out.append(b)
                 i += 1
                 continue
             }
             let c = raw[i + 1]
             i += 2
             switch c {
-            case UInt8(ascii: "b"): out[n] = 0x08; n += 1
-            case UInt8(ascii: "f"): out[n] = 0x0C; n += 1
-            case UInt8(ascii: "n"): out[n] = 0x0A; n += 1
-            case UInt8(ascii: "r"): out[n] = 0x0D; n += 1
-            case UInt8(ascii: "t"): out[n] = 0x09; n += 1
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
                 var value = hex4(raw, at: i)
                 i += 4
@@ -169,14 +162,11 @@ extension JSONTape {
                     value = 0x10000 + ((value - 0xD800) << 10) + (hex4(raw, at: i + 2) - 0xDC00)
                     i += 6
                 }
-                for unit in UTF8.encode(Unicode.Scalar(value)!)! {
-                    out[n] = unit
-                    n += 1
-                }
-            default: out[n] = c; n += 1  // " \ /
+                out.append(contentsOf: UTF8.encode(Unicode.Scalar(value)!)!)
+            default: out.append(c)  // " \ /
             }
         }
-        return n
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func hex4(_ raw: UnsafeBufferPointer<UInt8>, at i: Int) -> UInt32 {
