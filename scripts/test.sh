@@ -36,6 +36,10 @@ echo "== release binaries (bounded: 25 min each), then every attack of issue 12 
 timeout 25m swift build -c release --product packstation-hub
 timeout 25m swift build -c release --product packstation
 python3 scripts/attack.py "$(swift build -c release --show-bin-path)"
+echo "== every parser under libFuzzer with AddressSanitizer, 30 s per target (scripts/fuzz.sh; ~7.5 min from nothing built) =="
+bash scripts/fuzz.sh 30
+echo "== the ZPL fast path and the scanner tests under AddressSanitizer and ThreadSanitizer (~4 min) =="
+bash scripts/sanitizers.sh
 echo "== the README's demo: hub + test printer + agent replaying a scanner session =="
 PACKSTATION_BIN_DIR="$(swift build --show-bin-path)" bash scripts/demo.sh
 echo "== real kernel devices in a QEMU guest (scripts/vm) =="
