@@ -18,6 +18,8 @@ hub="$bin/packstation-hub"
 station_token=$("$hub" station add bench-1 --db "$tmp/hub.sqlite" | tail -n 1)
 "$hub" import examples/orders/1001.json --db "$tmp/hub.sqlite" >/dev/null
 "$hub" import examples/orders/more.jsonl --db "$tmp/hub.sqlite" >/dev/null
+# Run 1, the `example` of the progress route's id: progress reports reach a run that exists.
+"$hub" label-run add --db "$tmp/hub.sqlite" --station bench-1 --name schemathesis 1001 >/dev/null
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$tmp/admin-token"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$hub" serve --db "$tmp/hub.sqlite" --port "$port" --admin-token-file "$tmp/admin-token" >"$tmp/hub.log" 2>&1 &

@@ -119,7 +119,10 @@ public struct HubAPI: Sendable {
         let id = context.parameters.get("id") ?? ""
         guard let runID = Int64(id) else { throw HubError(404, "unknown_run", "Label run '\(id)' does not exist.") }
         let doc = try Self.parse(context.body)
-        guard case .object = doc else { throw HubError(422, "wrong_type", "The body must be an object {\"printed\": N, \"state\": S}, not \(doc.typeDescription).") }
+        guard case .object(let members) = doc else { throw HubError(422, "wrong_type", "The body must be an object {\"printed\": N, \"state\": S}, not \(doc.typeDescription).") }
+        if let unknown = members.first(where: { $0.0 != "printed" && $0.0 != "state" }) {
+            throw HubError(422, "wrong_type", "The body holds \"printed\" and \"state\" only.", problems: [.init(path: unknown.0, message: "unknown field; expected printed, state")])
+        }
         guard let printed = doc["printed"]?.wholeNumber, printed >= 0 else {
             throw HubError(422, "wrong_type", "printed must be a whole number, 0 or more.", problems: [.init(path: "printed", message: "expected a whole number >= 0, found \(Self.describe(doc["printed"]))")])
         }

@@ -119,7 +119,19 @@ import Testing
         defer { hub.remove() }
         let r = await hub.call("POST", "/v1/status", body: #"{"outbox_pending": 51091705694439092518912}"#)
         #expect(r.status == 422 && r.json?["error"]?["problems"]?[0]?["path"] == "outbox_pending", "\(r.text)")
+        let justOver = await hub.call("POST", "/v1/status", body: #"{"outbox_pending": 9007199254740992}"#)
+        #expect(justOver.status == 422, "\(justOver.text)")
         #expect(await hub.call("POST", "/v1/status", body: #"{"outbox_pending": 9007199254740991}"#).status == 200)
+    }
+
+    @Test func progressWithAnUnknownFieldIsRefusedAndNothingMoves() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(HubFixture.order("1"))
+        let id = try hub.store.addLabelRun(name: "wave 1", station: "bench-1", orders: ["1"])
+        let r = await hub.call("POST", "/v1/label-runs/\(id)/progress", body: #"{"printed":1,"state":"done","x":42}"#)
+        #expect(r.status == 422 && r.json?["error"]?["problems"]?[0]?["path"] == "x", "\(r.text)")
+        #expect(await hub.call("GET", "/v1/label-runs").json?["runs"]?[0]?["state"] == "queued")
     }
 
     /// 200,000 lines of `{}` in one result: 800,000 problems, 100 described, and the hub answers

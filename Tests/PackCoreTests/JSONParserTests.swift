@@ -48,7 +48,8 @@ import Testing
 
     /// JSON Schema's `integer`: a number whose value is whole, however it is written.
     @Test(arguments: [
-        ("156", 156), ("156.0", 156), ("1.56e2", 156), ("1560E-1", 156), ("-0", 0), ("-7.000", -7), ("9007199254740992", 9_007_199_254_740_992),
+        ("156", 156), ("156.0", 156), ("1.56e2", 156), ("1560E-1", 156), ("-0", 0), ("-7.000", -7), ("9007199254740991", 9_007_199_254_740_991), ("-9007199254740991", -9_007_199_254_740_991),
+        ("9007199254740992", nil), ("9007199254740992.0", nil), ("-9223372036854775808", nil),
         ("156.5", nil), ("1e-1", nil), ("1e300", nil), ("1.0e16", nil),
     ] as [(String, Int?)])
     func aWholeNumberIsWholeHoweverItIsWritten(text: String, expected: Int?) throws {

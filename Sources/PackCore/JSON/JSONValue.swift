@@ -72,13 +72,17 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
 }
 
 extension JSONValue {
+    /// The largest whole number ``wholeNumber`` reads, 2^53 − 1: JSON's safe integers, the
+    /// `maximum` the API's schemas state for counts.
+    public static let largestWholeNumber = 9_007_199_254_740_991
+
     /// A number with no fractional part, as JSON Schema's `integer` reads it: `156`, `156.0` and
-    /// `1.56e2` are all 156; nil for fractions, for anything not a number, and beyond ±2^53
-    /// (where a written fraction could not be told from a whole number).
+    /// `1.56e2` are all 156; nil for fractions, for anything not a number, and beyond
+    /// ±``largestWholeNumber`` (where a written fraction could not be told from a whole number).
     public var wholeNumber: Int? {
         guard case .number(let text) = self else { return nil }
-        if let n = Int(text) { return n }
-        guard let d = Double(text), d.isFinite, d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_992 else { return nil }
+        if let n = Int(text) { return n.magnitude <= UInt(Self.largestWholeNumber) ? n : nil }
+        guard let d = Double(text), d.isFinite, d.rounded(.towardZero) == d, abs(d) <= Double(Self.largestWholeNumber) else { return nil }
         return Int(d)
     }
 
