@@ -21,16 +21,7 @@ public enum JSONValue: Hashable, Sendable {
     }
 
     /// The JSON type name used in messages ("a string", "an object").
-    public var typeDescription: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
+    public var typeDescription: String { kind.typeDescription }
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
@@ -87,8 +78,5 @@ extension JSONValue {
     }
 
     /// Whether this is a string (for checks that need no more than its type).
-    public var isString: Bool {
-        if case .string = self { return true }
-        return false
-    }
+    public var isString: Bool { kind == .string }
 }
