@@ -19,7 +19,10 @@ func withKiosk(token: String? = nil, host: String = "127.0.0.1", limits: HTTPGua
     server.localPeersNeedNoToken = localPeersNeedNoToken
     let service = try server.service(logger: Logger(label: "kiosk-test"))
     try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await service.run() }
+        // The server's tasks run on threads of their own: other suites in this process block
+        // the cooperative pool with peers starting and processes waited for, and a starved
+        // kiosk would answer nothing for as long (CI saw 40 s).
+        group.addTask(executorPreference: QueueExecutor(label: "kiosk-test")) { try await service.run() }
         var bound = 0
         for await p in ports { bound = p; break }
         defer { group.cancelAll() }
@@ -89,7 +92,7 @@ struct RawHTTP {
 
     static func connectSocket(port: Int, address host: String = "127.0.0.1") throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -125,6 +128,16 @@ struct RawHTTP {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ text: String) { description = text }
+}
+
+/// A task executor on a dispatch queue of its own, off the cooperative pool.
+final class QueueExecutor: TaskExecutor, @unchecked Sendable {
+    private let queue: DispatchQueue
+    init(label: String) { queue = DispatchQueue(label: label, attributes: .concurrent) }
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }
 
 /// Runs blocking socket code on a thread of its own, off the cooperative pool the server uses.

@@ -142,19 +142,22 @@ import Testing
     /// outlives the idle timeout.
     @Test func theEventStreamOutlivesTheIdleTimeout() async throws {
         try await withKiosk(limits: .init(headTimeout: .seconds(1), idleTimeout: .seconds(1), maximumConnections: 64)) { port in
-            let fd = try RawHTTP.connectSocket(port: port)
+            let fd = try await offThread { try RawHTTP.connectSocket(port: port) }
             defer { close(fd) }
-            let request = Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
-            #expect(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count)
-            // The head, then the first snapshot (the socket's 10 s receive timeout bounds the wait).
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !String(decoding: received, as: UTF8.self).contains("data: {\"station\":\"bench-box\"") {
-                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                guard n > 0 else { break }
-                received += buffer[..<n]
+            // The head, then the first snapshot (the socket's receive timeout bounds the wait).
+            let received = try await offThread {
+                let request = Array("GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
+                _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while !String(decoding: received, as: UTF8.self).contains("data: {\"station\":\"bench-box\"") {
+                    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    guard n > 0 else { break }
+                    received += buffer[..<n]
+                }
+                return String(decoding: received, as: UTF8.self)
             }
-            #expect(String(decoding: received, as: UTF8.self).contains("data: {\"station\":\"bench-box\""), "\(String(decoding: received, as: UTF8.self))")
+            #expect(received.contains("data: {\"station\":\"bench-box\""), "\(received)")
             let lived = await RawHTTP.secondsUntilClosed(fd, limit: 3.5)
             #expect(lived == 3.5, "the stream was closed after \(lived) s")
         }
@@ -165,7 +168,7 @@ import Testing
         try await withKiosk(limits: .init(headTimeout: .seconds(30), idleTimeout: .seconds(30), maximumConnections: 8)) { port in
             var flood: [Int32] = []
             defer { flood.forEach { close($0) } }
-            for _ in 0..<40 { flood.append(try RawHTTP.connectSocket(port: port)) }
+            for _ in 0..<40 { flood.append(try await offThread { try RawHTTP.connectSocket(port: port) }) }
             let start = Date()
             let page = try await RawHTTP.get(port: port, "/")
             // Answered well before the flood's 30 s timeouts could free a slot: the oldest idle
