@@ -74,7 +74,9 @@ let package = Package(
         // Label graphics: PDF and PNG through cairo + pango, barcodes from libzint's geometry.
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
-        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "Markup", "CPangoCairo", "CZint"]),
+        // PDFs (any version, object streams, encrypted with an empty password) through poppler-glib.
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "Markup", "CPangoCairo", "CZint", "CPoppler"]),
         // Bulk label runs: the run journal (SQLite WAL via GRDB) and exactly-once chunked printing.
         .target(name: "PrintRuns", dependencies: ["Printing", "Labels", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sync: the durable outbox (SQLite WAL via GRDB) and the HTTP client that drains it.

@@ -41,6 +41,11 @@ TEST_PACKAGES=(python3 python3-jsonschema udev)
 # the label checks decode with zbar and poppler and install zxing-cpp/zplkit into a venv.
 RUNTIME_PACKAGES+=(libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libzint2.11 fonts-noto-core fonts-noto-cjk)
 BUILD_PACKAGES+=(libcairo2-dev libpango1.0-dev libzint-dev)
+# Carriers' PDFs (page sizes, rasters for ZPL printers, previews) through poppler-glib; the PDF
+# tests compare with pdfinfo and make object-stream and encrypted PDFs with qpdf.
+RUNTIME_PACKAGES+=(libpoppler-glib8)
+BUILD_PACKAGES+=(libpoppler-glib-dev)
+TEST_PACKAGES+=(qpdf)
 # Printing: raw USB printers through libusb-1.0.
 RUNTIME_PACKAGES+=(libusb-1.0-0)
 BUILD_PACKAGES+=(libusb-1.0-0-dev)

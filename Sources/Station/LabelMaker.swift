@@ -20,12 +20,15 @@ public struct LabelMaker: Sendable {
     public var packingSlip: LabelTemplate?
     public var density: PrinterDensity
     public var format: Format
+    /// Reads carriers' PDFs (page sizes, rasters for ZPL printers and previews).
+    public var pdfReader: any PDFReading
 
-    public init(template: LabelTemplate, packingSlip: LabelTemplate? = nil, density: PrinterDensity, format: Format) {
+    public init(template: LabelTemplate, packingSlip: LabelTemplate? = nil, density: PrinterDensity, format: Format, pdfReader: any PDFReading = PopplerPDF()) {
         self.template = template
         self.packingSlip = packingSlip
         self.density = density
         self.format = format
+        self.pdfReader = pdfReader
     }
 
     /// A built-in template by name, or a template JSON file.
@@ -68,9 +71,8 @@ public struct LabelMaker: Sendable {
         if let carrier = carrierLabel {
             switch (carrier.format, format) {
             case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: nil)
-            case (.pdf, .pdf):
-                _ = try CarrierPDF.pageCount(carrier.data)
-                return Document(format: .pdf, bytes: carrier.data, preview: nil)
+            case (.pdf, _):
+                return try carrierPDF(carrier.data, template: template)
             case (.png, _):
                 let bitmap = try CairoPNGDecoder().monoBitmap(png: carrier.data)
                 let layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))])
@@ -83,13 +85,29 @@ public struct LabelMaker: Sendable {
         return Document(format: format, bytes: try bytes(layout: layout, context: context, template: template), preview: try LabelSVG.render(layout))
     }
 
+    /// A carrier's PDF: as it is for a PDF printer, else each page rasterized at the printer's
+    /// resolution into a ^GF label; either way the kiosk previews page 1 as the printer's dots.
+    private func carrierPDF(_ pdf: [UInt8], template: LabelTemplate) throws -> Document {
+        let labels = PDFLabels(reader: pdfReader, density: density, labelSize: template.size)
+        let sizes = try pdfReader.pageSizes(pdf)
+        let first = try labels.page(pdf, index: 0, size: sizes[0])
+        let preview = try LabelPNG.render(first.layout)
+        guard format == .zpl else { return Document(format: .pdf, bytes: pdf, preview: preview) }
+        let renderer = ZPLRenderer()
+        var zpl = try renderer.render(first.layout)
+        for (index, size) in sizes.enumerated().dropFirst() {
+            try renderer.render(try labels.page(pdf, index: index, size: size).layout, into: &zpl)
+        }
+        return Document(format: .zpl, bytes: zpl, preview: preview)
+    }
+
     private func bytes(layout: LabelLayout, context: LabelContext?, template: LabelTemplate? = nil) throws -> [UInt8] {
         var sink = ByteSink()
         switch format {
         case .zpl:
             let renderer = ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: .latin)
             if let template, let context {
-                _ = try ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()).stream([context], to: &sink)
+                _ = try ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder(), pdfReader: pdfReader).stream([context], to: &sink)
             } else {
                 sink.bytes = try renderer.render(layout)
             }

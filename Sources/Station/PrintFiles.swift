@@ -1,4 +1,5 @@
 import Foundation
+import Labels
 import Printing
 
 /// Prints files one job each (`packstation print`): ZPL raw, PDF as PDF. Before each job it
@@ -12,11 +13,15 @@ public struct FilePrinting {
     public var pollInterval: Duration
     /// Progress and advice lines for the person.
     public var tell: (String) -> Void
+    /// Turns a PDF into ^GF labels for a printer that refuses PDFs (raw TCP, USB without PDF, an
+    /// IPP printer without application/pdf); nil sends PDFs as they are or not at all.
+    public var pdfLabels: PDFLabels?
 
-    public init(printer: any Printer, waitLimit: Duration = .seconds(600), pollInterval: Duration = .seconds(2), tell: @escaping (String) -> Void) {
+    public init(printer: any Printer, waitLimit: Duration = .seconds(600), pollInterval: Duration = .seconds(2), pdfLabels: PDFLabels? = nil, tell: @escaping (String) -> Void) {
         self.printer = printer
         self.waitLimit = waitLimit
         self.pollInterval = pollInterval
+        self.pdfLabels = pdfLabels
         self.tell = tell
     }
 
@@ -37,15 +42,45 @@ public struct FilePrinting {
                 throw StationError(code: "print.empty", message: "\(file) is empty; nothing was sent to \(printer.name)." + sentSoFar(done))
             }
             let format = DocumentFormat(sniffing: bytes)
+            let name = "packstation \(URL(fileURLWithPath: file).lastPathComponent)"
+            if format == .pdf, let reader = pdfLabels?.reader {
+                // A damaged or cut-off PDF is refused here rather than by the printer mid-job.
+                do { _ = try reader.pageSizes(bytes) } catch {
+                    throw StationError(code: error.code, message: "\(file): \(error.message) Nothing of it was sent to \(printer.name)." + sentSoFar(done))
+                }
+            }
             do {
                 try waitUntilReady()
-                let job = try printer.submit(PrintDocument(name: "packstation \(URL(fileURLWithPath: file).lastPathComponent)", format: format, bytes: bytes))
+                let job = try printer.submit(PrintDocument(name: name, format: format, bytes: bytes))
                 done.append(Printed(file: file, format: format, job: job))
+            } catch where error.code == "printer.format" && format == .pdf && pdfLabels != nil {
+                // Every transport refuses a PDF before sending a byte of it, so nothing was printed yet.
+                done.append(try printRasterized(file, bytes, name: name, done: done))
             } catch {
                 throw StationError(code: error.code, message: error.message + sentSoFar(done))
             }
         }
         return done
+    }
+
+    /// A PDF for a printer that takes only ZPL: every page rasterized into a ^GF label, one job.
+    private func printRasterized(_ file: String, _ pdf: [UInt8], name: String, done: [Printed]) throws(StationError) -> Printed {
+        guard let pdfLabels else { preconditionFailure("called only with a converter") }
+        var zpl: [UInt8] = []
+        let (pages, notes): (Int, [String])
+        do {
+            (pages, notes) = try pdfLabels.appendLabels(pdf, to: &zpl)
+        } catch {
+            throw StationError(code: error.code, message: "\(file): \(error.message) Nothing of it was sent to \(printer.name)." + sentSoFar(done))
+        }
+        tell("\(file): \(printer.name) takes ZPL only; \(pages) page\(pages == 1 ? "" : "s") rasterized at \(pdfLabels.density.dpi) dpi, one ^GF label each")
+        notes.forEach { tell("\(file): \($0)") }
+        do {
+            let job = try printer.submit(PrintDocument(name: name, format: .zpl, bytes: zpl))
+            return Printed(file: file, format: .zpl, job: job)
+        } catch {
+            throw StationError(code: error.code, message: error.message + sentSoFar(done))
+        }
     }
 
     private func sentSoFar(_ done: [Printed]) -> String {

@@ -65,7 +65,7 @@ struct LabelCommand: ParsableCommand {
         do {
             switch format {
             case .zpl:
-                let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), copies: copies)
+                let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), pdfReader: PopplerPDF(), copies: copies)
                 try stream.stream(orders.lazy.map { LabelContext(order: $0) }, to: &file)
             case .pdf:
                 try writePDF(orders, template: labelTemplate, density: density, to: &file)
@@ -115,7 +115,7 @@ struct LabelCommand: ParsableCommand {
             guard orders.count == 1 else {
                 throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is; render that order on its own.")
             }
-            _ = try CarrierPDF.pageCount(carrier.data)
+            _ = try PopplerPDF().pageSizes(carrier.data)
             try file.write(carrier.data[...])
             return
         }

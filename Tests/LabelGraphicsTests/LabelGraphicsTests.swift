@@ -97,7 +97,7 @@ struct PDFLabelWriterTests {
         let pdf = writer.sink.bytes
         let text = String(decoding: pdf, as: UTF8.self)
         #expect(text.hasPrefix("%PDF-"))
-        #expect(try CarrierPDF.pageCount(pdf) == 4)
+        #expect(try PopplerPDF().pageCount(pdf) == 4)
         #expect(writer.pages == 4)
         #expect(writer.sink.writes >= 4, "bytes reach the sink page by page")
         // 4×6 in on the printer's dot grid: 812×1219 dots at 8 dots/mm = 287.7×431.9 pt; A4 = 595.3×841.9 pt.

@@ -28,13 +28,6 @@ struct CarrierLabelTests {
         #expect { try CarrierZPL(bytes: Array(text.utf8)) } throws: { ($0 as? LabelError)?.code == code }
     }
 
-    @Test func pdfPagesAreCounted() throws {
-        let pdf = "%PDF-1.4\n1 0 obj << /Type /Pages /Count 2 /Kids [2 0 R 3 0 R] >> endobj\n2 0 obj << /Type /Page >> endobj\n3 0 obj <</Type/Page/Parent 1 0 R>> endobj\ntrailer\n%%EOF\n"
-        #expect(try CarrierPDF.pageCount(Array(pdf.utf8)) == 2)
-        #expect { try CarrierPDF.pageCount(Array("%PDF-1.4\n2 0 obj << /Type /Page".utf8)) } throws: { ($0 as? LabelError)?.code == "carrier.pdf_truncated" }
-        #expect { try CarrierPDF.pageCount(Array("<html>".utf8)) } throws: { ($0 as? LabelError)?.code == "carrier.pdf_invalid" }
-    }
-
     static func order(carrier: CarrierLabel) -> Order {
         var order = Fixtures.simple()
         order.shipment?.label = carrier
@@ -49,10 +42,10 @@ struct CarrierLabelTests {
         #expect(slip.contains("PACKING SLIP"))
     }
 
-    @Test func aCarrierPDFCannotGoToAZPLPrinter() {
+    @Test func aCarrierPDFNeedsAPDFReaderForAZPLPrinter() {
         let pdf = Array("%PDF-1.4\n<< /Type /Page >>\n%%EOF".utf8)
         #expect { try Fixtures.zpl(Self.order(carrier: CarrierLabel(format: .pdf, data: pdf))) } throws: {
-            ($0 as? LabelError)?.message.contains("1-page PDF, which a ZPL printer cannot print; print it with --format pdf") == true
+            ($0 as? LabelError)?.message.contains("carries the carrier's own label as a PDF, which a ZPL printer cannot print and this build cannot rasterize; print it with --format pdf") == true
         }
     }
 

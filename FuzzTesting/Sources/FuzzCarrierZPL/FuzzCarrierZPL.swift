@@ -1,6 +1,6 @@
 import Labels
 
-/// Any bytes as a carrier's label: split as ZPL (`CarrierZPL`) and counted as PDF (`CarrierPDF`).
+/// Any bytes as a carrier's label, split as ZPL (`CarrierZPL`). (PDFs are read by poppler now.)
 ///
 /// Checks the splitter's contract: an accepted stream is its prologue, then each label
 /// (`^XA` … `^XZ`, byte for byte) with only whitespace between and after, and nothing outside the
@@ -24,12 +24,6 @@ func fuzzCarrierZPL(_ bytes: UnsafeBufferPointer<UInt8>) {
         precondition(bytes[position...].allSatisfy(isWhitespace), "something other than whitespace follows the last label")
     } catch {
         precondition(error.code.hasPrefix("carrier.zpl_") && !error.message.isEmpty, "a ZPL stream refused with \(error.code)")
-    }
-    do {
-        let pages = try CarrierPDF.pageCount(bytes)
-        precondition(pages > 0 && pages <= bytes.count / 10, "\(pages) pages counted in \(bytes.count) bytes")
-    } catch {
-        precondition(error.code.hasPrefix("carrier.pdf_") && !error.message.isEmpty, "a PDF refused with \(error.code)")
     }
 }
 

@@ -23,16 +23,19 @@ public struct ZPLStream: Sendable {
     public let renderer: ZPLRenderer
     /// Turns a carrier's PNG into ^GF; without it, PNG carrier labels are refused for ZPL.
     public let imageDecoder: (any MonoImageDecoder)?
+    /// Rasterizes a carrier's PDF into ^GF labels, one per page; without it, PDF carrier labels are refused for ZPL.
+    public let pdfReader: (any PDFReading)?
     /// Copies of each label.
     public let copies: Int
     let compiled: CompiledZPLTemplate
 
     /// Creates a stream.
-    public init(template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer = ZPLRenderer(), imageDecoder: (any MonoImageDecoder)? = nil, copies: Int = 1) {
+    public init(template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer = ZPLRenderer(), imageDecoder: (any MonoImageDecoder)? = nil, pdfReader: (any PDFReading)? = nil, copies: Int = 1) {
         self.template = template
         self.density = density
         self.renderer = renderer
         self.imageDecoder = imageDecoder
+        self.pdfReader = pdfReader
         self.copies = copies
         compiled = CompiledZPLTemplate(template, density: density, renderer: renderer)
     }
@@ -56,8 +59,17 @@ public struct ZPLStream: Sendable {
                 let layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))], copies: copies)
                 try renderer.render(layout, into: &out)
             case .pdf:
-                let pages = try CarrierPDF.pageCount(carrier.data)
-                throw LabelError(code: "carrier.pdf_on_zpl", message: "Order \(context.order.id) carries the carrier's own label as a \(pages)-page PDF, which a ZPL printer cannot print; print it with --format pdf (or on a PDF printer). It is not replaced by a label of ours.")
+                guard let pdfReader else {
+                    throw LabelError(code: "carrier.pdf_on_zpl", message: "Order \(context.order.id) carries the carrier's own label as a PDF, which a ZPL printer cannot print and this build cannot rasterize; print it with --format pdf (or on a PDF printer). It is not replaced by a label of ours.")
+                }
+                // Into a buffer of its own: a page that fails leaves no half order in the stream.
+                var pages: [UInt8] = []
+                do {
+                    try PDFLabels(reader: pdfReader, density: density, labelSize: template.size).appendLabels(carrier.data, copies: copies, to: &pages)
+                } catch {
+                    throw LabelError(code: error.code, message: "Order \(context.order.id), the carrier's PDF label: \(error.message)")
+                }
+                out += pages
             }
             return
         }
