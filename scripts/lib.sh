@@ -61,3 +61,6 @@ KIOSK_PACKAGES=(cage chromium fonts-noto-core)
 RUNTIME_PACKAGES+=(alsa-utils)
 # The kiosk page test drives headless Chromium through chromedriver (selenium from PyPI).
 TEST_PACKAGES+=(chromium chromium-driver)
+# The carrier corpus (scripts/make-carrier-corpus.py) draws PDFs with ReportLab and pycairo and
+# rewrites one with qpdf's object streams.
+TEST_PACKAGES+=(python3-reportlab python3-cairo qpdf)
