@@ -57,6 +57,7 @@ header .state.ok { background:#26313b; }
 .mark.high_value { background:#6a1b9a; }
 .mark.gift_insert { background:#ad1457; }
 .mark.note { background:#37474f; font-weight:normal; }
+.mark.box { background:#1565c0; }
 .verdict { border-radius:.8rem; padding:1rem 1.2rem; min-height:7.5rem; }
 .verdict .kind { font-size:3.2rem; font-weight:bold; text-transform:uppercase; line-height:1.1; }
 .verdict .message { font-size:1.7rem; margin-top:.3rem; }
@@ -77,7 +78,7 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
     static let script = #"""
 "use strict";
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
-  override_accepted:"good", order_complete:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info" };
+  override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info" };
 function tone(kind) { return tones[kind] || "bad"; }
 let audio = null, lastSeq = {}, soundOn = true;
 function beep(freqs, dur, type) {
@@ -138,6 +139,7 @@ function renderBench(b) {
     if (o.high_value) marks.append(el("span", { class: "mark high_value" }, "HIGH VALUE"));
     if (o.gift) marks.append(el("span", { class: "mark gift_insert" }, "GIFT INSERT" + (o.gift_message ? ": “" + o.gift_message + "”" : "")));
     if (o.notes) marks.append(el("span", { class: "mark note" }, o.notes));
+    if (o.box > 1) marks.append(el("span", { class: "mark box", "data-box": o.box }, "BOX " + o.box));
     box.append(marks);
   }
   const v = b.verdict;

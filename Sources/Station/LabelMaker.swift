@@ -48,14 +48,37 @@ public struct LabelMaker: Sendable {
         }
     }
 
-    /// The order's documents, shipping label first.
+    /// The order's documents: one shipping label per package of its shipment ("1 of N" to
+    /// "N of N"), then the packing slip.
     public func documents(for order: Order) throws(StationError) -> [Document] {
-        guard order.shipment != nil else {
+        let n = order.shipment?.packages ?? 1
+        let labels = (1...max(n, 1)).map { PackageLabel(package: $0, packages: n, weightGrams: order.shipment?.weightGrams(package: $0)) }
+        return try documents(for: order, labels: labels, packingSlip: true)
+    }
+
+    /// The shipping labels of these packages, in order, then the packing slip when asked for
+    /// and configured. A package's label is the carrier's own for that package when the order
+    /// carries carrier labels; a package the carrier sent no label for is refused, never given
+    /// a label of ours that would not be the carrier's.
+    public func documents(for order: Order, labels: [PackageLabel], packingSlip withSlip: Bool) throws(StationError) -> [Document] {
+        guard let shipment = order.shipment else {
             throw StationError(code: "label.no_shipment", message: "Order \(order.id) has no shipment (carrier, addresses), so no label can be made.")
         }
         do {
-            var documents = [try render(order, template, carrierLabel: template.carrierLabelReplaces ? order.shipment?.label : nil)]
-            if let packingSlip { documents.append(try render(order, packingSlip, carrierLabel: nil)) }
+            var documents: [Document] = []
+            let carrierLabelled = template.carrierLabelReplaces && (shipment.label != nil || shipment.hasLabelPerPackage)
+            for label in labels {
+                let context = LabelContext(order: order, package: label.package, packages: label.packages, weightGrams: label.weightGrams)
+                var carrier: CarrierLabel?
+                if carrierLabelled {
+                    guard let own = shipment.carrierLabel(package: label.package) else {
+                        throw StationError(code: "label.carrier_missing", message: "Order \(order.id): the carrier sent no label for package \(label.package) of \(shipment.packages); have the server add it (shipment.labels, one per package). No label of ours is printed in its place.")
+                    }
+                    carrier = own
+                }
+                documents.append(try render(order, template, context: context, carrierLabel: carrier))
+            }
+            if withSlip, let packingSlip { documents.append(try render(order, packingSlip, context: LabelContext(order: order), carrierLabel: nil)) }
             return documents
         } catch let error as LabelError {
             throw StationError(code: error.code, message: "Order \(order.id): \(error.message)")
@@ -66,8 +89,7 @@ public struct LabelMaker: Sendable {
         }
     }
 
-    private func render(_ order: Order, _ template: LabelTemplate, carrierLabel: CarrierLabel?) throws -> Document {
-        let context = LabelContext(order: order)
+    private func render(_ order: Order, _ template: LabelTemplate, context: LabelContext, carrierLabel: CarrierLabel?) throws -> Document {
         if let carrier = carrierLabel {
             switch (carrier.format, format) {
             case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: nil)

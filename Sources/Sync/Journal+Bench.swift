@@ -25,6 +25,28 @@ extension Journal {
         }
     }
 
+    /// Records one input together with the labels it queued (a box closed mid-order), in one
+    /// transaction: replaying the input after a crash never queues them again, and they are
+    /// never queued without it. Returns the label jobs' ids.
+    @discardableResult
+    public func recordInput(bench: String, input: String, orderID: String, labels: [QueuedLabel], at now: Date = Date()) throws(SyncError) -> [Int64] {
+        try write { db in
+            try db.execute(sql: "INSERT INTO bench_inputs (bench, input, at) VALUES (?, ?, ?)", arguments: [bench, input, now.timeIntervalSince1970])
+            return try Self.queue(labels, bench: bench, orderID: orderID, at: now, db)
+        }
+    }
+
+    private static func queue(_ labels: [QueuedLabel], bench: String, orderID: String, at now: Date, _ db: Database) throws -> [Int64] {
+        var ids: [Int64] = []
+        for label in labels {
+            try db.execute(
+                sql: "INSERT INTO label_jobs (bench, order_id, format, document, preview, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [bench, orderID, label.format, Data(label.document), label.preview.map { Data($0) }, now.timeIntervalSince1970])
+            ids.append(db.lastInsertedRowID)
+        }
+        return ids
+    }
+
     /// The inputs a bench recorded since it was last idle, oldest first.
     public func openInputs(bench: String) throws(SyncError) -> [(input: String, at: Date)] {
         try read { db in
@@ -60,12 +82,7 @@ extension Journal {
             } else {
                 try db.execute(sql: "INSERT INTO bench_inputs (bench, input, at) VALUES (?, ?, ?)", arguments: [bench, input, now.timeIntervalSince1970])
             }
-            for label in labels {
-                try db.execute(
-                    sql: "INSERT INTO label_jobs (bench, order_id, format, document, preview, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [bench, result.orderID, label.format, Data(label.document), label.preview.map { Data($0) }, now.timeIntervalSince1970])
-                ids.append(db.lastInsertedRowID)
-            }
+            ids = try Self.queue(labels, bench: bench, orderID: result.orderID, at: now, db)
         }
         return ids
     }

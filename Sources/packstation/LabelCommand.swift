@@ -11,8 +11,10 @@ struct LabelCommand: ParsableCommand {
         commandName: "label",
         abstract: "Render an order's shipping label or packing slip to ZPL, PDF, PNG or SVG.",
         discussion: """
-            One label per order (an order file may hold several; PNG and SVG take one). A label the carrier \
-            sent with the order is used as it is for the shipping template, never replaced. \
+            One shipping label per package of each order ("1 of 3" … "3 of 3" for shipment.packages 3; an order \
+            file may hold several orders); PNG and SVG show one label: package 1, or the one --package names. A \
+            label the carrier sent with the order (one per package) is used as it is for the shipping template, \
+            never replaced. \
             Templates: \(LabelTemplate.builtinNames.joined(separator: ", ")), or a JSON file (see docs/templates).
             """
     )
@@ -30,6 +32,9 @@ struct LabelCommand: ParsableCommand {
 
     @Option(name: .long, help: "Printer resolution: 203, 300 or 600.")
     var dpi = 203
+
+    @Option(name: .long, help: ArgumentHelp("Only this package of the shipment (1 to shipment.packages); default: every package (ZPL, PDF), package 1 (PNG, SVG).", valueName: "K"))
+    var package: Int?
 
     @Option(name: .long, help: "Copies of each label (ZPL ^PQ; repeated pages in PDF).")
     var copies = 1
@@ -61,20 +66,24 @@ struct LabelCommand: ParsableCommand {
         if let (refused, reasons) = orders.lazy.compactMap({ o in Self.shippingBlocks(o).map { (o, $0) } }).first {
             throw StationError(code: "label.not_shippable", message: "Order \(refused.id) cannot be shipped: \(reasons.joined(separator: " and ")). No label was written; resolve the order on the server first.")
         }
+        if let package, let outside = orders.first(where: { package < 1 || package > ($0.shipment?.packages ?? 1) }) {
+            let n = outside.shipment?.packages ?? 1
+            throw StationError(code: "label.package", message: "--package \(package) is not a package of order \(outside.id), which ships in \(n) package\(n == 1 ? "" : "s"); use 1 to \(n).")
+        }
         var file = try OutputFile(path: out)
         do {
             switch format {
             case .zpl:
                 let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), pdfReader: PopplerPDF(), copies: copies)
-                try stream.stream(orders.lazy.map { LabelContext(order: $0) }, to: &file)
+                try stream.stream(orders.lazy.flatMap { self.contexts($0) }, to: &file)
             case .pdf:
                 try writePDF(orders, template: labelTemplate, density: density, to: &file)
             case .png:
                 guard orders.count == 1 else {
                     throw StationError(code: "label.png_many", message: "\(order) holds \(orders.count) orders; a PNG shows one label. Use --format pdf for several.")
                 }
-                let context = LabelContext(order: orders[0])
-                if labelTemplate.carrierLabelReplaces, let carrier = orders[0].shipment?.label {
+                let context = contexts(orders[0])[0]
+                if labelTemplate.carrierLabelReplaces, let carrier = try carrierLabel(orders[0], package: context.package) {
                     guard carrier.format == .png else { throw carrierMismatch(orders[0], carrier) }
                     _ = try CairoPNGDecoder().monoBitmap(png: carrier.data)
                     try file.write(carrier.data[...])
@@ -85,10 +94,11 @@ struct LabelCommand: ParsableCommand {
                 guard orders.count == 1 else {
                     throw StationError(code: "label.svg_many", message: "\(order) holds \(orders.count) orders; an SVG shows one label. Use --format pdf for several.")
                 }
-                if labelTemplate.carrierLabelReplaces, let carrier = orders[0].shipment?.label {
+                let context = contexts(orders[0])[0]
+                if labelTemplate.carrierLabelReplaces, let carrier = try carrierLabel(orders[0], package: context.package) {
                     throw carrierMismatch(orders[0], carrier)
                 }
-                try file.write(try LabelSVG.render(labelTemplate.layout(for: LabelContext(order: orders[0]), density: density))[...])
+                try file.write(try LabelSVG.render(labelTemplate.layout(for: context, density: density))[...])
             }
             try file.commit()
         } catch let error as LabelError {
@@ -98,6 +108,24 @@ struct LabelCommand: ParsableCommand {
             file.discard()
             throw error
         }
+    }
+
+    /// The labels to make for an order: every package, or the one `--package` names; PNG and
+    /// SVG show one (package 1 unless named).
+    func contexts(_ order: Order) -> [LabelContext] {
+        let all = LabelContext.packages(of: order)
+        if let package { return [all[package - 1]] }
+        return format == .png || format == .svg ? [all[0]] : all
+    }
+
+    /// The carrier's label of one package, when the order carries carrier labels; a package
+    /// without one is refused rather than given a label of ours.
+    func carrierLabel(_ order: Order, package: Int) throws -> CarrierLabel? {
+        guard let shipment = order.shipment, shipment.label != nil || shipment.hasLabelPerPackage else { return nil }
+        guard let label = shipment.carrierLabel(package: package) else {
+            throw StationError(code: "label.carrier_missing", message: "Order \(order.id): the carrier sent no label for package \(package) of \(shipment.packages); have the server add it (shipment.labels, one per package), or render another package with --package.")
+        }
+        return label
     }
 
     /// Why an order must not get a label (cancelled, on hold, payment not captured); nil when it may ship.
@@ -111,18 +139,19 @@ struct LabelCommand: ParsableCommand {
 
     func writePDF(_ orders: [Order], template: LabelTemplate, density: PrinterDensity, to file: inout OutputFile) throws {
         // A carrier's own PDF is passed through untouched; it cannot be merged with other pages.
-        if template.carrierLabelReplaces, let carrier = orders.lazy.compactMap({ $0.shipment?.label }).first(where: { $0.format == .pdf }) {
-            guard orders.count == 1 else {
-                throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is; render that order on its own.")
+        let labels = orders.flatMap { order in contexts(order).map { (order, $0) } }
+        if template.carrierLabelReplaces, let carrier = try labels.lazy.compactMap({ try self.carrierLabel($0.0, package: $0.1.package) }).first(where: { $0.format == .pdf }) {
+            guard labels.count == 1 else {
+                throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is and cannot be merged with other labels; render that order on its own, one package at a time (--package K).")
             }
             _ = try PopplerPDF().pageSizes(carrier.data)
             try file.write(carrier.data[...])
             return
         }
         let writer = PDFLabelWriter(sink: file)
-        for order in orders {
-            var layout = template.layout(for: LabelContext(order: order), density: density)
-            if template.carrierLabelReplaces, let carrier = order.shipment?.label {
+        for (order, context) in labels {
+            var layout = template.layout(for: context, density: density)
+            if template.carrierLabelReplaces, let carrier = try carrierLabel(order, package: context.package) {
                 guard carrier.format == .png else { throw carrierMismatch(order, carrier) }
                 let bitmap = try CairoPNGDecoder().monoBitmap(png: carrier.data)
                 layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))])

@@ -128,11 +128,7 @@ extension LabelField {
                 }
             },
             "weight": WriterBox { c, out in
-                var grams = 0
-                for line in c.order.lines {
-                    guard let w = line.weightGrams else { return }
-                    grams += w * line.quantity
-                }
+                guard let grams = c.packageWeightGrams else { return }
                 guard grams >= 0 else { return out.append(fields["weight"]!(c)) }
                 out.reserve(28)
                 out.put(number: grams / 1000)
@@ -151,7 +147,7 @@ extension LabelField {
                 out.append(UInt8(ascii: "-"))
                 _ = appendUpperASCII(postal, drop: { $0 == 0x20 }, to: &out)
             },
-            "packages": WriterBox { c, out in out.append(number: c.order.shipment?.packages ?? 1) },
+            "packages": WriterBox { c, out in out.append(number: c.packageCount) },
             "package": WriterBox { c, out in out.append(number: c.package) },
         ]
         for (name, writer) in addressWriters { table[name] = writer }

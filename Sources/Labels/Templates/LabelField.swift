@@ -10,12 +10,43 @@ public struct LabelContext: Sendable {
     public var result: PackResult?
     /// Which package this label is for, 1-based.
     public var package: Int
+    /// The package count the label states; nil: the order's `shipment.packages`.
+    public var packages: Int?
+    /// This package's weight in grams, when known; nil: the order's `package_weights`, or for
+    /// a one-package shipment the sum of its lines' weights.
+    public var weightGrams: Int?
 
     /// Creates a context.
-    public init(order: Order, result: PackResult? = nil, package: Int = 1) {
+    public init(order: Order, result: PackResult? = nil, package: Int = 1, packages: Int? = nil, weightGrams: Int? = nil) {
         self.order = order
         self.result = result
         self.package = package
+        self.packages = packages
+        self.weightGrams = weightGrams
+    }
+
+    /// The package count the label states.
+    public var packageCount: Int { packages ?? order.shipment?.packages ?? 1 }
+
+    /// The contexts of every package of the order's shipment, "1 of N" to "N of N", each with
+    /// its weight from `shipment.package_weights` when given.
+    public static func packages(of order: Order, result: PackResult? = nil) -> [LabelContext] {
+        let n = order.shipment?.packages ?? 1
+        return (1...max(n, 1)).map { LabelContext(order: order, result: result, package: $0, packages: n, weightGrams: order.shipment?.weightGrams(package: $0)) }
+    }
+
+    /// The package's weight in grams: given, or from the order (`package_weights`, or the sum of
+    /// the lines of a one-package shipment when every line has a weight); nil when unknown.
+    var packageWeightGrams: Int? {
+        if let weightGrams { return weightGrams }
+        if let given = order.shipment?.weightGrams(package: package) { return given }
+        guard packageCount == 1 else { return nil }
+        var grams = 0
+        for line in order.lines {
+            guard let w = line.weightGrams else { return nil }
+            grams += w * line.quantity
+        }
+        return grams
     }
 }
 
@@ -72,14 +103,10 @@ enum LabelField {
             "carrier": { $0.order.shipment?.carrier ?? "" },
             "service": { $0.order.shipment?.service ?? "" },
             "tracking": { $0.order.shipment?.tracking ?? "" },
-            "packages": { "\($0.order.shipment?.packages ?? 1)" },
+            "packages": { "\($0.packageCount)" },
             "package": { "\($0.package)" },
             "weight": { c in
-                var grams = 0
-                for line in c.order.lines {
-                    guard let w = line.weightGrams else { return "" }
-                    grams += w * line.quantity
-                }
+                guard let grams = c.packageWeightGrams else { return "" }
                 return "\(grams / 1000).\(String(grams % 1000 / 10 + 100).dropFirst()) kg"
             },
             "routing": { c in

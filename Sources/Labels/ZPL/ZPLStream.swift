@@ -47,7 +47,11 @@ public struct ZPLStream: Sendable {
         if case .none = context.order.shipment {
             throw LabelError(code: "label.no_shipment", message: "Order \(context.order.id) has no shipment (carrier, addresses), so no \(template.name) label can be made; the server must send the shipment first.")
         }
-        if template.carrierLabelReplaces, let carrier = context.order.shipment?.label {
+        // Per package: the carrier's label of this package (package 1's is `shipment.label`).
+        if template.carrierLabelReplaces, context.order.shipment?.label != nil || context.order.shipment?.hasLabelPerPackage == true {
+            guard let carrier = context.order.shipment?.carrierLabel(package: context.package) else {
+                throw LabelError(code: "carrier.label_missing", message: "Order \(context.order.id): the carrier sent no label for package \(context.package) of \(context.order.shipment?.packages ?? 1); have the server add it (shipment.labels, one per package). No label of ours is made in its place.")
+            }
             switch carrier.format {
             case .zpl:
                 out += try CarrierZPL(bytes: carrier.data).bytes

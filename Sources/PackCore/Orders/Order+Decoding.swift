@@ -149,19 +149,97 @@ extension Order {
         let to = r.object(object.member("to"), "shipment.to").flatMap { decodeAddress(&r, $0, "shipment.to") }
         let packages = r.int(&object, "packages", p, in: 1...999, required: false) ?? 1
         var label: CarrierLabel?
-        if var l = r.object(object.member("label"), "shipment.label", required: false) {
-            let format: CarrierLabel.Format? = r.enumeration(&l, "format", "shipment.label")
-            let text = r.string(&l, "data", "shipment.label", maxLength: 50_000_000)
-            if let text {
-                if let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty {
-                    if let format { label = CarrierLabel(format: format, data: Array(data)) }
-                } else {
-                    r.fail("shipment.label.data", "is not base64 data")
-                }
+        if let l = r.object(object.member("label"), "shipment.label", required: false) {
+            label = decodeCarrierLabel(&r, l, "shipment.label")
+        }
+        let packageLabels = decodePackageLabels(&r, object.member("labels"), packages: packages, label: &label, hasLabel: object.member("label").map { $0.kind != .null } ?? false)
+        let weights = decodePackageWeights(&r, object.member("package_weights"), packages: packages)
+        guard let carrier, let service, let from, let to else { return nil }
+        return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label, packageLabels: packageLabels, packageWeights: weights)
+    }
+
+    /// `{format, data}` of a carrier label; nil when a member is wrong (each reported).
+    private static func decodeCarrierLabel<N: JSONReadable>(_ r: inout FieldReader, _ value: N, _ p: String) -> CarrierLabel? {
+        var l = value
+        let format: CarrierLabel.Format? = r.enumeration(&l, "format", p)
+        guard let text = r.string(&l, "data", p, maxLength: 50_000_000) else { return nil }
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
+            r.fail("\(p).data", "is not base64 data")
+            return nil
+        }
+        return format.map { CarrierLabel(format: $0, data: Array(data)) }
+    }
+
+    /// `shipment.labels`: one carrier label per package, `{format, data, package}` with package
+    /// 1…`packages`, each package once (package 1 may come as `shipment.label` instead), and then
+    /// every package has one. Package 1's label becomes `label`; the others are returned by number.
+    private static func decodePackageLabels<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, packages: Int, label: inout CarrierLabel?, hasLabel: Bool) -> [Int: CarrierLabel] {
+        guard let value, value.kind != .null else { return [:] }
+        guard value.kind == .array else {
+            r.fail("shipment.labels", "must be an array of {format, data, package}, one per package, found \(value.kind.typeDescription)")
+            return [:]
+        }
+        guard value.elementCount <= packages else {
+            r.fail("shipment.labels", "has \(value.elementCount) labels for \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); give one label per package")
+            return [:]
+        }
+        var found: [Int: CarrierLabel] = [:]
+        var givenAt: [Int: String] = hasLabel ? [1: "shipment.label"] : [:]
+        var complete = true
+        for (i, element) in value.elements.enumerated() {
+            let p = "shipment.labels[\(i)]"
+            guard var object = r.object(element, p) else { complete = false; continue }
+            let package = r.int(&object, "package", p, in: 1...999)
+            let carrierLabel = decodeCarrierLabel(&r, object, p)
+            guard let package else { complete = false; continue }
+            guard package <= packages else {
+                r.fail("\(p).package", "is \(package), but the shipment has \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); number packages 1 to \(packages)")
+                complete = false
+                continue
+            }
+            if let first = givenAt[package] {
+                r.fail("\(p).package", "package \(package) already has a label (\(first)); give each package one label")
+                continue
+            }
+            givenAt[package] = p
+            if let carrierLabel { found[package] = carrierLabel } else { complete = false }
+        }
+        if complete, value.elementCount > 0 {
+            let missing = (1...packages).filter { givenAt[$0] == nil }
+            if !missing.isEmpty {
+                let list = missing.count > 5 ? missing.prefix(5).map(String.init).joined(separator: ", ") + " …" : missing.map(String.init).joined(separator: ", ")
+                r.fail("shipment.labels", "has no label for package\(missing.count == 1 ? "" : "s") \(list) of \(packages); with shipment.labels every package needs its carrier label")
             }
         }
-        guard let carrier, let service, let from, let to else { return nil }
-        return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label)
+        if let first = found.removeValue(forKey: 1) { label = first }
+        return found
+    }
+
+    /// `shipment.package_weights`: grams per package, one for each of `packages`.
+    private static func decodePackageWeights<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, packages: Int) -> [Int]? {
+        guard let value, value.kind != .null else { return nil }
+        guard value.kind == .array else {
+            r.fail("shipment.package_weights", "must be an array of weights in grams, one per package, found \(value.kind.typeDescription)")
+            return nil
+        }
+        guard value.elementCount == packages else {
+            r.fail("shipment.package_weights", "has \(value.elementCount) weight\(value.elementCount == 1 ? "" : "s") for \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); give one weight in grams per package")
+            return nil
+        }
+        var weights: [Int] = []
+        for (i, element) in value.elements.enumerated() {
+            let p = "shipment.package_weights[\(i)]"
+            guard element.kind == .number, let grams = element.integerValue else {
+                r.fail(p, element.kind == .number ? "must be a whole number of grams, found \(element.numberText)" : "must be a number of grams, found \(element.kind.typeDescription)")
+                continue
+            }
+            guard (1...10_000_000).contains(grams) else {
+                r.fail(p, grams < 1 ? "must be at least 1 gram, found \(grams)" : "must be at most 10000000 grams, found \(grams)")
+                continue
+            }
+            weights.append(grams)
+        }
+        return weights.count == packages ? weights : nil
     }
 
     private static func decodeAddress<N: JSONReadable>(_ r: inout FieldReader, _ address: N, _ p: String) -> Address? {

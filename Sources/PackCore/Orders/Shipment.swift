@@ -12,11 +12,16 @@ public struct Shipment: Hashable, Sendable {
     public var to: Address
     /// Number of packages, at least 1.
     public var packages: Int
-    /// A label the carrier made, printed as it is.
+    /// A label the carrier made, printed as it is: the label of package 1.
     public var label: CarrierLabel?
+    /// The carrier's labels of packages 2…N, by package number (`shipment.labels`).
+    public var packageLabels: [Int: CarrierLabel]
+    /// Each package's weight in grams, package 1 first, when the server knows them
+    /// (`shipment.package_weights`, one per package).
+    public var packageWeights: [Int]?
 
     /// Creates a shipment.
-    public init(carrier: String, service: String, tracking: String? = nil, from: Address, to: Address, packages: Int = 1, label: CarrierLabel? = nil) {
+    public init(carrier: String, service: String, tracking: String? = nil, from: Address, to: Address, packages: Int = 1, label: CarrierLabel? = nil, packageLabels: [Int: CarrierLabel] = [:], packageWeights: [Int]? = nil) {
         self.carrier = carrier
         self.service = service
         self.tracking = tracking
@@ -24,6 +29,23 @@ public struct Shipment: Hashable, Sendable {
         self.to = to
         self.packages = packages
         self.label = label
+        self.packageLabels = packageLabels
+        self.packageWeights = packageWeights
+    }
+
+    /// The carrier's label of package `k` (1-based), if the carrier made one.
+    public func carrierLabel(package k: Int) -> CarrierLabel? {
+        k == 1 ? label : packageLabels[k]
+    }
+
+    /// Whether the carrier sent one label per package (`shipment.labels`): then every box
+    /// prints its own carrier label and there are no more boxes than labels.
+    public var hasLabelPerPackage: Bool { !packageLabels.isEmpty }
+
+    /// The weight of package `k` (1-based) as the order gives it, in grams.
+    public func weightGrams(package k: Int) -> Int? {
+        guard let weights = packageWeights, weights.indices.contains(k - 1) else { return nil }
+        return weights[k - 1]
     }
 }
 

@@ -25,6 +25,10 @@ public struct OrderProgress: Hashable, Sendable {
     public internal(set) var pendingQuantity: Int?
     /// A short-ship reason waiting for the line it applies to.
     public internal(set) var pendingShortReason: String?
+    /// Units packed per line in each box, box 1 first; the last is the box being packed.
+    public internal(set) var boxes: [[Int]]
+    /// The package count the label of each closed box stated ("k of N"), box 1 first.
+    public internal(set) var labelledTotals: [Int] = []
 
     /// Where each key leads: a line index, or nil for the order's own barcodes.
     let index: [MatchKey: Int?]
@@ -43,6 +47,7 @@ public struct OrderProgress: Hashable, Sendable {
         shortReasons = Array(repeating: nil, count: n)
         serials = Array(repeating: [], count: n)
         lots = Array(repeating: [], count: n)
+        boxes = [Array(repeating: 0, count: n)]
         startedAt = time
         var index: [MatchKey: Int?] = [:]
         for code in order.barcodes { index[.text(code)] = .some(nil) }
@@ -76,6 +81,39 @@ public struct OrderProgress: Hashable, Sendable {
         let lines = order.lines.enumerated().map { i, line in
             PackResult.LineResult(sku: line.sku, expected: line.quantity, packed: packed[i], short: short[i], shortReason: shortReasons[i], serials: serials[i], lots: lots[i])
         }
-        return PackResult(orderID: order.id, station: station, packer: packer, outcome: outcome, startedAt: startedAt, endedAt: time, lines: lines, scans: scans, override: override, box: box)
+        return PackResult(orderID: order.id, station: station, packer: packer, outcome: outcome, startedAt: startedAt, endedAt: time, lines: lines, scans: scans, override: override, box: box,
+                          boxes: boxes.count > 1 ? boxRecords() : nil)
+    }
+
+    /// The box being packed, 1-based.
+    public var boxNumber: Int { boxes.count }
+
+    /// The boxes with something in them, box 1 first.
+    func boxRecords() -> [PackResult.BoxRecord] {
+        boxes.indices.filter { boxes[$0].contains { $0 > 0 } }.map(boxRecord)
+    }
+
+    /// Box `i` (0-based) as recorded: its lines and weight.
+    func boxRecord(_ i: Int) -> PackResult.BoxRecord {
+        let lines = order.lines.indices.filter { boxes[i][$0] > 0 }.map { (sku: order.lines[$0].sku, quantity: boxes[i][$0]) }
+        return PackResult.BoxRecord(number: i + 1, lines: lines, weightGrams: weightGrams(box: i))
+    }
+
+    /// Box `i`'s weight: the order's for that package, else what went in when every unit's weight is known.
+    func weightGrams(box i: Int) -> Int? {
+        if let given = order.shipment?.weightGrams(package: i + 1) { return given }
+        var grams = 0
+        for (line, units) in zip(order.lines, boxes[i]) where units > 0 {
+            guard let w = line.weightGrams else { return nil }
+            grams += w * units
+        }
+        return grams > 0 ? grams : nil
+    }
+
+    /// The most boxes the shipment can have: one per carrier label when the carrier labelled
+    /// the packages (a box without a carrier label cannot ship); nil when there is no limit.
+    var boxLimit: Int? {
+        guard let shipment = order.shipment, shipment.label != nil || shipment.hasLabelPerPackage else { return nil }
+        return shipment.packages
     }
 }

@@ -21,6 +21,7 @@ extension PackResult {
             ])))
         }
         if let box { members.append(("box", .string(box))) }
+        if let boxes { members.append(("boxes", .array(boxes.map(\.json)))) }
         return .object(members)
     }
 
@@ -44,6 +45,28 @@ extension PackResult.LineResult {
             ("serials", .array(serials.map(JSONValue.string))),
             ("lots", .array(lots.map(JSONValue.string))),
         ])
+    }
+}
+
+extension PackResult.BoxRecord {
+    /// The box as JSON: `{number, lines: [{sku, quantity}], weight_g?}`.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("number", .int(number)),
+            ("lines", .array(lines.map { .object([("sku", .string($0.sku)), ("quantity", .int($0.quantity))]) })),
+        ]
+        if let weightGrams { members.append(("weight_g", .int(weightGrams))) }
+        return .object(members)
+    }
+}
+
+extension PackageLabel {
+    /// The label as JSON: `{package, packages, weight_g?, reprint?}`.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [("package", .int(package)), ("packages", .int(packages))]
+        if let weightGrams { members.append(("weight_g", .int(weightGrams))) }
+        if reprint { members.append(("reprint", .bool(true))) }
+        return .object(members)
     }
 }
 
@@ -78,6 +101,8 @@ extension Verdict {
         if let sku { members.append(("sku", .string(sku))) }
         if let packed { members.append(("packed", .int(packed))) }
         if let expected { members.append(("expected", .int(expected))) }
+        if let closedBox { members.append(("box", closedBox.json)) }
+        if !labels.isEmpty { members.append(("labels", .array(labels.map(\.json)))) }
         members.append(("message", .string(message)))
         if !notices.isEmpty {
             members.append(("notices", .array(notices.map { .object([("kind", .string($0.kind.rawValue)), ("message", .string($0.message))]) })))

@@ -63,6 +63,63 @@ public struct PackResult: Hashable, Sendable {
     public var override: Override?
     /// The suggested box, if dimensions were known.
     public var box: String?
+    /// What went into which box, when the packer closed boxes with `CMD:NEWBOX`; nil when the
+    /// order was packed without it (then which item is in which box is not known).
+    public var boxes: [BoxRecord]?
+
+    /// One box of a shipment of several.
+    public struct BoxRecord: Hashable, Sendable {
+        /// 1-based, in the order the boxes were packed: the package number on its label.
+        public var number: Int
+        /// What went in: units per SKU, in the order's line order.
+        public var lines: [(sku: String, quantity: Int)]
+        /// The package weight in grams: the order's `package_weights`, else the sum of the unit
+        /// weights of what went in when every one is known.
+        public var weightGrams: Int?
+
+        /// Creates a box record.
+        public init(number: Int, lines: [(sku: String, quantity: Int)], weightGrams: Int? = nil) {
+            self.number = number
+            self.lines = lines
+            self.weightGrams = weightGrams
+        }
+
+        /// Units in the box.
+        public var units: Int { lines.reduce(0) { $0 + $1.quantity } }
+
+        public static func == (a: BoxRecord, b: BoxRecord) -> Bool {
+            a.number == b.number && a.weightGrams == b.weightGrams && a.lines.elementsEqual(b.lines) { $0.sku == $1.sku && $0.quantity == $1.quantity }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(number)
+            hasher.combine(weightGrams)
+            for line in lines {
+                hasher.combine(line.sku)
+                hasher.combine(line.quantity)
+            }
+        }
+    }
+}
+
+/// A package label the owner must print: package `package` of `packages` ("2 of 3").
+public struct PackageLabel: Hashable, Sendable {
+    /// 1-based package number.
+    public var package: Int
+    /// The shipment's package count as the label states it.
+    public var packages: Int
+    /// The package's weight in grams, when known.
+    public var weightGrams: Int?
+    /// A corrected label for a box already labelled with another count.
+    public var reprint: Bool
+
+    /// Creates a package label.
+    public init(package: Int, packages: Int, weightGrams: Int? = nil, reprint: Bool = false) {
+        self.package = package
+        self.packages = packages
+        self.weightGrams = weightGrams
+        self.reprint = reprint
+    }
 }
 
 /// One input while an order was open, as recorded in the pack result.

@@ -36,6 +36,7 @@ extension PackSession {
             return record(verdict(.overQuantity, message), data: data, symbology: symbology, quantity: 0, at: time)
         }
         progress.packed[line] += units
+        progress.boxes[progress.boxes.count - 1][line] += units
         if let serial { progress.serials[line].append(serial) }
         let lotIsNew = lot.map { !progress.lots[line].contains($0) } ?? false
         if let lot, lotIsNew { progress.lots[line].append(lot) }
@@ -88,6 +89,7 @@ extension PackSession {
         switch command {
         case .undo: "CMD:UNDO"
         case .abandon: "CMD:ABANDON"
+        case .newBox: "CMD:NEWBOX"
         case .quantity(let n): "CMD:QTY:\(n)"
         case .short(let reason, let line): "CMD:SHORT:\(reason)" + (line.map { ":\($0)" } ?? "")
         }
@@ -123,6 +125,8 @@ extension PackSession {
             return packLine(line, product: nil, data: data, symbology: symbology, at: time)
         case .undo:
             return undo(data: data, symbology: symbology, at: time)
+        case .newBox:
+            return newBox(data: data, symbology: symbology, at: time)
         }
     }
 
@@ -143,6 +147,8 @@ extension PackSession {
         switch last {
         case .packed(let line, let n, let serial, let lot, let lotWasNew):
             progress.packed[line] -= n
+            // A closed box's units cannot be undone (NEWBOX clears the undo stack): it is the open box's.
+            progress.boxes[progress.boxes.count - 1][line] -= n
             if let serial, let i = progress.serials[line].lastIndex(of: serial) { progress.serials[line].remove(at: i) }
             if let lot, lotWasNew, let i = progress.lots[line].lastIndex(of: lot) { progress.lots[line].remove(at: i) }
             units = -n

@@ -255,6 +255,7 @@ public struct PackSession: Sendable {
         let progress = current!
         let box = outcome == .abandoned ? nil : Box.suggest(for: progress.order.lines, from: configuration.boxes)?.name
         v.result = progress.result(station: configuration.station, packer: configuration.packer, outcome: outcome, at: time, box: box)
+        if outcome != .abandoned { closeLastBox(progress, verdict: &v) }
         current = nil
         if outcome != .abandoned {
             recentlyPacked.append(progress.order.id)

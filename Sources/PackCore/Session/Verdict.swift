@@ -26,6 +26,8 @@ public struct Verdict: Hashable, Sendable {
         case shortPending = "short_pending"
         case lineShorted = "line_shorted"
         case orderAbandoned = "order_abandoned"
+        /// `CMD:NEWBOX`: the box being packed is closed (its label prints), the next one is open.
+        case boxClosed = "box_closed"
         case overrideAccepted = "override_accepted"
         case overrideRefused = "override_refused"
         /// A command that cannot apply now (bad quantity, unknown reason, nothing to short).
@@ -63,6 +65,11 @@ public struct Verdict: Hashable, Sendable {
     public var notices: [Notice] = []
     /// The finished record, when this input completed or abandoned the order.
     public var result: PackResult?
+    /// The box this input closed (`box_closed`, or the last box of a completed order).
+    public var closedBox: PackResult.BoxRecord?
+    /// The package labels to print now, in order: a closed box's, a completed order's, and
+    /// reprints of earlier boxes whose "k of N" the final count changed.
+    public var labels: [PackageLabel] = []
 
     /// Creates a verdict.
     public init(kind: Kind, message: String, orderID: String? = nil) {

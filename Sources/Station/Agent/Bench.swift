@@ -85,7 +85,7 @@ actor Bench {
                 var labelProblem: String?
                 if result.outcome == .packed || result.outcome == .shortShipped, let labels, let order = open, order.id == result.orderID {
                     do {
-                        queued = try labels.documents(for: order).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
+                        queued = try labels.documents(for: order, labels: verdict.labels, packingSlip: true).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
                     } catch {
                         labelProblem = error.message
                         metrics.printFailure()
@@ -97,9 +97,11 @@ actor Bench {
                 if let labelProblem {
                     label = LabelStatus(orderID: result.orderID, jobID: nil, state: "failed", message: "No label for order \(result.orderID): \(labelProblem)")
                 } else if let first = ids.first {
-                    label = LabelStatus(orderID: result.orderID, jobID: first, state: "queued", message: "Label for order \(result.orderID) is printing…")
+                    label = LabelStatus(orderID: result.orderID, jobID: first, state: "queued", message: "\(Self.describe(verdict.labels, order: result.orderID)) printing…")
                     labelsQueued()
                 }
+            } else if !verdict.labels.isEmpty, let order = session.current?.order {
+                try boxClosed(verdict, order: order, input: input, at: time)
             } else {
                 try journal.recordInput(bench: name, input: input, at: time)
             }
@@ -114,6 +116,34 @@ actor Bench {
         logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "verdict.reason": "\(verdict.blockReasons.first?.rawValue ?? "-")", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
+    }
+
+    /// A box closed mid-order: its label is queued with the input, in one transaction.
+    private func boxClosed(_ verdict: Verdict, order: Order, input: String, at time: Date) throws(SyncError) {
+        var queued: [Journal.QueuedLabel] = []
+        var labelProblem: String?
+        if let labels {
+            do {
+                queued = try labels.documents(for: order, labels: verdict.labels, packingSlip: false).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
+            } catch {
+                labelProblem = error.message
+                metrics.printFailure()
+            }
+        }
+        let ids = try journal.recordInput(bench: name, input: input, orderID: order.id, labels: queued, at: time)
+        if let labelProblem {
+            label = LabelStatus(orderID: order.id, jobID: nil, state: "failed", message: "No label for box \(verdict.labels[0].package) of order \(order.id): \(labelProblem)")
+        } else if let first = ids.first {
+            label = LabelStatus(orderID: order.id, jobID: first, state: "queued", message: "\(Self.describe(verdict.labels, order: order.id)) printing…")
+            labelsQueued()
+        }
+    }
+
+    /// "Label 2 of 3 for order 1001 is", "Labels 1 of 2, 2 of 2 for order 1001 are".
+    static func describe(_ labels: [PackageLabel], order: String) -> String {
+        guard labels.count != 1 || labels[0].packages != 1 else { return "Label for order \(order) is" }
+        let names = labels.map { "\($0.package) of \($0.packages)" }.joined(separator: ", ")
+        return labels.count == 1 ? "Label \(names) for order \(order) is" : "Labels \(names) for order \(order) are"
     }
 
     func labelChanged(jobID: Int64, state: String, message: String) {
@@ -147,7 +177,7 @@ actor Bench {
             let order = progress.order
             let highValue = (order.value?.hundredths ?? 0) >= session.configuration.highValueThreshold
             members.append(("order", .object([
-                ("id", .string(order.id)), ("priority", .string(order.priority.rawValue)), ("high_value", .bool(highValue)),
+                ("id", .string(order.id)), ("box", .int(progress.boxNumber)), ("priority", .string(order.priority.rawValue)), ("high_value", .bool(highValue)),
                 ("gift", .bool(order.isGift)), ("gift_message", .optional(order.giftMessage)), ("notes", .optional(order.notes)),
                 ("lines", .array(order.lines.indices.map { i in
                     .object([("sku", .string(order.lines[i].sku)), ("description", .string(order.lines[i].description)),

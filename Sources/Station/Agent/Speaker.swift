@@ -37,7 +37,7 @@ final class Speaker: @unchecked Sendable {
     static func tone(_ kind: Verdict.Kind) -> Tone {
         switch kind {
         case .accepted, .orderOpened, .quantitySet, .overrideAccepted: .good
-        case .orderComplete: .done
+        case .orderComplete, .boxClosed: .done
         case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned: .info
         default: .bad
         }
