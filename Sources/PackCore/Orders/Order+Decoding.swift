@@ -199,6 +199,7 @@ extension Order {
             }
             if let first = givenAt[package] {
                 r.fail("\(p).package", "package \(package) already has a label (\(first)); give each package one label")
+                complete = false
                 continue
             }
             givenAt[package] = p
