@@ -127,7 +127,42 @@ public struct ResultBatch: Sendable {
                 _ = string(element[key == "lines" ? "sku" : "data"], "\(p).\(key)[\(j)].\(key == "lines" ? "sku" : "data")", &problems)
             }
         }
+        checkBoxes(body["boxes"], "\(p).boxes", &problems)
         return outcome
+    }
+
+    /// A pack result's optional `boxes`: `[{number, lines: [{sku, quantity}], weight_g?}]`, as
+    /// docs/schema/pack-result.schema.json has them.
+    static func checkBoxes(_ value: JSONValue?, _ p: String, _ problems: inout ProblemList) {
+        guard let value else { return }
+        guard case .array(let boxes) = value, !boxes.isEmpty else {
+            problems.append(p, "expected a non-empty array of boxes {number, lines, weight_g}, found \(value.typeDescription)")
+            return
+        }
+        for (j, box) in boxes.enumerated() {
+            let q = "\(p)[\(j)]"
+            guard case .object(let members) = box else { problems.append(q, "expected an object {number, lines, weight_g}, found \(box.typeDescription)"); continue }
+            if let extra = members.first(where: { !["number", "lines", "weight_g"].contains($0.0) }) {
+                problems.append("\(q).\(extra.0)", "is not a member of a box; a box has number, lines and weight_g")
+            }
+            if (box["number"]?.wholeNumber ?? 0) < 1 {
+                problems.append("\(q).number", "expected a whole number, at least 1, found \(box["number"].map { $0.jsonText } ?? "nothing")")
+            }
+            if let weight = box["weight_g"], (weight.wholeNumber ?? 0) < 1 {
+                problems.append("\(q).weight_g", "expected a whole number of grams, at least 1")
+            }
+            guard case .array(let lines)? = box["lines"], !lines.isEmpty else {
+                problems.append("\(q).lines", "expected a non-empty array of {sku, quantity}, found \(box["lines"]?.typeDescription ?? "nothing")")
+                continue
+            }
+            for (k, line) in lines.enumerated() {
+                guard case .object = line else { problems.append("\(q).lines[\(k)]", "expected an object {sku, quantity}, found \(line.typeDescription)"); continue }
+                _ = string(line["sku"], "\(q).lines[\(k)].sku", &problems)
+                if (line["quantity"]?.wholeNumber ?? 0) < 1 {
+                    problems.append("\(q).lines[\(k)].quantity", "expected a whole number, at least 1, found \(line["quantity"].map { $0.jsonText } ?? "nothing")")
+                }
+            }
+        }
     }
 
     static let overridable: Set<String> = ["on_hold", "already_packed"]
