@@ -83,23 +83,13 @@ actor Bench {
             if let result = verdict.result {
                 var queued: [Journal.QueuedLabel] = []
                 var labelProblem: String?
-                if result.outcome == .packed || result.outcome == .shortShipped, let labels, let order = open, order.id == result.orderID {
-                    do {
-                        queued = try labels.documents(for: order, labels: verdict.labels, packingSlip: true).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
-                    } catch {
-                        labelProblem = error.message
-                        metrics.printFailure()
-                    }
+                if result.outcome == .packed || result.outcome == .shortShipped, let order = open, order.id == result.orderID {
+                    (queued, labelProblem) = render(order, verdict.labels, packingSlip: true)
                 }
                 let idle = session.current == nil && session.parked.isEmpty
                 let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, at: time)
                 if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
-                if let labelProblem {
-                    label = LabelStatus(orderID: result.orderID, jobID: nil, state: "failed", message: "No label for order \(result.orderID): \(labelProblem)")
-                } else if let first = ids.first {
-                    label = LabelStatus(orderID: result.orderID, jobID: first, state: "queued", message: "\(Self.describe(verdict.labels, order: result.orderID)) printing…")
-                    labelsQueued()
-                }
+                labelsRecorded(ids, verdict.labels, problem: labelProblem, order: result.orderID)
             } else if !verdict.labels.isEmpty, let order = session.current?.order {
                 try boxClosed(verdict, order: order, input: input, at: time)
             } else {
@@ -120,22 +110,34 @@ actor Bench {
 
     /// A box closed mid-order: its label is queued with the input, in one transaction.
     private func boxClosed(_ verdict: Verdict, order: Order, input: String, at time: Date) throws(SyncError) {
+        let (queued, problem) = render(order, verdict.labels, packingSlip: false)
+        let ids = try journal.recordInput(bench: name, input: input, orderID: order.id, labels: queued, at: time)
+        labelsRecorded(ids, verdict.labels, problem: problem, order: order.id)
+    }
+
+    /// The documents of these package labels (each on its own, so one that cannot be made does
+    /// not keep the others from printing) and the packing slip; what could not be made, said.
+    private func render(_ order: Order, _ packages: [PackageLabel], packingSlip: Bool) -> ([Journal.QueuedLabel], String?) {
+        guard let labels else { return ([], nil) }
         var queued: [Journal.QueuedLabel] = []
-        var labelProblem: String?
-        if let labels {
+        var problems: [String] = []
+        for batch in packages.map({ [$0] }) + (packingSlip ? [[]] : []) {
             do {
-                queued = try labels.documents(for: order, labels: verdict.labels, packingSlip: false).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
+                queued += try labels.documents(for: order, labels: batch, packingSlip: batch.isEmpty).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
             } catch {
-                labelProblem = error.message
+                problems.append(error.message)
                 metrics.printFailure()
             }
         }
-        let ids = try journal.recordInput(bench: name, input: input, orderID: order.id, labels: queued, at: time)
-        if let labelProblem {
-            label = LabelStatus(orderID: order.id, jobID: nil, state: "failed", message: "No label for box \(verdict.labels[0].package) of order \(order.id): \(labelProblem)")
+        return (queued, problems.isEmpty ? nil : problems.joined(separator: " "))
+    }
+
+    private func labelsRecorded(_ ids: [Int64], _ packages: [PackageLabel], problem: String?, order: String) {
+        if !ids.isEmpty { labelsQueued() }
+        if let problem {
+            label = LabelStatus(orderID: order, jobID: nil, state: "failed", message: "No label for order \(order): \(problem)")
         } else if let first = ids.first {
-            label = LabelStatus(orderID: order.id, jobID: first, state: "queued", message: "\(Self.describe(verdict.labels, order: order.id)) printing…")
-            labelsQueued()
+            label = LabelStatus(orderID: order, jobID: first, state: "queued", message: "\(Self.describe(packages, order: order)) printing…")
         }
     }
 
