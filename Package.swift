@@ -155,7 +155,7 @@ let package = Package(
         // The real test peers (test printer, private cupsd) as processes, shared by the test targets.
         .target(name: "TestPeers", path: "Tests/TestPeers"),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers"]),
-        .testTarget(name: "PackstationCLITests", dependencies: ["packstation"]),
+        .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),

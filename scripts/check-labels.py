@@ -7,7 +7,9 @@
   UPS MaxiCodes (modes 2 and 3) also by their full structured message and mode.
 - ZPL is parsed and rendered by zplkit (an independent ZPL renderer; strict: unknown commands,
   fields not closed by ^FS, bad graphics all fail), and its picture is decoded the same way.
-- Every order gives exactly one ^XA...^XZ; hostile address text never adds a command.
+- Every order gives exactly one ^XA...^XZ per package; hostile address text never adds a command.
+- A shipment of several packages gives one label per package with its "k of N" in the text and,
+  for UPS, in the MaxiCode message's package field.
 
 Usage: check-labels.py PACKSTATION_BINARY WORKDIR. Prints 'N passed, M failed'; exits 1 on any failure.
 """
@@ -35,7 +37,8 @@ def check(ok, what):
 
 
 def render(order, fmt, template="shipping", dpi=203, extra=()):
-    out = os.path.join(WORK, f"{os.path.basename(order)}-{os.path.basename(template)}-{dpi}.{fmt}")
+    tag = re.sub(r"[^A-Za-z0-9]+", "", "".join(extra))
+    out = os.path.join(WORK, f"{os.path.basename(order)}-{os.path.basename(template)}-{dpi}{tag}.{fmt}")
     r = subprocess.run([BIN, "label", "--order", order, "--format", fmt, "--template", template, "--dpi", str(dpi), "--out", out, *extra], capture_output=True, text=True)
     check(r.returncode == 0, f"label {order} {fmt} {template} {dpi}: exit {r.returncode} {r.stderr.strip()}")
     return out
@@ -152,13 +155,15 @@ for name, mode, text in ups:
     ups_order = os.path.join(FIX, name)
     oid = order_json(ups_order)["id"]
     for fmt, dpi in [("png", 203), ("png", 300), ("pdf", 203), ("zpl", 203), ("svg", 203)]:
-        for png in pictures(ups_order, fmt, template=ups_template, dpi=dpi, extra=("--printer-font", "ascii") if fmt == "zpl" else ()):
+        # Package 1 only: order-ups-ca ships in 2 packages (each package's label is checked in 6).
+        one = ("--package", "1") + (("--printer-font", "ascii") if fmt == "zpl" else ())
+        for png in pictures(ups_order, fmt, template=ups_template, dpi=dpi, extra=one):
             got = maxicode(png, dpi, 5, 10)
             check(got == [(text, "]U1", mode)], f"zxing UPS MaxiCode mode {mode} {png}: {got}")
             if fmt != "zpl":
                 five = maxicode(png, dpi, 60, 10)
                 check(five == [(oid, "]U0", "5")], f"zxing MaxiCode mode 5 {png}: {five}")
-    data = open(render(ups_order, "zpl", template=ups_template), "rb").read()
+    data = open(render(ups_order, "zpl", template=ups_template, extra=("--package", "1")), "rb").read()
     check(f"^BD{mode},1,1^FH^FD".encode() in data and f"^BD5,1,1^FH^FD{oid}^FS".encode() in data, f"{name}: ^BD{mode} and ^BD5 in the ZPL")
     check(b"~" not in data and data.count(b"^FD") == data.count(b"^FH^FD"), f"{name}: MaxiCode data escaped with ^FH")
 
@@ -192,6 +197,44 @@ info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
 check(re.search(r"^Pages:\s+5$", info, re.M) is not None, f"5 orders -> 5 PDF pages: {info}")
 fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
 check(all(l.split()[-5:-2] == ["yes", "yes", "yes"] for l in fonts.splitlines()[2:]) and len(fonts.splitlines()) > 2, f"fonts embedded and subset: {fonts}")
+
+# 6. A shipment of several packages: one label per package, "k of N" in the text and k/N in
+# the UPS MaxiCode's message (the MH10.8.3 package field), in every format.
+ca = os.path.join(FIX, "order-ups-ca.json")
+
+
+def ca_message(k):
+    return ups[1][2].replace(f"{GS}1/2{GS}", f"{GS}{k}/2{GS}")
+
+
+data, pngs = zpl_pictures(render(ca, "zpl", template=ups_template, extra=("--printer-font", "ascii")))
+check(len(pngs) == 2 and data.count(b"^XA") == 2, f"2 packages -> {len(pngs)} ZPL labels")
+for k, png in enumerate(pngs, 1):
+    got = maxicode(png, 203, 5, 10)
+    check(got == [(ca_message(k), "]U1", "3")], f"zxing UPS MaxiCode package {k}/2 {png}: {got}")
+pdf = render(ca, "pdf", template=ups_template)
+info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+check(re.search(r"^Pages:\s+2$", info, re.M) is not None, f"2 packages -> 2 PDF pages: {info}")
+subprocess.run(["pdftoppm", "-r", "203", "-png", pdf, pdf + "-page"], check=True)
+pages = sorted(os.path.join(WORK, f) for f in os.listdir(WORK) if f.startswith(os.path.basename(pdf) + "-page") and f.endswith(".png"))
+for k, png in enumerate(pages, 1):
+    got = maxicode(png, 203, 5, 10)
+    check(got == [(ca_message(k), "]U1", "3")], f"zxing UPS MaxiCode package {k}/2 {png}: {got}")
+for fmt in ["png", "svg"]:
+    for png in pictures(ca, fmt, template=ups_template, extra=("--package", "2")):
+        got = maxicode(png, 203, 5, 10)
+        check(got == [(ca_message(2), "]U1", "3")], f"zxing UPS MaxiCode package 2/2 {png}: {got}")
+# The built-in shipping label's human-readable "k of N": the ZPL fields, the PDF's text (poppler),
+# the SVG's text; the barcodes of every package still decode.
+zpl = open(render(ca, "zpl", extra=("--printer-font", "ascii")), "rb").read()
+check([f.count(f"^FD{k} of 2^FS".encode()) for k, f in enumerate(zpl.split(b"^XA")[1:], 1)] == [1, 1], "ZPL: 1 of 2, 2 of 2 in order")
+data, pngs = zpl_pictures(render(ca, "zpl", extra=("--printer-font", "ascii", "--copies", "1")))
+check(len(pngs) == 2 and all(f"CODE-128:{order_json(ca)['shipment']['tracking']}" in zbar(p) for p in pngs), f"both packages' barcodes decode: {[zbar(p) for p in pngs]}")
+pdf = render(ca, "pdf")
+text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout.split("\f")
+check(len(text) >= 2 and "1 of 2" in text[0] and "2 of 2" in text[1], f"PDF pages say 1 of 2, 2 of 2: {[t[-200:] for t in text]}")
+svg = open(render(ca, "svg", extra=("--package", "2")), encoding="utf-8").read()
+check(">2 of 2<" in svg, "SVG preview of package 2 says 2 of 2")
 
 print(f"labels: {passed} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)

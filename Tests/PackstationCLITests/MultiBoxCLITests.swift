@@ -1,0 +1,141 @@
+import Foundation
+import TestPeers
+import Testing
+
+/// Shipments of several boxes as a user meets them: `packstation label` writes one "k of N"
+/// label per package in every format (decoded back with zbarimg and pdftotext), and a bench
+/// that closes boxes with CMD:NEWBOX prints each box's label at the test printer and reports
+/// one result with its boxes to the hub, once.
+@Suite struct MultiBoxCLITests {
+    /// A label whose Code 128 carries the package ("SO-1/2/3") beside the human-readable "2 of 3".
+    static let template = """
+        {"name": "boxes", "size": "4x6", "elements": [
+          {"type": "text", "x": 3, "y": 3, "width": 90, "height": 8, "font": 6, "text": "{package} of {packages}"},
+          {"type": "text", "x": 3, "y": 14, "width": 90, "height": 6, "font": 4, "text": "Weight {weight}"},
+          {"type": "barcode", "x": 5, "y": 30, "width": 90, "height": 30, "symbology": "code128", "module": 0.375, "data": "{order.id}/{package}/{packages}", "human_readable": false}
+        ]}
+        """
+
+    static func order(id: String, packages: Int, weights: [Int]?, lines: String = #"[{"sku":"MUG","quantity":2,"barcodes":["4006381333931"],"weight_g":350},{"sku":"TEE","quantity":1,"barcodes":["036000291452"],"weight_g":180}]"#) -> String {
+        let w = weights.map { #","package_weights":[\#($0.map(String.init).joined(separator: ","))]"# } ?? ""
+        return #"{"id":"\#(id)","barcodes":["ORD-\#(id)"],"status":"ready","payment":"captured","lines":\#(lines),"#
+            + #""shipment":{"carrier":"DHL","service":"Paket","tracking":"JJD0003900123","from":{"name":"W","street":["S 1"],"city":"Hamburg","postal_code":"20457","country":"DE"},"#
+            + #""to":{"name":"Ana","street":["Rua 1"],"city":"Lisboa","postal_code":"1100-053","country":"PT"},"packages":\#(packages)\#(w)}}"#
+    }
+
+    static func tool(_ path: String, _ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func zbar(_ png: String) throws -> [String] {
+        try tool("/usr/bin/zbarimg", ["--nodbus", "-q", png]).split(separator: "\n").map(String.init).sorted()
+    }
+
+    @Test func everyFormatHasOneLabelPerPackageWithItsKOfN() throws {
+        let dir = try LabelCLITests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.template.write(toFile: dir + "/t.json", atomically: true, encoding: .utf8)
+        try Self.order(id: "SO-7", packages: 3, weights: [1200, 800, 450]).write(toFile: dir + "/o.json", atomically: true, encoding: .utf8)
+        func label(_ format: String, _ extra: [String] = []) throws -> String {
+            let out = dir + "/l-\(format)\(extra.joined()).\(format)"
+            let run = try CLI.run(["label", "--order", dir + "/o.json", "--template", dir + "/t.json", "--format", format, "--out", out] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            return out
+        }
+        // ZPL: three formats, in package order, each with its count and weight.
+        let zpl = try String(contentsOfFile: try label("zpl"), encoding: .utf8)
+        let formats = zpl.components(separatedBy: "^XA").dropFirst()
+        #expect(formats.count == 3)
+        for (k, (format, weight)) in zip(formats, ["1.20 kg", "0.80 kg", "0.45 kg"]).enumerated() {
+            #expect(format.contains("^FD\(k + 1) of 3^FS") && format.contains("Weight \(weight)"), "\(format)")
+        }
+        // PDF: three pages; the text and the barcodes read back by poppler and zbarimg.
+        let pdf = try label("pdf")
+        let text = try Self.tool("/usr/bin/pdftotext", ["-layout", pdf, "-"])
+        let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        #expect(pages.count == 3, "\(text)")
+        for (k, page) in pages.enumerated() { #expect(page.contains("\(k + 1) of 3"), "\(page)") }
+        _ = try Self.tool("/usr/bin/pdftoppm", ["-r", "203", "-png", pdf, dir + "/page"])
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("page") }.sorted()
+        #expect(try pngs.map { try Self.zbar(dir + "/" + $0) } == (1...3).map { ["CODE-128:SO-7/\($0)/3"] })
+        // PNG, one package each.
+        for k in 1...3 {
+            #expect(try Self.zbar(try label("png", ["--package", "\(k)"])) == ["CODE-128:SO-7/\(k)/3"])
+        }
+        #expect(try Self.zbar(try label("png")) == ["CODE-128:SO-7/1/3"], "package 1 unless --package says")
+        // The SVG preview.
+        let svg = try String(contentsOfFile: try label("svg", ["--package", "2"]), encoding: .utf8)
+        #expect(svg.contains(">2 of 3<") && svg.contains(">Weight 0.80 kg<"), "\(svg.prefix(2000))")
+        // A package the shipment does not have.
+        let bad = try CLI.run(["label", "--order", dir + "/o.json", "--format", "png", "--package", "4", "--out", dir + "/x.png"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("--package 4 is not a package of order SO-7, which ships in 3 packages; use 1 to 3."), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.png"))
+    }
+
+    @Test func aBenchClosingBoxesPrintsEachBoxLabelAndTheHubStoresTheBoxesOnce() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: OrderRefusalCLITests.hubBinary), "build first: swift build --build-tests")
+        let dir = try RunCLITests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/hub.sqlite"
+        let token = try OrderRefusalCLITests.hub(["station", "add", "bench-a", "--db", db])
+        try Self.order(id: "BX1", packages: 3, weights: nil, lines: #"[{"sku":"MUG","quantity":3,"barcodes":["4006381333931"],"weight_g":350},{"sku":"TEE","quantity":1,"barcodes":["036000291452"],"weight_g":180}]"#)
+            .write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
+        _ = try OrderRefusalCLITests.hub(["import", dir + "/orders.jsonl", "--db", db])
+        let port = OrderRefusalCLITests.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
+        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(30)
+        while !OrderRefusalCLITests.listening(port), Date() < deadline { usleep(50_000) }
+        let printer = try TestPrinterPeer()
+        let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a"]
+        let args = ["run", "--data-dir", dir + "/data", "--exit-when-done", "--printer", printer.uri, "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
+
+        try "ORD-BX1\n4006381333931\nCMD:NEWBOX\n4006381333931\n4006381333931\nCMD:NEWBOX\n036000291452\n".write(toFile: dir + "/scans.txt", atomically: true, encoding: .utf8)
+        let run = try CLI.run(args + ["--scans-from", dir + "/scans.txt"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        let verdicts = run.stderr.split(separator: "\n").filter { $0.contains("verdict=") }.compactMap { $0.split(separator: " ").first { $0.hasPrefix("verdict=") } }
+        #expect(verdicts == ["verdict=order_opened", "verdict=accepted", "verdict=box_closed", "verdict=accepted", "verdict=accepted", "verdict=box_closed", "verdict=order_complete"], "\(run.stderr)")
+        // Three labels, one per box, in box order, with the order's count and each box's weight.
+        #expect(printer.waitUntil { printer.printedLabels().count >= 3 })
+        let labels = printer.printedLabels()
+        #expect(labels.count == 3, "\(labels.map { $0.prefix(80) })")
+        for (k, (label, weight)) in zip(labels, ["0.35 kg", "0.70 kg", "0.18 kg"]).enumerated() {
+            #expect(label.contains("^FD\(k + 1) of 3^FS") && label.contains("^FD\(weight)^FS"), "label \(k + 1): \(label)")
+        }
+        // The hub has the result once, with its three boxes.
+        func stored() throws -> [String] {
+            try Self.tool("/usr/bin/sqlite3", [db, "SELECT body FROM results WHERE type = 'pack_result' AND order_id = 'BX1'"]).split(separator: "\n").map(String.init)
+        }
+        let bodies = try stored()
+        #expect(bodies.count == 1)
+        let result = try JSONSerialization.jsonObject(with: Data((bodies.first ?? "{}").utf8)) as? [String: Any]
+        let boxes = result?["boxes"] as? [[String: Any]] ?? []
+        #expect(boxes.map { $0["number"] as? Int } == [1, 2, 3])
+        #expect(boxes.map { ($0["lines"] as? [[String: Any]] ?? []).map { "\($0["sku"] ?? "")×\($0["quantity"] ?? "")" } } == [["MUG×1"], ["MUG×2"], ["TEE×1"]])
+        #expect(boxes.map { $0["weight_g"] as? Int } == [350, 700, 180])
+        #expect(try Self.tool("/usr/bin/sqlite3", [db, "SELECT packed_outcome FROM orders WHERE id = 'BX1'"]).trimmingCharacters(in: .whitespacesAndNewlines) == "packed")
+
+        // A restart on the same journal prints nothing again and sends nothing twice.
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.txt"))
+        let again = try CLI.run(args + ["--scans-from", dir + "/empty.txt"], environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        usleep(300_000)
+        #expect(printer.printedLabels().count == 3)
+        #expect(try stored().count == 1)
+    }
+}
