@@ -156,7 +156,10 @@ public struct ResultBatch: Sendable {
                 continue
             }
             for (k, line) in lines.enumerated() {
-                guard case .object = line else { problems.append("\(q).lines[\(k)]", "expected an object {sku, quantity}, found \(line.typeDescription)"); continue }
+                guard case .object(let members) = line else { problems.append("\(q).lines[\(k)]", "expected an object {sku, quantity}, found \(line.typeDescription)"); continue }
+                if let extra = members.first(where: { $0.0 != "sku" && $0.0 != "quantity" }) {
+                    problems.append("\(q).lines[\(k)].\(extra.0)", "is not a member of a box line; a box line has sku and quantity")
+                }
                 _ = string(line["sku"], "\(q).lines[\(k)].sku", &problems)
                 if (line["quantity"]?.wholeNumber ?? 0) < 1 {
                     problems.append("\(q).lines[\(k)].quantity", "expected a whole number, at least 1, found \(line["quantity"].map { $0.jsonText } ?? "nothing")")

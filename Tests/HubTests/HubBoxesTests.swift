@@ -60,6 +60,8 @@ import Testing
         (#"[{"number":1,"lines":[{"sku":"S","quantity":1}],"weight_g":"2 kg"}]"#, "items[0].body.boxes[0].weight_g: expected a whole number of grams, at least 1"),
         (#"[{"number":1,"lines":[{"sku":"S","quantity":1}],"size":"M"}]"#, "items[0].body.boxes[0].size: is not a member of a box; a box has number, lines and weight_g"),
         (#"["box"]"#, "items[0].body.boxes[0]: expected an object {number, lines, weight_g}, found a string"),
+        (#"[{"number":1,"lines":[{"sku":"S","quantity":1,"lot":"L1"}]}]"#, "items[0].body.boxes[0].lines[0].lot: is not a member of a box line; a box line has sku and quantity"),
+        (#"[{"number":1,"lines":[{"quantity":1}]}]"#, "items[0].body.boxes[0].lines[0].sku: expected a string, found nothing"),
     ])
     func badBoxesAreRefusedWithWhereAndWhy(boxes: String, problem: String) async throws {
         let hub = try HubFixture()

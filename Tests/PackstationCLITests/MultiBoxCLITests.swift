@@ -138,4 +138,26 @@ import Testing
         #expect(printer.printedLabels().count == 3)
         #expect(try stored().count == 1)
     }
+
+    /// An agent stopped with an order half packed in boxes rebuilds the boxes from its journal at
+    /// the next start: box 1's label is not printed again, and when a third box makes its
+    /// "1 of 2" wrong, the packer gets "1 of 3" as a marked reprint.
+    @Test func boxesSurviveARestartMidOrderAndNoLabelPrintsTwice() throws {
+        let dir = try RunCLITests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.order(id: "BX2", packages: 1, weights: nil).write(toFile: dir + "/orders.json", atomically: true, encoding: .utf8)
+        let printer = try TestPrinterPeer()
+        let args = ["run", "--orders", dir + "/orders.json", "--data-dir", dir + "/data", "--exit-when-done", "--printer", printer.uri, "--kiosk-listen", "127.0.0.1:0"]
+        try "ORD-BX2\n4006381333931\nCMD:NEWBOX\n4006381333931\n".write(toFile: dir + "/first.txt", atomically: true, encoding: .utf8)
+        let first = try CLI.run(args + ["--scans-from", dir + "/first.txt"], environment: RunCLITests.noPrinters)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(printer.waitUntil { printer.printedLabels().count >= 1 })
+        try "CMD:NEWBOX\n036000291452\n".write(toFile: dir + "/second.txt", atomically: true, encoding: .utf8)
+        let second = try CLI.run(args + ["--scans-from", dir + "/second.txt"], environment: RunCLITests.noPrinters)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(printer.waitUntil { printer.printedLabels().count >= 4 })
+        usleep(300_000)
+        let labels = printer.printedLabels().map { label in ["1", "2", "3"].flatMap { k in ["2", "3"].map { "\(k) of \($0)" } }.first { label.contains("^FD\($0)^FS") } ?? "?" }
+        #expect(labels == ["1 of 2", "2 of 3", "3 of 3", "1 of 3"])
+    }
 }

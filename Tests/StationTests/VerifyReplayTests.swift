@@ -30,6 +30,20 @@ import Testing
         #expect(summary["result"]?["scans"].map { if case .array(let a) = $0 { a.count } else { 0 } } == 4)
     }
 
+    /// CMD:NEWBOX through `packstation verify`: the box_closed line carries the closed box and
+    /// the label to print; the summary's result records what went into which box.
+    @Test func boxesAreReplayedAndRecorded() throws {
+        let order = #"{"id":"1001","barcodes":["ORD-1001"],"status":"ready","payment":"captured","lines":[{"sku":"MUG","quantity":2,"barcodes":["4006381333931"],"weight_g":350}],"#
+            + #""shipment":{"carrier":"DHL","service":"Paket","from":{"name":"W","street":["S 1"],"city":"X","country":"DE"},"to":{"name":"P","street":["A 2"],"city":"Y","country":"DE"},"packages":2}}"#
+        let out = try replay(["ORD-1001", "4006381333931", "CMD:NEWBOX", "CMD:NEWBOX", "4006381333931"], orders: order)
+        #expect(out.prefix(5).map { $0["verdict"] } == [.string("order_opened"), .string("accepted"), .string("box_closed"), .string("command_rejected"), .string("order_complete")])
+        #expect(out[2]["box"]?.jsonText == #"{"number":1,"lines":[{"sku":"MUG","quantity":1}],"weight_g":350}"#)
+        #expect(out[2]["labels"]?.jsonText == #"[{"package":1,"packages":2,"weight_g":350}]"#)
+        #expect(out[3]["message"] == .string("Box 2 of order 1001 is empty: pack at least one item into it before closing it with CMD:NEWBOX."))
+        #expect(out[4]["labels"]?.jsonText == #"[{"package":2,"packages":2,"weight_g":350}]"#)
+        #expect(out[5]["result"]?["boxes"]?.jsonText == #"[{"number":1,"lines":[{"sku":"MUG","quantity":1}],"weight_g":350},{"number":2,"lines":[{"sku":"MUG","quantity":1}],"weight_g":350}]"#)
+    }
+
     @Test func anUnfinishedReplayIsNotComplete() throws {
         let out = try replay(["ORD-1001", "4006381333931"])
         #expect(out.last?["complete"] == .bool(false))
