@@ -59,7 +59,8 @@ public struct LabelMaker: Sendable {
     /// The shipping labels of these packages, in order, then the packing slip when asked for
     /// and configured. A package's label is the carrier's own for that package when the order
     /// carries carrier labels; a package the carrier sent no label for is refused, never given
-    /// a label of ours that would not be the carrier's.
+    /// a label of ours that would not be the carrier's. A carrier label for the whole shipment
+    /// (`shipment.label` without `shipment.labels`) is printed once, with package 1.
     public func documents(for order: Order, labels: [PackageLabel], packingSlip withSlip: Bool) throws(StationError) -> [Document] {
         guard let shipment = order.shipment else {
             throw StationError(code: "label.no_shipment", message: "Order \(order.id) has no shipment (carrier, addresses), so no label can be made.")
@@ -72,6 +73,9 @@ public struct LabelMaker: Sendable {
                 var carrier: CarrierLabel?
                 if carrierLabelled {
                     guard let own = shipment.carrierLabel(package: label.package) else {
+                        // One carrier label for the whole shipment (`shipment.label` alone, often
+                        // one file with every package's label): printed once, with package 1.
+                        if !shipment.hasLabelPerPackage { continue }
                         throw StationError(code: "label.carrier_missing", message: "Order \(order.id): the carrier sent no label for package \(label.package) of \(shipment.packages); have the server add it (shipment.labels, one per package). No label of ours is printed in its place.")
                     }
                     carrier = own

@@ -75,14 +75,14 @@ struct LabelCommand: ParsableCommand {
             switch format {
             case .zpl:
                 let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), pdfReader: PopplerPDF(), copies: copies)
-                try stream.stream(orders.lazy.flatMap { self.contexts($0) }, to: &file)
+                try stream.stream(orders.lazy.flatMap { self.contexts($0, labelTemplate) }, to: &file)
             case .pdf:
                 try writePDF(orders, template: labelTemplate, density: density, to: &file)
             case .png:
                 guard orders.count == 1 else {
                     throw StationError(code: "label.png_many", message: "\(order) holds \(orders.count) orders; a PNG shows one label. Use --format pdf for several.")
                 }
-                let context = contexts(orders[0])[0]
+                let context = contexts(orders[0], labelTemplate)[0]
                 if labelTemplate.carrierLabelReplaces, let carrier = try carrierLabel(orders[0], package: context.package) {
                     guard carrier.format == .png else { throw carrierMismatch(orders[0], carrier) }
                     _ = try CairoPNGDecoder().monoBitmap(png: carrier.data)
@@ -94,7 +94,7 @@ struct LabelCommand: ParsableCommand {
                 guard orders.count == 1 else {
                     throw StationError(code: "label.svg_many", message: "\(order) holds \(orders.count) orders; an SVG shows one label. Use --format pdf for several.")
                 }
-                let context = contexts(orders[0])[0]
+                let context = contexts(orders[0], labelTemplate)[0]
                 if labelTemplate.carrierLabelReplaces, let carrier = try carrierLabel(orders[0], package: context.package) {
                     throw carrierMismatch(orders[0], carrier)
                 }
@@ -112,9 +112,13 @@ struct LabelCommand: ParsableCommand {
 
     /// The labels to make for an order: every package, or the one `--package` names; PNG and
     /// SVG show one (package 1 unless named).
-    func contexts(_ order: Order) -> [LabelContext] {
+    func contexts(_ order: Order, _ template: LabelTemplate) -> [LabelContext] {
         let all = LabelContext.packages(of: order)
         if let package { return [all[package - 1]] }
+        // One carrier label for the whole shipment (`shipment.label` alone) is written once.
+        if let shipment = order.shipment, shipment.label != nil, !shipment.hasLabelPerPackage, template.carrierLabelReplaces {
+            return [all[0]]
+        }
         return format == .png || format == .svg ? [all[0]] : all
     }
 
@@ -123,7 +127,8 @@ struct LabelCommand: ParsableCommand {
     func carrierLabel(_ order: Order, package: Int) throws -> CarrierLabel? {
         guard let shipment = order.shipment, shipment.label != nil || shipment.hasLabelPerPackage else { return nil }
         guard let label = shipment.carrierLabel(package: package) else {
-            throw StationError(code: "label.carrier_missing", message: "Order \(order.id): the carrier sent no label for package \(package) of \(shipment.packages); have the server add it (shipment.labels, one per package), or render another package with --package.")
+            let why = shipment.hasLabelPerPackage ? "no label for package \(package) of \(shipment.packages)" : "one label for the whole shipment (shipment.label), written with package 1"
+            throw StationError(code: "label.carrier_missing", message: "Order \(order.id): the carrier sent \(why); render package 1, or have the server add one label per package (shipment.labels).")
         }
         return label
     }
@@ -139,7 +144,7 @@ struct LabelCommand: ParsableCommand {
 
     func writePDF(_ orders: [Order], template: LabelTemplate, density: PrinterDensity, to file: inout OutputFile) throws {
         // A carrier's own PDF is passed through untouched; it cannot be merged with other pages.
-        let labels = orders.flatMap { order in contexts(order).map { (order, $0) } }
+        let labels = orders.flatMap { order in contexts(order, template).map { (order, $0) } }
         if template.carrierLabelReplaces, let carrier = try labels.lazy.compactMap({ try self.carrierLabel($0.0, package: $0.1.package) }).first(where: { $0.format == .pdf }) {
             guard labels.count == 1 else {
                 throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is and cannot be merged with other labels; render that order on its own, one package at a time (--package K).")

@@ -160,4 +160,37 @@ import Testing
         let labels = printer.printedLabels().map { label in ["1", "2", "3"].flatMap { k in ["2", "3"].map { "\(k) of \($0)" } }.first { label.contains("^FD\($0)^FS") } ?? "?" }
         #expect(labels == ["1 of 2", "2 of 3", "3 of 3", "1 of 3"])
     }
+
+    /// One carrier label per package: `label` writes them as they are, in package order; a bench
+    /// prints package k's on box k and refuses a box beyond the last label. A carrier label for
+    /// the whole shipment (`shipment.label` alone) is written once.
+    @Test func carrierLabelsPrintOnePerBoxAsTheyAre() throws {
+        let dir = try RunCLITests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let zpl = (1...2).map { "^XA^FO50,50^A0N,40,40^FDCARRIER PKG \($0)^FS^XZ\n" }
+        let labels = zpl.enumerated().map { #"{"format":"zpl","data":"\#(Data($0.element.utf8).base64EncodedString())","package":\#($0.offset + 1)}"# }
+        let perPackage = Self.order(id: "CL1", packages: 2, weights: nil).replacingOccurrences(of: #""packages":2"#, with: #""packages":2,"labels":[\#(labels.reversed().joined(separator: ","))]"#)
+        try perPackage.write(toFile: dir + "/per.json", atomically: true, encoding: .utf8)
+        let out = try CLI.run(["label", "--order", dir + "/per.json", "--format", "zpl", "--out", dir + "/per.zpl"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try String(contentsOfFile: dir + "/per.zpl", encoding: .utf8) == zpl.joined(), "byte-exact, package order")
+
+        let whole = Self.order(id: "CL2", packages: 2, weights: nil).replacingOccurrences(of: #""packages":2"#, with: #""packages":2,"label":{"format":"zpl","data":"\#(Data(zpl.joined().utf8).base64EncodedString())"}"#)
+        try whole.write(toFile: dir + "/whole.json", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["label", "--order", dir + "/whole.json", "--format", "zpl", "--out", dir + "/whole.zpl"]).status == 0)
+        #expect(try String(contentsOfFile: dir + "/whole.zpl", encoding: .utf8) == zpl.joined(), "the shipment's one carrier file, once")
+        let second = try CLI.run(["label", "--order", dir + "/whole.json", "--format", "zpl", "--package", "2", "--out", dir + "/x.zpl"])
+        #expect(second.status == 1 && second.stderr.contains("the carrier sent one label for the whole shipment (shipment.label), written with package 1"), "\(second.stderr)")
+
+        let printer = try TestPrinterPeer()
+        try "ORD-CL1\n4006381333931\nCMD:NEWBOX\n4006381333931\nCMD:NEWBOX\n036000291452\n".write(toFile: dir + "/scans.txt", atomically: true, encoding: .utf8)
+        let run = try CLI.run(["run", "--orders", dir + "/per.json", "--scans-from", dir + "/scans.txt", "--data-dir", dir + "/data", "--exit-when-done",
+                               "--printer", printer.uri, "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"], environment: RunCLITests.noPrinters)
+        #expect(run.status == 0, "\(run.stderr)")
+        let verdicts = run.stderr.split(separator: "\n").filter { $0.contains("verdict=") }.compactMap { $0.split(separator: " ").first { $0.hasPrefix("verdict=") } }
+        #expect(verdicts == ["verdict=order_opened", "verdict=accepted", "verdict=box_closed", "verdict=accepted", "verdict=command_rejected", "verdict=order_complete"], "\(run.stderr)")
+        #expect(printer.waitUntil { printer.printedLabels().count >= 2 })
+        usleep(300_000)
+        #expect(printer.printedLabels().map { $0.contains("CARRIER PKG 1") ? 1 : $0.contains("CARRIER PKG 2") ? 2 : 0 } == [1, 2])
+    }
 }

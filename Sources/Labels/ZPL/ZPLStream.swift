@@ -50,7 +50,10 @@ public struct ZPLStream: Sendable {
         // Per package: the carrier's label of this package (package 1's is `shipment.label`).
         if template.carrierLabelReplaces, context.order.shipment?.label != nil || context.order.shipment?.hasLabelPerPackage == true {
             guard let carrier = context.order.shipment?.carrierLabel(package: context.package) else {
-                throw LabelError(code: "carrier.label_missing", message: "Order \(context.order.id): the carrier sent no label for package \(context.package) of \(context.order.shipment?.packages ?? 1); have the server add it (shipment.labels, one per package). No label of ours is made in its place.")
+                let why = context.order.shipment?.hasLabelPerPackage == true
+                    ? "no label for package \(context.package) of \(context.order.shipment?.packages ?? 1)"
+                    : "one label for the whole shipment (shipment.label), written with package 1"
+                throw LabelError(code: "carrier.label_missing", message: "Order \(context.order.id): the carrier sent \(why); have the server add one label per package (shipment.labels). No label of ours is made in its place.")
             }
             switch carrier.format {
             case .zpl:
