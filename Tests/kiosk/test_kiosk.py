@@ -69,6 +69,7 @@ class Hub:
         run = lambda *a: subprocess.run([HUB_BIN, *a, '--db', self.db], check=True, capture_output=True, text=True).stdout.strip()
         self.token = run('station', 'add', 'bench-box')
         run('import', os.path.join(ROOT, 'examples', 'orders', '1001.json'))
+        run('import', os.path.join(ROOT, 'examples', 'orders', '1005-boxes.json'))
 
     def start(self):
         self.proc = subprocess.Popen([HUB_BIN, 'serve', '--db', self.db, '--port', str(self.port)],
@@ -251,3 +252,37 @@ def test_replayed_session_on_the_kiosk_page(session):
 
     # SIGTERM: a graceful stop.
     assert stop(session['agent']) == 0, open(session['agent_log']).read()
+
+
+def test_a_shipment_of_two_boxes_on_the_kiosk_page(session):
+    """CMD:NEWBOX at the bench: the verdict shows as done, the page marks BOX 2, box 1's label
+    prints at once as "1 of 2", the completing scan prints "2 of 2", and the hub stores one
+    result with both boxes."""
+    b = session['browser']
+    wait_for(b, lambda: b.find_element(By.CSS_SELECTOR, '.bench[data-bench="bench-1"]'), 'the bench column')
+    steps = [('ORD-1005', 'order_opened'), ('4012345678901', 'accepted'), ('CMD:NEWBOX', 'box_closed')]
+    for seq, (data, kind) in enumerate(steps, start=1):
+        scan(session, data)
+        got = wait_for(b, lambda: verdict(b, seq), f'verdict {seq} ({kind})')
+        assert got[0] == kind, (data, got)
+    assert got[1] == 'Box 1 closed with 1 unit; its label prints (1 of 2). Box 2 is open: scan its items.', got
+    assert 'done' in b.execute_script('return document.querySelector(".bench .verdict").className')
+    mark = wait_for(b, lambda: b.execute_script('const m = document.querySelector(".mark.box"); return m && [m.textContent, m.dataset.box]'), 'the box mark')
+    assert mark == ['BOX 2', '2'], mark
+    wait_for(b, lambda: (lambda e: e if e.get_attribute('data-label-state') == 'printed' else None)(
+        b.find_element(By.CSS_SELECTOR, '.label')), 'box 1 label printed')
+    shot(b, '05-box-closed')
+    for seq, (data, kind) in enumerate([('4012345678918', 'accepted'), ('CMD:QTY:3', 'quantity_set'), ('4012345678918', 'order_complete')], start=len(steps) + 1):
+        scan(session, data)
+        got = wait_for(b, lambda: verdict(b, seq), f'verdict {seq} ({kind})')
+        assert got[0] == kind, (data, got)
+    assert got[1] == 'Order 1005 is complete in 2 boxes. Close box 2; its label prints (2 of 2).', got
+    wait_for(b, lambda: len([l for l in open(session['printer_log']) if l.strip()]) >= 2, 'two labels at the printer')
+    with open(session['printer_log']) as f:
+        printed = [json.loads(line)['zpl'] for line in f if line.strip()]
+    assert len(printed) == 2 and '^FD1 of 2^FS' in printed[0] and '^FD2 of 2^FS' in printed[1], printed
+    assert '^FD2.10 kg^FS' in printed[0] and '^FD0.40 kg^FS' in printed[1], printed
+    results = wait_for(b, lambda: [r for r in session['hub'].results('1005') if r['type'] == 'pack_result'], 'the result on the hub', timeout=60)
+    assert len(results) == 1, results
+    assert [(x['number'], x['lines'], x.get('weight_g')) for x in results[0]['body']['boxes']] == [
+        (1, [{'sku': 'LAMP-DESK', 'quantity': 1}], 2100), (2, [{'sku': 'BULB-E27', 'quantity': 4}], 400)], results
