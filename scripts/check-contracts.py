@@ -3,7 +3,8 @@
 
 - every example order validates against docs/schema/order.schema.json;
 - `packstation verify` on the examples prints one JSON object per scan line whose verdict is
-  one of the documented names, then a summary whose pack results validate against
+  one of the documented names (a closed box as the pack result's boxes have it, its labels
+  package k of N), then a summary whose pack results validate against
   docs/schema/pack-result.schema.json.
 
 Usage: check-contracts.py PATH/TO/packstation
@@ -46,6 +47,7 @@ def main():
             checks += 1
 
     verdicts = set(result_schema["$defs"]["verdict"]["enum"])
+    box_schema = result_schema["properties"]["boxes"]["items"]
     for scans in sorted(glob.glob(f"{ROOT}/examples/scans/*.txt")):
         args = [binary, "verify", "--scans", scans]
         for path in order_files:
@@ -66,6 +68,19 @@ def main():
         for obj in per_scan:
             if obj.get("verdict") not in verdicts:
                 print(f"FAIL {scans}: undocumented verdict {obj.get('verdict')!r}")
+                failures += 1
+            # A closed box (box_closed, or the last box of a completed order) is a box of the
+            # pack result's `boxes`; its labels say which package of how many.
+            if "box" in obj:
+                jsonschema.validate(obj["box"], box_schema)
+                checks += 1
+            for label in obj.get("labels", []):
+                if not (isinstance(label.get("package"), int) and isinstance(label.get("packages"), int) and 1 <= label["package"]
+                        and (label["package"] <= label["packages"])):
+                    print(f"FAIL {scans}: label {label!r} is not package k of N with 1 <= k <= N")
+                    failures += 1
+            if obj.get("verdict") == "box_closed" and not (obj.get("box") and obj.get("labels")):
+                print(f"FAIL {scans}: box_closed without its box and labels: {obj}")
                 failures += 1
         if "verdict" in summary or "complete" not in summary:
             print(f"FAIL {scans}: the last line is not a summary: {summary}")
