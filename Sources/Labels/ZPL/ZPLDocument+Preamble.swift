@@ -1,0 +1,79 @@
+extension ZPLDocument {
+    /// What `labels[label]` needs when it is sent without what precedes it in the stream (a
+    /// resumed run, a chunk starting mid-file, a printer switched off since): the settings formats
+    /// before it (each distinct one once, where it last occurs) and the latest definition before it
+    /// of every object it recalls, transitively, in stream order; with the `~CC`/`~CT`/`~CD` that
+    /// put the printer back in the syntax each piece and the label itself were written in.
+    public func preamble(before label: Int) -> [UInt8] {
+        let target = labels[label]
+        let start = target.range.lowerBound
+        var pieces: [Piece] = []
+        // Settings: keep the last occurrence of each distinct format before the label.
+        var seen = Set<Int>()
+        for (segment, content) in settings.reversed() where segments[segment].range.lowerBound < start {
+            if seen.insert(content).inserted {
+                pieces.append(Piece(range: segments[segment].range, replacement: nil, syntax: syntaxBefore[segment], syntaxAfter: syntaxAfter[segment], needs: []))
+            }
+        }
+        // Definitions: what the label recalls, then what those recall, each once.
+        var wanted = target.needs
+        var chosen = Set<Int>()
+        var index = 0
+        while index < wanted.count {
+            let name = wanted[index]
+            index += 1
+            guard let piece = latestDefinition(of: name, before: start), chosen.insert(piece.range.lowerBound).inserted else { continue }
+            pieces.append(piece)
+            for need in piece.needs where !wanted.contains(need) { wanted.append(need) }
+        }
+        pieces.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [UInt8] = []
+        var syntax = ZPLSyntax.standard
+        for piece in pieces {
+            Self.appendSyntaxChange(from: syntax, to: piece.syntax, into: &out)
+            if let (range, replacement) = piece.replacement {
+                out += bytes[piece.range.lowerBound..<range.lowerBound]
+                out += replacement
+                out += bytes[range.upperBound..<piece.range.upperBound]
+            } else {
+                out += bytes[piece.range]
+            }
+            syntax = piece.syntaxAfter
+        }
+        Self.appendSyntaxChange(from: syntax, to: syntaxBefore[target.segment], into: &out)
+        return out
+    }
+
+    func latestDefinition(of name: String, before offset: Int) -> Piece? {
+        guard let list = definitions[name] else { return nil }
+        // Definitions are in stream order: find the last that starts before `offset`.
+        var low = 0, high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid].range.lowerBound < offset { low = mid + 1 } else { high = mid }
+        }
+        return low > 0 ? list[low - 1] : nil
+    }
+
+    /// Control commands (they work whatever the format prefix is) taking the printer from one
+    /// syntax to another: delimiter and caret first, with the tilde still as it was, tilde last.
+    static func appendSyntaxChange(from old: ZPLSyntax, to new: ZPLSyntax, into out: inout [UInt8]) {
+        if new.delimiter != old.delimiter { out += [old.tilde, 0x43, 0x44, new.delimiter] }
+        if new.caret != old.caret { out += [old.tilde, 0x43, 0x43, new.caret] }
+        if new.tilde != old.tilde { out += [old.tilde, 0x43, 0x54, new.tilde] }
+    }
+
+    /// The bytes of `labels[label]`, `^XA` through `^XZ`, as given; with `quantity`, its `^PQ`
+    /// set to that many labels (the first parameter of its last `^PQ` rewritten, or a `^PQ`
+    /// added before its `^XZ`).
+    public func bytes(of label: Int, quantity: Int? = nil) -> [UInt8] {
+        let target = labels[label]
+        guard let quantity else { return Array(bytes[target.range]) }
+        let digits = Array(String(quantity).utf8)
+        if let field = target.quantityField {
+            return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
+        }
+        let caret = target.syntaxAtEnd.caret
+        return Array(bytes[target.range.lowerBound..<target.end]) + [caret, 0x50, 0x51] + digits + bytes[target.end..<target.range.upperBound]
+    }
+}
