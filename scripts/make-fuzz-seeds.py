@@ -75,6 +75,14 @@ ORDERS = {
     'bad-money': order(11, value={'amount': '1.234', 'currency': 'eur'}),
     'bad-label': order(12, shipment={'carrier': 'UPS', 'service': 'Std', 'from': ADDRESS_FROM, 'to': ADDRESS_TO,
                                      'label': {'format': 'pdf', 'data': '!!!'}}),
+    # Several packages: one carrier label each, package weights; and the near misses of each rule.
+    'packages': order(13, shipment={'carrier': 'UPS', 'service': 'Std', 'from': ADDRESS_FROM, 'to': ADDRESS_TO, 'packages': 3,
+                                    'package_weights': [1200, 800, 450],
+                                    'label': {'format': 'zpl', 'data': base64.b64encode(ZPL_LABEL.encode()).decode()},
+                                    'labels': [{'format': 'zpl', 'data': base64.b64encode(ZPL_LABEL.encode()).decode(), 'package': k} for k in (3, 2)]}),
+    'bad-packages': order(14, shipment={'carrier': 'UPS', 'service': 'Std', 'from': ADDRESS_FROM, 'to': ADDRESS_TO, 'packages': 3,
+                                        'package_weights': [1200, 0],
+                                        'labels': [{'format': 'zpl', 'data': 'XlhBXlha', 'package': k} for k in (1, 1, 4)]}),
 }
 
 JSON_TEXTS = {
@@ -211,6 +219,10 @@ RESULTS = {
     'wrong-order': {'items': [dict(pack_result('1', 'k'), order_id='2')]},
     'bad-outcome': {'items': [pack_result('1', 'k', 'lost')]},
     'bad-line': {'items': [dict(pack_result('1', 'k'), body=dict(pack_result('1', 'k')['body'], lines=[{'sku': 'A', 'expected': 'two'}]))]},
+    'boxes': {'items': [dict(pack_result('1', 'k'), body=dict(pack_result('1', 'k')['body'], boxes=[
+        {'number': 1, 'lines': [{'sku': 'A', 'quantity': 2}], 'weight_g': 700}, {'number': 2, 'lines': [{'sku': 'A', 'quantity': 1}]}]))]},
+    'bad-boxes': {'items': [dict(pack_result('1', 'k'), body=dict(pack_result('1', 'k')['body'], boxes=[
+        {'number': 0, 'lines': []}, {'number': 2, 'lines': [{'sku': '', 'quantity': 0, 'lot': 'x'}], 'weight_g': None}, 'box']))]},
     'array-body': [1, 2],
 }
 
@@ -355,10 +367,11 @@ ORDER_MEMBERS = ['"id"', '"barcodes"', '"status"', '"payment"', '"priority"', '"
                  '"gift_message"', '"lines"', '"sku"', '"description"', '"quantity"', '"serialized"', '"dimensions_mm"', '"length"',
                  '"width"', '"height"', '"weight_g"', '"shipment"', '"carrier"', '"service"', '"tracking"', '"from"', '"to"', '"name"',
                  '"company"', '"street"', '"city"', '"postal_code"', '"country"', '"phone"', '"packages"', '"label"', '"format"',
-                 '"data"', '"ready"', '"on_hold"', '"cancelled"', '"captured"', '"pending"', '"express"', '"standard"', '"zpl"', '"pdf"']
+                 '"data"', '"labels"', '"package"', '"package_weights"', '"ready"', '"on_hold"', '"cancelled"', '"captured"', '"pending"', '"express"', '"standard"', '"zpl"', '"pdf"']
 RESULT_MEMBERS = ['"items"', '"key"', '"type"', '"order_id"', '"body"', '"pack_result"', '"event"', '"station"', '"started_at"',
                   '"ended_at"', '"outcome"', '"packed"', '"short_shipped"', '"abandoned"', '"open"', '"lines"', '"scans"', '"sku"',
-                  '"expected"', '"short"', '"seq"', '"data"', '"kind"', '"at"']
+                  '"expected"', '"short"', '"seq"', '"data"', '"kind"', '"at"', '"boxes"',
+                  '"number"', '"quantity"', '"weight_g"']
 TOML_TOKENS = ['[', ']', '[[', ']]', '=', '"', "'", '"""', "'''", '#', '\n', '\r\n', '.', ',', 'true', 'false', '1_000', '0x', '0o', '0b',
                '+', '-', 'inf', 'nan', '1e3', '\\u', '\\U', '\\b', '\\f', '\\t', '1979-05-27']
 ZPL_TOKENS = ['^XA', '^XZ', '^xa', '^xz', '~JA', '~JR', '~DG', '^FO', '^FD', '^FS', '^A0N,30,30', '^BC', '^GF', '^JUS', '^MMT', '^PQ', '\r\n',

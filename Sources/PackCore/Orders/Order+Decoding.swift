@@ -148,23 +148,26 @@ extension Order {
         let from = r.object(object.member("from"), "shipment.from").flatMap { decodeAddress(&r, $0, "shipment.from") }
         let to = r.object(object.member("to"), "shipment.to").flatMap { decodeAddress(&r, $0, "shipment.to") }
         let packages = r.int(&object, "packages", p, in: 1...999, required: false) ?? 1
+        // Each member looked up once, in the order they are usually written.
+        let labelValue = object.member("label")
         var label: CarrierLabel?
-        if let l = r.object(object.member("label"), "shipment.label", required: false) {
-            label = decodeCarrierLabel(&r, l, "shipment.label")
+        if let l = r.object(labelValue, "shipment.label", required: false) {
+            label = decodeCarrierLabel(&r, l, { "shipment.label" })
         }
-        let packageLabels = decodePackageLabels(&r, object.member("labels"), packages: packages, label: &label, hasLabel: object.member("label").map { $0.kind != .null } ?? false)
+        let hasLabel = labelValue.map { $0.kind != .null } ?? false
+        let packageLabels = decodePackageLabels(&r, object.member("labels"), packages: packages, label: &label, hasLabel: hasLabel)
         let weights = decodePackageWeights(&r, object.member("package_weights"), packages: packages)
         guard let carrier, let service, let from, let to else { return nil }
         return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label, packageLabels: packageLabels, packageWeights: weights)
     }
 
     /// `{format, data}` of a carrier label; nil when a member is wrong (each reported).
-    private static func decodeCarrierLabel<N: JSONReadable>(_ r: inout FieldReader, _ value: N, _ p: String) -> CarrierLabel? {
+    private static func decodeCarrierLabel<N: JSONReadable>(_ r: inout FieldReader, _ value: N, _ p: () -> String) -> CarrierLabel? {
         var l = value
-        let format: CarrierLabel.Format? = r.enumeration(&l, "format", p)
-        guard let text = r.string(&l, "data", p, maxLength: 50_000_000) else { return nil }
+        let format: CarrierLabel.Format? = r.enumeration(&l, "format", p())
+        guard let text = r.string(&l, "data", p(), maxLength: 50_000_000) else { return nil }
         guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
-            r.fail("\(p).data", "is not base64 data")
+            r.fail("\(p()).data", "is not base64 data")
             return nil
         }
         return format.map { CarrierLabel(format: $0, data: Array(data)) }
@@ -184,25 +187,27 @@ extension Order {
             return [:]
         }
         var found: [Int: CarrierLabel] = [:]
-        var givenAt: [Int: String] = hasLabel ? [1: "shipment.label"] : [:]
+        // Where each package's label was given: -1 for `shipment.label`, else its index. Paths are
+        // built only for problems (closures), as everywhere in decoding.
+        var givenAt: [Int: Int] = hasLabel ? [1: -1] : [:]
         var complete = true
         for (i, element) in value.elements.enumerated() {
-            let p = "shipment.labels[\(i)]"
-            guard var object = r.object(element, p) else { complete = false; continue }
-            let package = r.int(&object, "package", p, in: 1...999)
+            let p = { "shipment.labels[\(i)]" }
+            guard var object = r.object(element, p()) else { complete = false; continue }
+            let package = r.int(&object, "package", p(), in: 1...999)
             let carrierLabel = decodeCarrierLabel(&r, object, p)
             guard let package else { complete = false; continue }
             guard package <= packages else {
-                r.fail("\(p).package", "is \(package), but the shipment has \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); number packages 1 to \(packages)")
+                r.fail("\(p()).package", "is \(package), but the shipment has \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); number packages 1 to \(packages)")
                 complete = false
                 continue
             }
             if let first = givenAt[package] {
-                r.fail("\(p).package", "package \(package) already has a label (\(first)); give each package one label")
+                r.fail("\(p()).package", "package \(package) already has a label (\(first < 0 ? "shipment.label" : "shipment.labels[\(first)]")); give each package one label")
                 complete = false
                 continue
             }
-            givenAt[package] = p
+            givenAt[package] = i
             if let carrierLabel { found[package] = carrierLabel } else { complete = false }
         }
         if complete, value.elementCount > 0 {
@@ -229,13 +234,13 @@ extension Order {
         }
         var weights: [Int] = []
         for (i, element) in value.elements.enumerated() {
-            let p = "shipment.package_weights[\(i)]"
+            let p = { "shipment.package_weights[\(i)]" }
             guard element.kind == .number, let grams = element.integerValue else {
-                r.fail(p, element.kind == .number ? "must be a whole number of grams, found \(element.numberText)" : "must be a number of grams, found \(element.kind.typeDescription)")
+                r.fail(p(), element.kind == .number ? "must be a whole number of grams, found \(element.numberText)" : "must be a number of grams, found \(element.kind.typeDescription)")
                 continue
             }
             guard (1...10_000_000).contains(grams) else {
-                r.fail(p, grams < 1 ? "must be at least 1 gram, found \(grams)" : "must be at most 10000000 grams, found \(grams)")
+                r.fail(p(), grams < 1 ? "must be at least 1 gram, found \(grams)" : "must be at most 10000000 grams, found \(grams)")
                 continue
             }
             weights.append(grams)
