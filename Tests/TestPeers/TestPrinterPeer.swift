@@ -70,6 +70,60 @@ public final class TestPrinterPeer: @unchecked Sendable {  // control() opens it
         }
     }
 
+    /// One printed label as the printer logged it in labels.jsonl.
+    public struct PrintedLabel: Sendable, Equatable {
+        /// 1-based, in print order.
+        public var seq: Int
+        /// The printer's label counter after this label.
+        public var odometer: Int
+        /// The format as received, ^XA to ^XZ.
+        public var zpl: String
+        /// 0-based count of the ^XA formats received before it since the printer started
+        /// (settings-only and ^DF formats included): a corpus manifest's label `format`.
+        public var formatIndex: Int
+        /// 1-based copy within its ^PQ.
+        public var copy: Int
+        /// Its field data after ^FH decoding and ^XF/^FN expansion, in order.
+        public var fields: [String]
+        /// Graphics, images and formats it recalled that the printer did not have.
+        public var missing: [String]
+    }
+
+    /// Every label printed so far, with what the printer knew about it.
+    public func printedRecords() -> [PrintedLabel] {
+        guard let text = try? String(contentsOf: logDirectory.appendingPathComponent("labels.jsonl"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return nil }
+            return PrintedLabel(seq: o["seq"] as? Int ?? 0, odometer: o["odometer"] as? Int ?? 0, zpl: o["zpl"] as? String ?? "",
+                                formatIndex: o["format_index"] as? Int ?? -1, copy: o["copy"] as? Int ?? 0,
+                                fields: o["fields"] as? [String] ?? [], missing: o["missing"] as? [String] ?? [])
+        }
+    }
+
+    /// Every byte the printer received on its data port, as it came.
+    public func receivedBytes() -> [UInt8] {
+        (FileManager.default.contents(atPath: logDirectory.appendingPathComponent("received.bin").path)).map { Array($0) } ?? []
+    }
+
+    /// Switches the printer off: what is stored on R: and the formats in its buffer are lost
+    /// (E: keeps its objects), and its data port refuses connections until `switchOn()`.
+    @discardableResult
+    public func switchOff() throws -> [String: Any] { try control("switch_off") }
+
+    /// Switches the printer on again; returns once its data port listens.
+    @discardableResult
+    public func switchOn() throws -> [String: Any] { try control("switch_on") }
+
+    /// `switchOff()` then `switchOn()`.
+    @discardableResult
+    public func powerCycle() throws -> [String: Any] { try control("power_cycle") }
+
+    /// The graphics, fonts and formats the printer holds: name (R:LOGO.GRF) → kind and size.
+    public func objects() throws -> [String: (kind: String, bytes: Int)] {
+        let listed = try control("objects")["objects"] as? [String: [String: Any]] ?? [:]
+        return listed.mapValues { (kind: $0["kind"] as? String ?? "", bytes: $0["bytes"] as? Int ?? 0) }
+    }
+
     /// Waits until `condition` holds or a few seconds pass.
     public func waitUntil(_ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(10)
