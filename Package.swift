@@ -76,7 +76,9 @@ let package = Package(
         .systemLibrary(name: "CZint", providers: [.apt(["libzint-dev"])]),
         // PDFs (any version, object streams, encrypted with an empty password) through poppler-glib.
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
-        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "Markup", "CPangoCairo", "CZint", "CPoppler"]),
+        // zlib inflates the :Z64: graphics of carrier ZPL for the in-process preview (ZPLPreview).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LabelGraphics", dependencies: ["Labels", "Barcodes", "Markup", "CPangoCairo", "CZint", "CPoppler", "CZlib"]),
         // Bulk label runs: the run journal (SQLite WAL via GRDB) and exactly-once chunked printing.
         .target(name: "PrintRuns", dependencies: ["Printing", "Labels", "PackCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Sync: the durable outbox (SQLite WAL via GRDB) and the HTTP client that drains it.

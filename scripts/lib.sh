@@ -46,6 +46,10 @@ BUILD_PACKAGES+=(libcairo2-dev libpango1.0-dev libzint-dev)
 RUNTIME_PACKAGES+=(libpoppler-glib8)
 BUILD_PACKAGES+=(libpoppler-glib-dev)
 TEST_PACKAGES+=(qpdf)
+# The ZPL preview: zlib for :Z64: graphics; Nimbus Sans Narrow (URW) and DejaVu Sans Condensed
+# stand in for the printer's condensed font 0, DejaVu Sans Mono for its bitmap fonts A-H.
+RUNTIME_PACKAGES+=(zlib1g fonts-urw-base35 fonts-dejavu-core)
+BUILD_PACKAGES+=(zlib1g-dev)
 # Printing: raw USB printers through libusb-1.0.
 RUNTIME_PACKAGES+=(libusb-1.0-0)
 BUILD_PACKAGES+=(libusb-1.0-0-dev)
