@@ -1,4 +1,6 @@
 internal import CPoppler
+// Both modules declare cairo (poppler.h includes cairo.h); which one Swift finds its constants in depends on build order.
+internal import CPangoCairo
 import Labels
 import Synchronization
 

@@ -1,4 +1,6 @@
 internal import CPangoCairo
+// Both modules declare cairo (poppler.h includes cairo.h); which one Swift finds its constants in depends on build order.
+internal import CPoppler
 import Labels
 import Markup
 

@@ -1,6 +1,8 @@
 import Barcodes
 internal import CZint
 internal import CPangoCairo
+// Both modules declare cairo (poppler.h includes cairo.h); which one Swift finds its constants in depends on build order.
+internal import CPoppler
 import Labels
 
 /// The 2D symbols of ZPL (`^BQ`, `^BX`, `^B7`, `^BD`) encoded by libzint with the options the

@@ -1,4 +1,6 @@
 internal import CPangoCairo
+// Both modules declare cairo (poppler.h includes cairo.h); which one Swift finds its constants in depends on build order.
+internal import CPoppler
 import Labels
 
 /// A ZPL font as the preview draws it: the printer's scalable font 0 (CG Triumvirate Bold
