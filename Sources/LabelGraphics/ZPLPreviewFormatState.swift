@@ -125,6 +125,7 @@ struct ZPLPreviewFormatState {
             if let h = p.int(1), h > 0 { defaultFont.height = h; defaultFont.width = 0 }
             if let w = p.int(2), w > 0 { defaultFont.width = w }
         case "A": font(command)
+        case "A@": font(ZPLPreviewCommand(tilde: false, code: "A", parameters: [UInt8(ascii: "@")] + command.parameters, offset: command.offset))
         case "FB":
             field.block = ZPLPreviewBlock(width: max(1, p.int(0) ?? 0), lines: max(1, p.int(1) ?? 1), spacing: p.int(2) ?? 0, justification: p.letter(3) ?? UInt8(ascii: "L"))
         case "FR": field.reverse = true
