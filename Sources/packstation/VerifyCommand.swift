@@ -10,7 +10,7 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Replay scans against orders and print each verdict as a JSON line.",
         discussion: """
             SCANS holds one raw scan per line (UTF-8; GS is the byte 0x1D; commands as their \
-            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:ABANDON). \
+            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:NEWBOX, CMD:ABANDON). \
             Prints one JSON object per scan, then a summary object with `complete` and the pack result.
             """
     )

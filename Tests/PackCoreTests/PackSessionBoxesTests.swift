@@ -92,6 +92,15 @@ import Testing
             == "Order B1 is complete in 2 boxes. Close box 2; its label prints (2 of 3). The carrier's labels for package 3 are not used: have them voided.")
     }
 
+    @Test func withoutNewBoxEveryDeclaredLabelPrintsAtTheEnd() {
+        var bench = Bench([Self.order(packages: 3)])
+        let done = ["ORD-B1", Self.m, Self.m, Self.t].map { bench.scan($0) }.last
+        #expect(done?.message == "Order B1 is complete. Its 3 package labels print (1 to 3 of 3): one for each box.")
+        #expect(done?.closedBox == nil)
+        var one = Bench([Self.order()])
+        #expect(["ORD-B1", Self.m, Self.m, Self.t].map { one.scan($0) }.last?.message == "Order B1 is complete. Close the box; the label prints.")
+    }
+
     @Test func boxWeightsComeFromTheOrderElseFromWhatWentIn() {
         var weighed = Bench([Self.order()])
         let v = ["ORD-B1", Self.m, Self.m, Self.nb, Self.t].map { weighed.scan($0) }
