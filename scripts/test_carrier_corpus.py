@@ -177,6 +177,30 @@ class CarrierCorpusTests(unittest.TestCase):
         self.assertEqual(data.count(b"^XGR:BULKLOGO.GRF"), 500)
         self.assertEqual(len({l["barcodes"][0]["data"] for l in entry["labels"]}), 500)
 
+    def test_big_adds_the_10000_label_file_and_the_500_page_pdf(self):
+        with tempfile.TemporaryDirectory() as big:
+            self.assertLess(generate(big, "--big"), 30)
+            with open(os.path.join(big, "manifest.json"), encoding="utf-8") as f:
+                manifest = json.load(f)
+            self.assertEqual(set(manifest) - set(self.manifest), {"bulk-10000.zpl", "pages-500.pdf"})
+            self.assertEqual(manifest["bulk-10000.zpl"]["label_count"], 10000)
+            self.assertEqual(manifest["bulk-10000.zpl"]["formats"], 10100)
+            with open(os.path.join(big, "bulk-10000.zpl"), "rb") as f:
+                self.assertEqual(len(re.findall(rb"\^XGR:BULKLOGO\.GRF", f.read())), 10000)
+            info = subprocess.run(["pdfinfo", os.path.join(big, "pages-500.pdf")], capture_output=True, text=True, check=True).stdout
+            self.assertRegex(info, r"(?m)^Pages:\s+500$")
+            self.assertEqual(manifest["pages-500.pdf"]["pages"], 500)
+            # The last page decodes as the manifest says (every page is drawn by the same code).
+            subprocess.run(["pdftoppm", "-r", "203", "-gray", "-f", "500", "-l", "500", os.path.join(big, "pages-500.pdf"), os.path.join(big, "p")], check=True)
+            picture = [p for p in os.listdir(big) if p.startswith("p-")][0]
+            out = subprocess.run(["zbarimg", "--nodbus", "-q", os.path.join(big, picture)], capture_output=True, text=True).stdout
+            code128 = [c["data"] for c in manifest["pages-500.pdf"]["barcodes"][499] if c["type"] == "code128"]
+            self.assertIn("CODE-128:" + code128[0], out.splitlines())
+            os.remove(os.path.join(big, picture))
+            for name in self.manifest:
+                with open(os.path.join(big, name), "rb") as f:
+                    self.assertEqual(f.read(), self.data(name), f"{name} differs with --big")
+
     # -- PDF: counted and decoded by poppler, zbar and qpdf ------------------------------------
 
     def test_pdf_pages_and_sizes_agree_with_pdfinfo(self):
@@ -203,12 +227,12 @@ class CarrierCorpusTests(unittest.TestCase):
         subprocess.run(["qpdf", "--check", path], capture_output=True, check=True)
         self.assertNotIn(b"/ObjStm", self.data("reportlab.pdf"))
 
-    def test_every_pdf_page_decodes_with_zbarimg_at_203_dpi_mono_and_gray(self):
+    def test_every_pdf_page_decodes_with_zbarimg_at_203_and_300_dpi_mono_and_gray(self):
         with tempfile.TemporaryDirectory() as work:
             for name in PDFS:
-                for mode in ("-mono", "-gray"):
-                    base = os.path.join(work, name + mode)
-                    subprocess.run(["pdftoppm", "-r", "203", mode, os.path.join(self.dir, name), base], check=True)
+                for dpi, mode in [(dpi, mode) for dpi in ("203", "300") for mode in ("-mono", "-gray")]:
+                    base = os.path.join(work, name + dpi + mode)
+                    subprocess.run(["pdftoppm", "-r", dpi, mode, os.path.join(self.dir, name), base], check=True)
                     pictures = sorted(p for p in os.listdir(work) if p.startswith(os.path.basename(base) + "-"))
                     self.assertEqual(len(pictures), self.manifest[name]["pages"])
                     for page, picture in enumerate(pictures):
@@ -216,7 +240,7 @@ class CarrierCorpusTests(unittest.TestCase):
                         want = {("CODE-128" if c["type"] == "code128" else "QR-Code") + ":" + c["data"]
                                 for c in self.manifest[name]["barcodes"][page] if c["type"] in ("code128", "qr")}
                         self.assertTrue(any(w.startswith("CODE-128:") for w in want))
-                        self.assertEqual(set(out.splitlines()), want, f"{name} page {page + 1} {mode}")
+                        self.assertEqual(set(out.splitlines()), want, f"{name} page {page + 1} {dpi} dpi {mode}")
 
     # -- independent renderers (.venv-labels) ---------------------------------------------------
 
