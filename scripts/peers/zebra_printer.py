@@ -53,6 +53,7 @@ ASCII_GRAPHIC = HEX | frozenset(REPEAT) | frozenset(b",!:\r\n \t")
 # nothing.
 DRAWING = {"GB", "GC", "GD", "GE", "GF", "GS", "XG", "IL", "XF"}
 FIELD_DATA = {"FD", "FV", "SN", "SF"}
+OBJECT_COMMANDS = {"XG", "IL", "ID", "IS", "PQ"}
 PERSISTENT_DRIVES = ("E:", "B:", "A:", "Z:")
 DY_EXTENSIONS = {"G": "GRF", "P": "PNG", "B": "BMP", "T": "TTF", "E": "TTE", "X": "PCX", "A": "ZPL"}
 
@@ -515,46 +516,50 @@ class Printer:
         if fmt.stores is not None:
             self.objects[fmt.stores] = {"kind": "format", "bytes": len(raw), "commands": fmt.commands}
             return
-        commands, needs, missing = [], [], []
-        # Expand ^XF recalls in place; fill their ^FN fields from this format's ^FNn^FD pairs.
+        needs, missing = [], []
         recalled = any(code == "XF" for code, _ in fmt.commands)
-        values = {}
-        if recalled:
+        if not recalled:
+            commands = fmt.commands
+            fields = [t for _, t in fields_of(commands) if t is not None]
+        else:
+            # Expand ^XF recalls in place; fill their ^FN fields from this format's ^FNn^FD pairs.
             values = {n: t for n, t in fields_of(fmt.commands) if n is not None and t is not None}
-        stored_part, own = [], []
-        for code, params in fmt.commands:
-            if code == "XF":
-                name = object_name(params.split(bytes([reader.delim]))[0].decode("latin-1"), "ZPL")
-                needs.append(name)
-                stored = self.objects.get(name)
-                if stored is None or stored["kind"] != "format":
-                    missing.append(name)
+            commands, stored_part, own = [], [], []
+            for code, params in fmt.commands:
+                if code == "XF":
+                    name = object_name(params.split(bytes([reader.delim]))[0].decode("latin-1"), "ZPL")
+                    needs.append(name)
+                    stored = self.objects.get(name)
+                    if stored is None or stored["kind"] != "format":
+                        missing.append(name)
+                    else:
+                        commands.extend(stored["commands"])
+                        stored_part.extend(stored["commands"])
                 else:
-                    commands.extend(stored["commands"])
-                    stored_part.extend(stored["commands"])
-            else:
-                commands.append((code, params))
-                own.append((code, params))
-        # The stored format's fields (numbered ones filled from this format), then this one's own.
-        fields = [values.get(n) if n is not None else t for n, t in fields_of(stored_part)]
-        fields += [t for n, t in fields_of(own) if not (recalled and n is not None)]
-        fields = [t for t in fields if t is not None]
-        copies, image = 1, None
+                    commands.append((code, params))
+                    own.append((code, params))
+            # The stored format's fields (numbered ones filled from this format), then its own.
+            fields = [values.get(n) if n is not None else t for n, t in fields_of(stored_part)]
+            fields += [t for n, t in fields_of(own) if n is None]
+            fields = [t for t in fields if t is not None]
+        copies, image, codes = 1, None, set()
         for code, params in commands:
-            head = params.split(bytes([reader.delim]))
-            if code in ("XG", "IL"):
-                name = object_name(head[0].decode("latin-1"), "GRF")
-                needs.append(name)
-                if name not in self.objects:
-                    missing.append(name)
-            elif code == "ID":
-                self.delete(head[0].decode("latin-1"))
-            elif code == "IS":
-                image = (object_name(head[0].decode("latin-1"), "GRF"), not (len(head) > 1 and head[1].strip().upper() == b"N"))
-            elif code == "PQ":
-                digits = re.match(rb"\s*(\d+)", head[0])
-                copies = max(1, int(digits.group(1))) if digits else 1
-        draws = any(code in DRAWING for code, _ in fmt.commands + commands) or any(t for t in fields)
+            codes.add(code)
+            if code in OBJECT_COMMANDS:
+                head = params.split(bytes([reader.delim]))
+                if code in ("XG", "IL"):
+                    name = object_name(head[0].decode("latin-1"), "GRF")
+                    needs.append(name)
+                    if name not in self.objects:
+                        missing.append(name)
+                elif code == "ID":
+                    self.delete(head[0].decode("latin-1"))
+                elif code == "IS":
+                    image = (object_name(head[0].decode("latin-1"), "GRF"), not (len(head) > 1 and head[1].strip().upper() == b"N"))
+                else:
+                    digits = re.match(rb"\s*(\d+)", head[0])
+                    copies = max(1, int(digits.group(1))) if digits else 1
+        draws = recalled or not DRAWING.isdisjoint(codes) or any(fields)
         if image is not None:
             self.objects[image[0]] = {"kind": "image", "bytes": len(raw), "commands": commands}
             draws = draws and image[1]
