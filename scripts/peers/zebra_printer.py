@@ -643,9 +643,17 @@ def serve_data(printer, port):
         with printer.lock:
             while not printer.powered:
                 printer.lock.wait()
-            server = socket.create_server(("127.0.0.1", port), backlog=4)
-            printer.listener = server
-            printer.lock.notify_all()
+            try:
+                server = socket.create_server(("127.0.0.1", port), backlog=4)
+            except OSError as error:
+                log("cannot listen on port %d again (%s); retrying" % (port, error))
+                server = None
+            else:
+                printer.listener = server
+                printer.lock.notify_all()
+        if server is None:
+            time.sleep(0.1)
+            continue
         while True:
             try:
                 conn, _ = server.accept()
