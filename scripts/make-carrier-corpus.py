@@ -298,7 +298,8 @@ def ups_file(rng):
         if mode == 2:
             b.add(f"^FO350,420^BY3^BCN,120,Y,N,N^FD>;>8{''.join(routing)}^FS")
         else:   # 421 + country in subset C, then the postal code's letters in subset B
-            b.add(f"^FO350,420^BY3^BCN,120,Y,N,N^FD>;>8421124>6{zip5}^FS")
+            # ^BY2: at ^BY3 this symbol (156 modules) ends 6 dots past the 812-dot label and loses its stop bar.
+            b.add(f"^FO350,420^BY2^BCN,120,Y,N,N^FD>;>8421124>6{zip5}^FS")
         b.t(350, 600, "UPS GROUND", 50)
         b.t(350, 660, f"TRACKING #: {tracking[:2]} {tracking[2:5]} {tracking[5:8]} {tracking[8:10]} {tracking[10:14]} {tracking[14:]}", 26)
         b.box(10, 720, 792, 4, 4)

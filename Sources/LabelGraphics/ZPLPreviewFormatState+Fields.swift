@@ -15,7 +15,7 @@ extension ZPLPreviewFormatState {
             guard let data = field.data, !data.isEmpty else { return }
             do {
                 guard let image = try barcode(command, data: data) else { return }
-                place(image, x, y, rotation: rotation, blend: blend)
+                place(image, x, y, rotation: rotation, blend: blend, barcode: "\(command.name) at byte \(command.offset)")
             } catch {
                 note("\(command.name) at byte \(command.offset) is not drawn: \(error.reason)")
             }
@@ -60,9 +60,9 @@ extension ZPLPreviewFormatState {
         }
     }
 
-    mutating func place(_ image: ZPLPreviewImage, _ x: Int, _ y: Int, rotation: Rotation, blend: ZPLPreviewCanvas.Blend) {
+    mutating func place(_ image: ZPLPreviewImage, _ x: Int, _ y: Int, rotation: Rotation, blend: ZPLPreviewCanvas.Blend, barcode: String? = nil) {
         let p = image.placed(at: x, y, typeset: field.typeset, rotation: rotation)
-        placed.append((p.image, p.x, p.y, blend))
+        placed.append((p.image, p.x, p.y, blend, barcode))
     }
 
     /// An ellipse ring `t` dots thick in a `w` × `h` box (a filled one when `t` reaches the middle).
@@ -144,11 +144,19 @@ extension ZPLPreviewFormatState {
     }
 
     /// The label at its print width and length (4 × 6 in when the stream does not say), fields composed in order.
-    func finish() -> ZPLPreviewCanvas {
+    /// A barcode cut by the label's edge is drawn cut, as printed, and noted: it may not scan.
+    mutating func finish() -> ZPLPreviewCanvas {
         let width = memory.printWidth ?? placed.reduce(4 * dotsPerInch) { max($0, $1.x + $1.image.width) }
         let height = memory.labelLength ?? placed.reduce(6 * dotsPerInch) { max($0, $1.y + $1.image.height) }
         var canvas = ZPLPreviewCanvas(width: min(width, 8 * dotsPerInch), height: min(height, 40 * dotsPerInch))
-        for p in placed { canvas.compose(p.image, x: p.x, y: p.y, blend: p.blend) }
+        for p in placed {
+            canvas.compose(p.image, x: p.x, y: p.y, blend: p.blend)
+            guard let barcode = p.barcode else { continue }
+            let over = [-p.x, -p.y, p.x + p.image.width - canvas.width, p.y + p.image.height - canvas.height].max() ?? 0
+            if over > 0 {
+                note("the barcode of \(barcode) runs \(over) dot\(over == 1 ? "" : "s") past the edge of the \(canvas.width) × \(canvas.height)-dot label; the printer cuts it off there, so it may not scan")
+            }
+        }
         if memory.upsideDown { canvas.turnUpsideDown() }
         if memory.mirrored { canvas.mirror() }
         return canvas

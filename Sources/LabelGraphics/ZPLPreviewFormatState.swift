@@ -39,7 +39,8 @@ struct ZPLPreviewFormatState {
     var recallData: [Int: [UInt8]] = [:]
     var recalls = false
     var inStoredFormat = false
-    var placed: [(image: MonoBitmap, x: Int, y: Int, blend: ZPLPreviewCanvas.Blend)] = []
+    /// Fields drawn so far; `barcode` names a symbol ("^BC at byte 120") so one cut off by the label's edge is noted.
+    var placed: [(image: MonoBitmap, x: Int, y: Int, blend: ZPLPreviewCanvas.Blend, barcode: String?)] = []
 
     init(memory: ZPLPreviewMemory, dotsPerInch: Int) {
         self.memory = memory

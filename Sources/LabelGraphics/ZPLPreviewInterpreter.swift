@@ -96,7 +96,8 @@ struct ZPLPreviewInterpreter {
                 if body[0].offset == target {
                     var state = ZPLPreviewFormatState(memory: memory, dotsPerInch: dotsPerInch)
                     state.run(Array(body.dropFirst()))
-                    return (state.finish(), state.memory.notes)
+                    let canvas = state.finish()
+                    return (canvas, state.memory.notes)
                 }
                 remember(Array(body.dropFirst()))
                 if body[0].offset > target { return nil }

@@ -99,7 +99,7 @@ enum ZPLPreviewText {
     }
 
     static func configure(_ layout: OpaquePointer, font: ZPLPreviewFont, size: (height: Int, width: Int, bitmap: Bool)) {
-        let description = pango_font_description_from_string(size.bitmap ? "DejaVu Sans Mono Bold" : "Nimbus Sans Narrow Bold, DejaVu Sans Condensed Bold, DejaVu Sans Bold")!
+        let description = pango_font_description_from_string(size.bitmap ? "DejaVu Sans Mono Bold" : "Nimbus Sans Narrow, DejaVu Sans Condensed, DejaVu Sans Bold")!
         defer { pango_font_description_free(description) }
         pango_font_description_set_absolute_size(description, Double(size.height) * (size.bitmap ? 0.92 : 1.0) * Double(packstation_pango_scale()))
         pango_layout_set_font_description(layout, description)

@@ -22,7 +22,13 @@ struct LabelCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case zpl, pdf, png, svg }
 
     @Option(name: .long, help: ArgumentHelp("The order as JSON (an object, an array, or JSON lines).", valueName: "ORDER.json"))
-    var order: String
+    var order: String?
+
+    @Argument(help: ArgumentHelp("A ZPL file to preview instead of an order's label (--format png or svg): a carrier's label drawn in-process, what the kiosk shows.", valueName: "FILE.zpl"))
+    var zpl: String?
+
+    @Option(name: .long, help: ArgumentHelp("With FILE.zpl: which printing label of the file to preview, from 1.", valueName: "N"))
+    var label = 1
 
     @Option(name: .long, help: "Output format: zpl, pdf, png, or svg (the preview the kiosk shows, drawn by a browser).")
     var format: Format
@@ -57,6 +63,10 @@ struct LabelCommand: ParsableCommand {
         case "latin": coverage = .latin
         case "ascii": coverage = ResidentFontCoverage(ranges: [0x20...0x7E])
         default: throw StationError(code: "label.printer_font", message: "--printer-font \(printerFont) is not known; use latin or ascii.")
+        }
+        if let zpl { return try previewZPL(zpl, density: density) }
+        guard let order else {
+            throw StationError(code: "label.no_input", message: "Give --order ORDER.json to render an order's label, or a ZPL file to preview (packstation label --format png FILE.zpl --out FILE.png).")
         }
         let labelTemplate = try LabelMaker.template(named: template)
         let orders = try OrderFile.orders(bytes: try readInput(order, what: "order file"), name: order)
@@ -147,7 +157,7 @@ struct LabelCommand: ParsableCommand {
         let labels = orders.flatMap { order in contexts(order, template).map { (order, $0) } }
         if template.carrierLabelReplaces, let carrier = try labels.lazy.compactMap({ try self.carrierLabel($0.0, package: $0.1.package) }).first(where: { $0.format == .pdf }) {
             guard labels.count == 1 else {
-                throw StationError(code: "label.pdf_merge", message: "An order in \(order) carries the carrier's own PDF label, which is printed as it is and cannot be merged with other labels; render that order on its own, one package at a time (--package K).")
+                throw StationError(code: "label.pdf_merge", message: "An order in \(order ?? "the order file") carries the carrier's own PDF label, which is printed as it is and cannot be merged with other labels; render that order on its own, one package at a time (--package K).")
             }
             _ = try PopplerPDF().pageSizes(carrier.data)
             try file.write(carrier.data[...])

@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func fieldBlocksWrapAndJustify() throws {
-        let (_, block) = try png("^XA^PW400^LL300^FO0,0^A0N,30,30^FB400,3,0,C,0^FDone two three four five six seven eight nine ten eleven twelve^FS^XZ")
+        let (_, block) = try png("^XA^PW400^LL300^FO0,0^A0N,30,30^FB300,3,0,C,0^FDone two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen^FS^XZ")
         // Three lines of 30 dots, centred: ink in the lower lines, none past the third.
         #expect(block.black(in: 0..<400, 30..<60) > 100)
         #expect(block.black(in: 0..<400, 60..<90) > 100)
@@ -136,5 +136,16 @@ import Testing
         #expect(bitmap.width == 1200 && bitmap.height == 1800)
         #expect(bitmap.black(in: 0..<400, 10..<60) > 200)
         #expect(bitmap.black(in: 0..<400, 100..<140) > 200)
+    }
+}
+
+extension ZPLPreviewTests {
+    @Test func aBarcodeCutByTheLabelEdgeIsNoted() throws {
+        let (picture, bitmap) = try png("^XA^PW400^LL200^FO300,10^BY2^BCN,50,N,N,N^FDTOO-WIDE^FS^XZ")
+        #expect(picture.notes.count == 1)
+        #expect(picture.notes.first?.hasPrefix("the barcode of ^BC at byte 28 runs ") == true, "\(picture.notes)")
+        #expect(picture.notes.first?.contains("past the edge of the 400 × 200-dot label") == true)
+        // Drawn as printed: up to the edge.
+        #expect(bitmap.black(in: 300..<400, 10..<60) > 1000)
     }
 }
