@@ -48,11 +48,13 @@ import Testing
         var text = ""
         var url: String?
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, url == nil {
+        // Read after every wait, the last one included: a busy test process may resume this
+        // loop only once the deadline has passed.
+        repeat {
+            try await Task.sleep(for: .milliseconds(50))
             text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             url = text.range(of: #"url=http://127\.0\.0\.1:\d+/"#, options: .regularExpression).map { String(text[$0].dropFirst(4)) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        } while Date() < deadline && url == nil
         #expect(text.contains("warning") && text.contains("INSECURE SERVER URL"), "\(text)")
         #expect(text.contains("plain http:// to 127.0.0.1.nip.io") && !text.contains("1.secret"), "\(text)")
         let kiosk = try #require(url, "the kiosk never listened: \(text)")
