@@ -17,6 +17,9 @@ swift test --skip-build --parallel
 echo "== labels decoded and parsed by tools we did not write (zbarimg, pdftoppm, zxing-cpp, zplkit) =="
 python3 -m venv .venv-labels
 .venv-labels/bin/pip install -q --disable-pip-version-check "zxing-cpp==3.1.1" "zplkit==0.3.2" "pillow>=10"
+echo "-- the carrier corpus (scripts/make-carrier-corpus.py) read back by pdfinfo, zbarimg, zplkit, zxing-cpp; the test printer's own ZPL reader (~15 s) --"
+.venv-labels/bin/python -m unittest scripts/test_carrier_corpus.py
+python3 -m unittest discover -s scripts/peers -p 'test_*.py'
 .venv-labels/bin/python scripts/check-labels.py "$(swift build --show-bin-path)/packstation" "$(mktemp -d)"
 echo "== sync API conformance: hub and agent exchanges against docs/api/openapi.yaml (openapi-core) =="
 python3 -m venv .venv-openapi
