@@ -93,10 +93,18 @@ public struct LabelMaker: Sendable {
         }
     }
 
+    /// The kiosk's picture of a carrier's ZPL: its first printing label drawn in-process at the
+    /// printer's resolution (PNG, with what could not be drawn faithfully written under it). Nil
+    /// when the stream cannot be read: printing it reports why.
+    public static func carrierZPLPreview(_ zpl: [UInt8], density: PrinterDensity) -> [UInt8]? {
+        guard let document = try? ZPLDocument(zpl), !document.labels.isEmpty else { return nil }
+        return try? ZPLPreview(density: density).render(document, label: 0, format: .png).bytes
+    }
+
     private func render(_ order: Order, _ template: LabelTemplate, context: LabelContext, carrierLabel: CarrierLabel?) throws -> Document {
         if let carrier = carrierLabel {
             switch (carrier.format, format) {
-            case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: nil)
+            case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: Self.carrierZPLPreview(carrier.data, density: density))
             case (.pdf, _):
                 return try carrierPDF(carrier.data, template: template)
             case (.png, _):
