@@ -18,15 +18,25 @@ public struct LabelRendering: Sendable {
     }
 }
 
-/// One label of a run, ready to send.
-public struct RunLabel: Sendable {
-    /// Its number in the source (1-based).
-    public var number: Int
+/// Labels of a run that go to the printer as one piece: ZPL bytes (of one or more files, a
+/// format cut by the chunk carrying its `^PQ` rewritten, a piece starting mid-file carrying what
+/// its first label needs), or one PDF with the pages to print.
+public struct LabelBlock: Sendable {
+    /// The run's labels it prints (source numbering).
+    public var labels: ClosedRange<Int>
     /// ZPL or PDF.
     public var format: DocumentFormat
-    /// The bytes for the printer.
+    /// The bytes for the printer (for a PDF: the whole file).
     public var bytes: [UInt8]
+    /// For a PDF: the pages to print (1-based) when not all of them; nil for the whole file.
+    public var pages: ClosedRange<Int>?
+    /// For a PDF: all of the file's labels (source numbering), so a printer that cannot pick
+    /// pages gets the whole file as one chunk.
+    public var file: ClosedRange<Int>
 }
+
+/// Counts a PDF's pages (the pdf adapter's reader; injected so PrintRuns stays free of poppler).
+public typealias PDFPageCounter = @Sendable ([UInt8]) throws(LabelError) -> Int
 
 /// What a source holds, checked label by label before a run is recorded.
 public struct SourceSurvey: Hashable, Sendable {
@@ -38,27 +48,49 @@ public struct SourceSurvey: Hashable, Sendable {
     public var hasPDF: Bool
 }
 
+/// One file of a label run: a `.zpl` or `.pdf` and the labels it makes.
+public struct LabelFile: Hashable, Sendable {
+    /// Its name (inside the directory), or the file's own name for a single file.
+    public var name: String
+    /// Its full path.
+    public var path: String
+    /// ZPL or PDF.
+    public var format: DocumentFormat
+    /// The labels it makes in the run's numbering (empty when it prints nothing).
+    public var labels: Range<Int>
+}
+
 /// The labels of a run, read and rendered a chunk at a time: an orders file is read line by line
-/// and only the chunk's orders are rendered; a label directory is listed by name and only the
-/// chunk's files are read. Memory stays the size of one chunk however long the run.
+/// and only the chunk's orders are rendered; label files are numbered label by label (each `^PQ`
+/// copy, each PDF page) and only the files of the chunk are read, one at a time (the last ZPL
+/// file read stays parsed, so a run through one big file parses it once).
 public final class LabelSource {
     /// Where the labels come from.
     public let source: RunSource
     private let rendering: LabelRendering
+    private let pdfPages: PDFPageCounter
     private var lines: LineReader?
     /// The label number the line reader returns next.
     private var lineNumber = 0
-    private var files: [String]?
+    private var index: [LabelFile]?
+    private var parsed: (path: String, file: ZPLLabelFile)?
 
-    /// A source; nothing is read until asked.
-    public init(_ source: RunSource, rendering: LabelRendering) {
+    /// A source; nothing is read until asked. `pdfPages` counts a PDF's pages (without one, a
+    /// PDF among the label files is refused).
+    public init(_ source: RunSource, rendering: LabelRendering, pdfPages: @escaping PDFPageCounter = LabelSource.noPDFReader) {
         self.source = source
         self.rendering = rendering
+        self.pdfPages = pdfPages
+    }
+
+    /// For sources that hold no PDFs (orders): any PDF is refused.
+    public static let noPDFReader: PDFPageCounter = { (_: [UInt8]) throws(LabelError) -> Int in
+        throw LabelError(code: "run.no_pdf_reader", message: "this program cannot read PDFs.")
     }
 
     /// Reads the whole source once, checking every label (orders parse, have a shipment and
-    /// render; files are ZPL or PDF), without keeping any. `zplOnly`: the printer takes ZPL only
-    /// and counts labels, so every label must be one ZPL format.
+    /// render; files are ZPL a printer takes or PDFs with pages), without keeping any. `zplOnly`:
+    /// the printer takes ZPL only and counts labels.
     public func survey(zplOnly: Bool) throws(RunError) -> SourceSurvey {
         var count = 0
         var hasPDF = false
@@ -77,23 +109,10 @@ public final class LabelSource {
                 if zplOnly { try Self.checkOneFormat(label, what: "\(path) line \(lineNo)") }
             }
             guard count > 0 else { throw RunError(code: "run.empty", message: "\(path) holds no orders; give a file with one order as JSON per line.") }
-        case .labels(let directory):
-            for name in try labelFiles() {
-                let bytes = try Self.read(directory + "/" + name)
-                hash.add(Array(name.utf8) + [0])
-                hash.add(bytes)
-                count += 1
-                let format = DocumentFormat(sniffing: bytes)
-                if format == .pdf {
-                    hasPDF = true
-                    if zplOnly { throw RunError(code: "run.pdf_on_zpl", message: "\(directory)/\(name) is a PDF and this printer takes ZPL only. Print PDFs through a CUPS queue, or remove the file from the directory.") }
-                } else {
-                    guard Self.formatCount(bytes) > 0 else {
-                        throw RunError(code: "run.not_zpl", message: "\(directory)/\(name) is neither ZPL (no ^XA…^XZ) nor a PDF; remove it from the directory or fix it.")
-                    }
-                    if zplOnly { try Self.checkOneFormat(bytes, what: "\(directory)/\(name)") }
-                }
-            }
+        case .labels:
+            let files = try labelFiles(hash: &hash, zplOnly: zplOnly)
+            hasPDF = files.contains { $0.format == .pdf }
+            count = (files.last?.labels.upperBound ?? 1) - 1
         }
         return SourceSurvey(count: count, fingerprint: "\(hash.bytes)-\(hash.value)", hasPDF: hasPDF)
     }
@@ -108,42 +127,76 @@ public final class LabelSource {
                 hash.add(line)
                 hash.add([0x0A])
             }
-        case .labels(let directory):
-            for name in try labelFiles() {
+        case .labels:
+            for (name, path) in try fileNames() {
                 hash.add(Array(name.utf8) + [0])
-                hash.add(try Self.read(directory + "/" + name))
+                hash.add(try Self.read(path))
             }
         }
         return "\(hash.bytes)-\(hash.value)"
     }
 
-    /// The labels `range` (source numbering), rendered.
-    public func labels(_ range: ClosedRange<Int>) throws(RunError) -> [RunLabel] {
+    /// The label files in order with the labels each makes (label sources only; read once).
+    public func files() throws(RunError) -> [LabelFile] {
+        if let index { return index }
+        var hash = Fingerprint()
+        return try labelFiles(hash: &hash, zplOnly: false)
+    }
+
+    /// Where label `n` is, in words: "bulk-500.zpl format 140, copy 2 of 3", "a4.pdf page 2";
+    /// nil for orders.
+    public func describe(_ n: Int) throws(RunError) -> String? {
+        guard case .labels = source, let file = try files().first(where: { $0.labels.contains(n) }) else { return nil }
+        let k = n - file.labels.lowerBound
+        if file.format == .pdf { return "\(file.name) page \(k + 1)" }
+        return "\(file.name) " + (try zpl(file)).describe(k)
+    }
+
+    /// The labels `range` (source numbering) as the pieces that print them, in order: ZPL of
+    /// consecutive files joined into one piece, each PDF a piece of its own.
+    public func blocks(_ range: ClosedRange<Int>) throws(RunError) -> [LabelBlock] {
         switch source {
         case .orders(let path):
             if lines == nil || lineNumber + 1 > range.lowerBound {
                 lines = try LineReader(path: path)
                 lineNumber = 0
             }
-            var out: [RunLabel] = []
+            var bytes: [UInt8] = []
+            var rendered = 0
             var lineNo = lines!.linesRead
             while lineNumber < range.upperBound, let line = try lines!.next() {
                 lineNo += 1
                 guard !Self.isBlank(line) else { continue }
                 lineNumber += 1
                 if lineNumber >= range.lowerBound {
-                    out.append(RunLabel(number: lineNumber, format: .zpl, bytes: try render(line, lineNo: lineNo)))
+                    bytes += try render(line, lineNo: lineNo)
+                    rendered += 1
                 }
             }
-            guard out.count == range.count else { throw changed(path) }
-            return out
-        case .labels(let directory):
-            let names = try labelFiles()
-            guard range.upperBound <= names.count else { throw changed(directory) }
-            var out: [RunLabel] = []
-            for n in range {
-                let bytes = try Self.read(directory + "/" + names[n - 1])
-                out.append(RunLabel(number: n, format: DocumentFormat(sniffing: bytes), bytes: bytes))
+            guard rendered == range.count else { throw changed(path) }
+            return [LabelBlock(labels: range, format: .zpl, bytes: bytes, pages: nil, file: range)]
+        case .labels(let path):
+            let files = try files()
+            guard range.upperBound < (files.last?.labels.upperBound ?? 1) else { throw changed(path) }
+            var out: [LabelBlock] = []
+            for file in files where file.labels.overlaps(range.lowerBound..<range.upperBound + 1) {
+                let first = max(range.lowerBound, file.labels.lowerBound), last = min(range.upperBound, file.labels.upperBound - 1)
+                let local = (first - file.labels.lowerBound)...(last - file.labels.lowerBound)
+                let whole = file.labels.lowerBound...(file.labels.upperBound - 1)
+                if file.format == .pdf {
+                    let bytes = try Self.read(file.path)
+                    let pages = local.count == file.labels.count ? nil : (local.lowerBound + 1)...(local.upperBound + 1)
+                    out.append(LabelBlock(labels: first...last, format: .pdf, bytes: bytes, pages: pages, file: whole))
+                } else {
+                    let bytes = try zpl(file).bytes(local)
+                    if let previous = out.last, previous.format == .zpl {
+                        out[out.count - 1].bytes += bytes
+                        out[out.count - 1].labels = previous.labels.lowerBound...last
+                        out[out.count - 1].file = previous.file.lowerBound...whole.upperBound
+                    } else {
+                        out.append(LabelBlock(labels: first...last, format: .zpl, bytes: bytes, pages: nil, file: whole))
+                    }
+                }
             }
             return out
         }
@@ -177,29 +230,76 @@ public final class LabelSource {
         return bytes
     }
 
-    private func labelFiles() throws(RunError) -> [String] {
-        if let files { return files }
-        let directory = source.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RunError(code: "run.no_source", message: "The label directory \(directory) does not exist. Check the path.")
+    /// Every file of the source with its labels, checked; fills the fingerprint on the way.
+    private func labelFiles(hash: inout Fingerprint, zplOnly: Bool) throws(RunError) -> [LabelFile] {
+        var files: [LabelFile] = []
+        var next = 1
+        for (name, path) in try fileNames() {
+            let bytes = try Self.read(path)
+            hash.add(Array(name.utf8) + [0])
+            hash.add(bytes)
+            let format = DocumentFormat(sniffing: bytes)
+            let count: Int
+            if format == .pdf {
+                if zplOnly { throw RunError(code: "run.pdf_on_zpl", message: "\(path) is a PDF and this printer takes ZPL only. Print PDFs through a CUPS queue, or remove the file.") }
+                do { count = try pdfPages(bytes) } catch {
+                    throw RunError(code: "run.bad_pdf", message: "\(path): \(error.message) Fix or remove the file, then start the run again.")
+                }
+            } else {
+                let document: ZPLDocument
+                do { document = try ZPLDocument(bytes) } catch {
+                    throw RunError(code: "run.not_zpl", message: "\(path) cannot be printed as it is: \(error.message) Fix or remove the file, then start the run again.")
+                }
+                let file = ZPLLabelFile(document)
+                guard file.labelCount > 0 else {
+                    throw RunError(code: "run.no_label", message: "\(path) prints no label: \(Self.formatCount(bytes) > 0 ? "its formats only change settings or store graphics and formats" : "it holds no ZPL format (^XA…^XZ) and is not a PDF"). A run counts the labels that come out, so put what it sets up into the file whose labels need it, or remove it.")
+                }
+                count = file.labelCount
+                parsed = (path, file)
+            }
+            files.append(LabelFile(name: name, path: path, format: format, labels: next..<(next + count)))
+            next += count
         }
-        guard let all = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw RunError(code: "run.no_source", message: "The label directory \(directory) cannot be read; check its permissions.")
+        index = files
+        return files
+    }
+
+    /// The parsed ZPL of a file (the last one stays parsed).
+    private func zpl(_ file: LabelFile) throws(RunError) -> ZPLLabelFile {
+        if let parsed, parsed.path == file.path { return parsed.file }
+        let bytes = try Self.read(file.path)
+        let document: ZPLDocument
+        do { document = try ZPLDocument(bytes) } catch { throw changed(file.path) }
+        let zpl = ZPLLabelFile(document)
+        guard zpl.labelCount == file.labels.count else { throw changed(file.path) }
+        parsed = (file.path, zpl)
+        return zpl
+    }
+
+    /// The source's files (name, path): the file itself, or the directory's `.zpl`/`.pdf` files
+    /// in name order (numbers compared as numbers).
+    private func fileNames() throws(RunError) -> [(String, String)] {
+        let path = source.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RunError(code: "run.no_source", message: "\(path) does not exist. Check the path: --labels takes a .zpl or .pdf file or a directory of them.")
+        }
+        guard isDirectory.boolValue else { return [((path as NSString).lastPathComponent, path)] }
+        guard let all = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw RunError(code: "run.no_source", message: "The label directory \(path) cannot be read; check its permissions.")
         }
         let names = all.filter { name in
             let lower = name.lowercased()
             return (lower.hasSuffix(".zpl") || lower.hasSuffix(".pdf")) && !name.hasPrefix(".")
         }.sorted { $0.compare($1, options: [.numeric]) == .orderedAscending }
         guard !names.isEmpty else {
-            throw RunError(code: "run.empty", message: "The label directory \(directory) holds no .zpl or .pdf files.")
+            throw RunError(code: "run.empty", message: "The label directory \(path) holds no .zpl or .pdf files.")
         }
-        files = names
-        return names
+        return names.map { ($0, path + "/" + $0) }
     }
 
     private func changed(_ path: String) -> RunError {
-        RunError(code: "run.source_changed", message: "\(path) holds fewer labels than when the run started; it was changed. Restore it, or cancel the run and start a new one.")
+        RunError(code: "run.source_changed", message: "\(path) does not hold the labels it held when the run started; it was changed. Restore it, or cancel the run and start a new one.")
     }
 
     static func read(_ path: String) throws(RunError) -> [UInt8] {
@@ -221,11 +321,11 @@ public final class LabelSource {
         return n
     }
 
-    /// A label-counting printer settles chunks by its counter, so one label must be one format.
+    /// A label-counting printer settles chunks by its counter, so one order must be one format.
     static func checkOneFormat(_ bytes: [UInt8], what: String) throws(RunError) {
         let formats = formatCount(bytes)
         guard formats == 1 else {
-            throw RunError(code: "run.multi_label", message: "\(what) makes \(formats) ZPL formats; a run counts one label per order or file so that it can tell exactly which came out. Split it into one label per file.")
+            throw RunError(code: "run.multi_label", message: "\(what) makes \(formats) ZPL formats; a run counts one label per order so that it can tell exactly which came out. Use a template that makes one label per order.")
         }
     }
 }

@@ -15,10 +15,13 @@ public struct PrintRun: Hashable, Sendable {
     public var template: String
     /// Printer resolution for rendered orders.
     public var dpi: Int
-    /// The first label of the source this run prints (1-based).
-    public var firstLabel: Int
+    /// The labels of the source this run prints (1-based, numbered as they come out of the
+    /// printer): one range, or several for a reprint of scattered labels.
+    public var selection: LabelSelection
+    /// The first label of the source this run prints.
+    public var firstLabel: Int { selection.first }
     /// The last label of the source this run prints.
-    public var lastLabel: Int
+    public var lastLabel: Int { selection.last }
     /// Labels per chunk (one printer job, one journal record).
     public var chunkSize: Int
     /// Where the run is.
@@ -35,17 +38,18 @@ public struct PrintRun: Hashable, Sendable {
     public var updatedAt: Date
 
     /// Labels in the run.
-    public var total: Int { lastLabel - firstLabel + 1 }
+    public var total: Int { selection.count }
     /// Labels known to be printed (or handed to the printer, for printers that report nothing).
-    public var printed: Int { nextLabel - firstLabel }
+    public var printed: Int { selection.count(before: nextLabel) }
 }
 
 /// Where a run's labels come from.
 public enum RunSource: Hashable, Sendable, CustomStringConvertible {
     /// Orders as JSON lines; each order is rendered to its shipping label when its chunk prints.
     case orders(path: String)
-    /// A directory of `*.zpl` and `*.pdf` files, printed in name order, one label per file.
-    case labels(directory: String)
+    /// A `.zpl` or `.pdf` file, or a directory of them printed in name order; each file makes
+    /// as many labels as come out of the printer for it (a PDF page is one).
+    case labels(path: String)
 
     /// The stored kind (`orders` or `labels`).
     public var kind: String {
@@ -59,7 +63,7 @@ public enum RunSource: Hashable, Sendable, CustomStringConvertible {
     public var path: String {
         switch self {
         case .orders(let path): path
-        case .labels(let directory): directory
+        case .labels(let path): path
         }
     }
 

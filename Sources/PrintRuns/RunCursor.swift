@@ -7,6 +7,14 @@ public enum RunCursor {
         return next...min(last, next + chunkSize - 1)
     }
 
+    /// The labels of the chunk that starts at `next` (or at the selection's next label after it),
+    /// nil when the run is through. A chunk never spans a gap of the selection, so a counter
+    /// difference always maps to consecutive labels.
+    public static func nextChunk(next: Int, in selection: LabelSelection, chunkSize: Int) -> ClosedRange<Int>? {
+        guard chunkSize > 0, let start = selection.next(atOrAfter: next), let range = selection.range(holding: start) else { return nil }
+        return start...min(range.upperBound, start + chunkSize - 1)
+    }
+
     /// What a chunk's counter difference means.
     public enum Settlement: Hashable, Sendable {
         /// `printed` labels of the chunk came out, in order from its first; the run goes on at `next`.

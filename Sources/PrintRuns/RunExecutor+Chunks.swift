@@ -41,9 +41,14 @@ extension RunExecutor {
                 try follow(chunk, jobID: live.id, s)
             } else {
                 if let gone = jobs.first {
-                    tell(.warning("\(s.name): job \(gone.id) for \(RunCursor.describe(chunk.firstLabel...chunk.lastLabel)) was \(gone.state.rawValue); sending them again as a new job"))
+                    let passed = (gone.impressionsCompleted ?? 0) > 0 ? " after CUPS had passed \(gone.impressionsCompleted!) page(s) of it on to the printer, which may have printed them" : ""
+                    tell(.warning("\(s.name): job \(gone.id) for \(RunCursor.describe(chunk.firstLabel...chunk.lastLabel)) was \(gone.state.rawValue)\(passed); sending them again as a new job"))
                 }
-                try submitAndFollow(chunk, try rendered(chunk.firstLabel...chunk.lastLabel), s)
+                let redo = try spoolBlock(chunk.firstLabel...chunk.lastLabel, s)
+                guard redo.labels == chunk.firstLabel...chunk.lastLabel else {
+                    throw .failed(RunError(code: "run.source_changed", message: "\(run.source.path) no longer splits into the jobs it made when chunk \(chunk.index) was sent; it was changed. Restore it, or cancel the run and start a new one."))
+                }
+                try submitAndFollow(chunk, redo, s)
             }
         default:
             let range = chunk.firstLabel...chunk.lastLabel
@@ -55,7 +60,7 @@ extension RunExecutor {
     // MARK: Label-counting printers
 
     func printCounted(_ range: ClosedRange<Int>, _ p: any LabelCountingPrinter) throws(StepError) {
-        let bytes = try rendered(range).flatMap(\.bytes)
+        let bytes = try blocks(range).flatMap(\.bytes)
         try awaitIdle(p, toPrint: true)
         let before = try withPrinter { () throws(PrinterError) in try p.labelOdometer() }
         let chunk = try begin(range, odometer: before)
@@ -97,7 +102,7 @@ extension RunExecutor {
             let note = "\(p.name) counted \(extra) more label(s) than \(RunCursor.describe(range)) while they printed: something else printed on it meanwhile. Check that each of those labels came out once."
             try settle(chunk, printed: chunk.count, next: next, odometerAfter: after, note: note)
         case .counterWentBack:
-            throw .failed(RunError(code: "run.counter_reset", message: "\(p.name)'s label counter went back (from \(chunk.odometerBefore ?? 0) to \(after)) while \(RunCursor.describe(range)) printed: was the printer reset or swapped? Nobody can tell which of them came out. Check the printed labels, reprint what is missing with `packstation batch reprint \(run.id) --from N --to M`, and cancel this run."))
+            throw .failed(RunError(code: "run.counter_reset", message: "\(p.name)'s label counter went back (from \(chunk.odometerBefore ?? 0) to \(after)) while \(RunCursor.describe(range)) printed: was the printer reset or swapped? Nobody can tell which of them came out. Check the printed labels, reprint what is missing with `packstation batch reprint \(run.id) N-M`, and cancel this run."))
         }
     }
 
@@ -128,19 +133,30 @@ extension RunExecutor {
     // MARK: Spoolers
 
     func printSpooled(_ range: ClosedRange<Int>, _ s: any SpoolingPrinter) throws(StepError) {
-        var labels = try rendered(range)
-        // One job holds ZPL labels end to end, or one PDF: PDFs cannot be joined byte-wise.
-        if labels[0].format == .pdf {
-            labels = [labels[0]]
-        } else if let cut = labels.firstIndex(where: { $0.format == .pdf }) {
-            labels = Array(labels[..<cut])
-        }
-        let chunk = try begin(range.lowerBound...(range.lowerBound + labels.count - 1))
-        try submitAndFollow(chunk, labels, s)
+        let block = try spoolBlock(range, s)
+        let chunk = try begin(block.labels)
+        try submitAndFollow(chunk, block, s)
     }
 
-    func submitAndFollow(_ chunk: RunChunk, _ labels: [RunLabel], _ s: any SpoolingPrinter) throws(StepError) {
-        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: labels[0].format, bytes: labels.flatMap(\.bytes))
+    /// The first job's worth of `range`: ZPL labels end to end, or one PDF (PDFs cannot be
+    /// joined byte-wise) with the pages of the range. A spooler that cannot pick pages (a raw
+    /// queue) gets a PDF whole, so its chunk grows to the whole file; one that starts in the
+    /// middle of a PDF there cannot be printed without printing its first pages again.
+    func spoolBlock(_ range: ClosedRange<Int>, _ s: (any SpoolingPrinter)?) throws(StepError) -> LabelBlock {
+        let block = try blocks(range)[0]
+        guard block.format == .pdf, block.labels != block.file else { return block }
+        let selects: Bool
+        if let s { selects = try withPrinter { () throws(PrinterError) in try s.selectsPages() } } else { selects = false }
+        if selects { return block }
+        guard block.labels.lowerBound == block.file.lowerBound, run.selection.range(holding: block.labels.lowerBound)?.contains(block.file.upperBound) == true else {
+            let file = (try? source.describe(block.labels.lowerBound)).map { " (\($0))" } ?? ""
+            throw .failed(RunError(code: "run.pages", message: "\(printer.name) prints a PDF whole (a raw queue ignores page-ranges), so \(RunCursor.describe(block.labels))\(file) cannot be printed without the rest of that PDF. Print through a queue with a driver (lpadmin -m or -P PPD), or reprint the whole file's labels \(block.file.lowerBound)-\(block.file.upperBound)."))
+        }
+        return try blocks(block.file)[0]
+    }
+
+    func submitAndFollow(_ chunk: RunChunk, _ block: LabelBlock, _ s: any SpoolingPrinter) throws(StepError) {
+        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: block.format, bytes: block.bytes, pages: block.pages)
         let job = try withPrinter { () throws(PrinterError) in try s.submit(document) }
         guard let id = job.jobID else {
             try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1)
@@ -190,15 +206,16 @@ extension RunExecutor {
     // MARK: Printers that report nothing
 
     func printPlain(_ range: ClosedRange<Int>) throws(StepError) {
-        let labels = try rendered(range)
+        let block = try spoolBlock(range, nil)
         while let state = try withPrinter({ () throws(PrinterError) in try printer.state() }), !state.canPrint {
             try showWaiting(state.advice(printer: printer.name))
             try checkInterruptions()
             pause()
         }
         try showReady()
-        let chunk = try begin(range)
-        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: labels[0].format, bytes: labels.flatMap(\.bytes))
+        let chunk = try begin(block.labels)
+        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: block.format, bytes: block.bytes)
+        let range = block.labels
         var note: String?
         do {
             _ = try printer.submit(document)

@@ -74,10 +74,17 @@ public final class RunExecutor {
         do throws(StepError) {
             try lift { () throws(RunError) in try setState(.running, nil) }
             if let inFlight = try lift({ () throws(RunError) in try journal.inFlightChunk(run.id) }) { try recover(inFlight) }
-            while let range = RunCursor.nextChunk(next: run.nextLabel, last: run.lastLabel, chunkSize: run.chunkSize) {
+            var unprinted = 0
+            while let range = RunCursor.nextChunk(next: run.nextLabel, in: run.selection, chunkSize: run.chunkSize) {
                 try checkInterruptions()
                 try printChunk(range)
                 tell(.progress(printed: run.printed, total: run.total))
+                // A printer that takes a label and counts nothing does not print it (it reads it
+                // as settings, or drops it): sending it again forever would print nothing either.
+                unprinted = run.nextLabel == range.lowerBound ? unprinted + 1 : 0
+                if unprinted == 3 {
+                    throw StepError.failed(RunError(code: "run.not_printing", message: "\(printer.name) took label \(range.lowerBound)\(whereabouts(range.lowerBound)) three times and its label counter did not move: it does not print it. Check that label (and the printer's log), fix or remove it, then `packstation batch resume \(run.id)`."))
+                }
             }
             try lift { () throws(RunError) in try setState(.done, nil) }
             return run
@@ -87,7 +94,7 @@ public final class RunExecutor {
                 run = try journal.run(run.id) ?? run
                 return run
             case .stopped:
-                try setState(.paused, "stopped at label \(run.nextLabel) of \(run.lastLabel); `packstation batch resume \(run.id)` goes on from there")
+                try setState(.paused, "stopped at label \(run.nextLabel) of \(run.lastLabel)\(whereabouts(run.nextLabel)); `packstation batch resume \(run.id)` goes on from there")
                 return run
             case .failed(let failure):
                 try? setState(.failed, failure.message)
@@ -134,9 +141,9 @@ public final class RunExecutor {
         } catch { throw .failed(error) }
     }
 
-    /// The labels of a range, rendered.
-    func rendered(_ range: ClosedRange<Int>) throws(StepError) -> [RunLabel] {
-        do { return try source.labels(range) } catch { throw .failed(error) }
+    /// The labels of a range, as the pieces that print them.
+    func blocks(_ range: ClosedRange<Int>) throws(StepError) -> [LabelBlock] {
+        do { return try source.blocks(range) } catch { throw .failed(error) }
     }
 
     /// Throws when the supervisor cancelled the run or this process was asked to stop.
@@ -186,6 +193,12 @@ public final class RunExecutor {
         if try isCancelled() { return }
         do { try setState(.running, nil) } catch { throw .failed(error) }
         tell(.ready)
+    }
+
+    /// " (bulk-500.zpl format 140, copy 2 of 3)" for a label file run; empty otherwise.
+    func whereabouts(_ label: Int) -> String {
+        guard label <= run.lastLabel, let place = try? source.describe(label) else { return "" }
+        return " (\(place))"
     }
 
     /// Sleeps `interval` (the poll interval by default).

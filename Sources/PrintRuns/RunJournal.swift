@@ -74,6 +74,10 @@ public final class RunJournal: Sendable {
                     PRIMARY KEY (run_id, idx));
                 """)
         }
+        m.registerMigration("v2-selection") { db in
+            // A reprint of scattered labels (17,40-45); NULL: first_label…last_label.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN selection TEXT")
+        }
         return m
     }
 
@@ -81,22 +85,29 @@ public final class RunJournal: Sendable {
 
     /// Records a new run (state running, nothing sent) under a fresh id, and returns it.
     public func create(printer: String, source: RunSource, fingerprint: String, template: String, dpi: Int, labels: ClosedRange<Int>, chunkSize: Int, reprintOf: String? = nil, at now: Date = Date()) throws(RunError) -> PrintRun {
-        try write { db in
+        try create(printer: printer, source: source, fingerprint: fingerprint, template: template, dpi: dpi, selection: LabelSelection(labels), chunkSize: chunkSize, reprintOf: reprintOf, at: now)
+    }
+
+    /// Records a new run of the labels `selection` (state running, nothing sent) under a fresh id.
+    public func create(printer: String, source: RunSource, fingerprint: String, template: String, dpi: Int, selection: LabelSelection, chunkSize: Int, reprintOf: String? = nil, at now: Date = Date()) throws(RunError) -> PrintRun {
+        let labels = selection.first...selection.last
+        return try write { db in
             var id = Self.newID()
             while try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) == true { id = Self.newID() }
             let run = PrintRun(
                 id: id, printer: printer, source: source, sourceFingerprint: fingerprint, template: template, dpi: dpi,
-                firstLabel: labels.lowerBound, lastLabel: labels.upperBound, chunkSize: chunkSize, state: .running, message: nil,
+                selection: selection, chunkSize: chunkSize, state: .running, message: nil,
                 nextLabel: labels.lowerBound, reprintOf: reprintOf, createdAt: now, updatedAt: now)
             try db.execute(
                 sql: """
                     INSERT INTO runs (id, printer, source_kind, source_path, source_fingerprint, template, dpi, first_label, last_label,
-                        chunk_size, state, next_label, reprint_of, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        chunk_size, state, next_label, reprint_of, created_at, updated_at, selection)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, printer, source.kind, source.path, fingerprint, template, dpi, labels.lowerBound, labels.upperBound, chunkSize,
                     RunState.running.rawValue, labels.lowerBound, reprintOf, now.timeIntervalSince1970, now.timeIntervalSince1970,
+                    selection.isContiguous ? nil : selection.stored,
                 ])
             return run
         }
@@ -187,10 +198,12 @@ public final class RunJournal: Sendable {
 
     private static func run(_ row: Row) -> PrintRun {
         let kind: String = row["source_kind"], path: String = row["source_path"]
+        let first: Int = row["first_label"], last: Int = row["last_label"]
+        let selection = (row["selection"] as String?).flatMap(LabelSelection.init(stored:)) ?? LabelSelection(first...last)
         return PrintRun(
-            id: row["id"], printer: row["printer"], source: kind == "orders" ? .orders(path: path) : .labels(directory: path),
-            sourceFingerprint: row["source_fingerprint"], template: row["template"], dpi: row["dpi"], firstLabel: row["first_label"],
-            lastLabel: row["last_label"], chunkSize: row["chunk_size"], state: RunState(rawValue: row["state"]) ?? .failed,
+            id: row["id"], printer: row["printer"], source: kind == "orders" ? .orders(path: path) : .labels(path: path),
+            sourceFingerprint: row["source_fingerprint"], template: row["template"], dpi: row["dpi"], selection: selection,
+            chunkSize: row["chunk_size"], state: RunState(rawValue: row["state"]) ?? .failed,
             message: row["message"], nextLabel: row["next_label"], reprintOf: row["reprint_of"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }

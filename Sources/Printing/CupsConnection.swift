@@ -73,6 +73,8 @@ final class CupsConnection {
 
         enum Value {
             case uri(String), name(String), keyword(String), keywords([String]), mimeType(String), integer(Int), boolean(Bool)
+            /// A job template attribute (Create-Job's job group), e.g. `page-ranges`.
+            case jobRange(ClosedRange<Int>)
         }
 
         init(_ operation: ipp_op_t, printerURI: String?) {
@@ -92,6 +94,7 @@ final class CupsConnection {
                 case .mimeType(let s): ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, name, nil, s)
                 case .integer(let n): ippAddInteger(ipp, IPP_TAG_OPERATION, IPP_TAG_INTEGER, name, Int32(n))
                 case .boolean(let b): ippAddBoolean(ipp, IPP_TAG_OPERATION, name, b ? 1 : 0)
+                case .jobRange(let r): ippAddRange(ipp, IPP_TAG_JOB, name, Int32(r.lowerBound), Int32(r.upperBound))
                 case .keywords(let list):
                     var cStrings = list.map { strdup($0) }
                     defer { cStrings.forEach { free($0) } }

@@ -16,6 +16,7 @@ public final class CupsPrinter: SpoolingPrinter {
     private let server: String?
     private var connection: CupsConnection?
     private var formatsSupported: Set<String>?
+    private var pageSelection: Bool?
 
     /// A CUPS queue or a bare IPP printer.
     public enum Target: Hashable, Sendable {
@@ -124,6 +125,7 @@ public final class CupsPrinter: SpoolingPrinter {
         let format = try documentFormat(for: document.format)
         var create = CupsConnection.Request(IPP_OP_CREATE_JOB, printerURI: printerURI)
         create.attributes.append(("job-name", .name(document.name)))
+        if let pages = document.pages, document.format == .pdf { create.attributes.append(("page-ranges", .jobRange(pages))) }
         let created = try exchange(create, groups: IPP_TAG_JOB)
         guard case .success(let groups) = created, let id = groups.first?["job-id"]?.integers.first else {
             if case .failure(let failure) = created { throw error(failure, doing: "create a job") }
@@ -154,7 +156,7 @@ public final class CupsPrinter: SpoolingPrinter {
 
     // MARK: Jobs
 
-    static let jobAttributes = ["job-id", "job-name", "job-state", "job-state-reasons", "job-printer-state-message", "job-originating-user-name"]
+    static let jobAttributes = ["job-id", "job-name", "job-state", "job-state-reasons", "job-printer-state-message", "job-originating-user-name", "job-impressions-completed"]
 
     /// This user's jobs on this printer named exactly `name`, newest first. Asks for the jobs
     /// not yet completed and the completed ones separately, so the newest are always among them
@@ -204,6 +206,19 @@ public final class CupsPrinter: SpoolingPrinter {
         // not-possible: the job is already completed, cancelled or aborted.
         if failure.status == Int(IPP_STATUS_ERROR_NOT_POSSIBLE.rawValue), let job = try job(id: jobID), job.state.isFinal { return }
         throw error(failure, doing: "cancel job \(jobID)")
+    }
+
+    /// Whether page-ranges is honoured: a CUPS raw queue ("Local Raw Printer", no filters)
+    /// advertises page-ranges-supported yet sends every page; a queue with a driver runs
+    /// pdftopdf, which prints only the range; an IPP printer says so itself.
+    public func selectsPages() throws(PrinterError) -> Bool {
+        if let pageSelection { return pageSelection }
+        let attributes = try printerAttributes(["page-ranges-supported", "printer-make-and-model"])
+        let supported = attributes["page-ranges-supported"]?.integers.first == 1
+        var raw = false
+        if case .queue = target { raw = attributes["printer-make-and-model"]?.strings.first == "Local Raw Printer" }
+        pageSelection = supported && !raw
+        return pageSelection!
     }
 
     // MARK: Printer state

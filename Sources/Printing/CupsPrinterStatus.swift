@@ -109,7 +109,8 @@ extension SpooledJob {
         default: return nil
         }
         self.init(id: id, name: attributes["job-name"]?.strings.first ?? "", state: state,
-                  reasons: (attributes["job-state-reasons"]?.strings ?? []).filter { $0 != "none" })
+                  reasons: (attributes["job-state-reasons"]?.strings ?? []).filter { $0 != "none" },
+                  impressionsCompleted: attributes["job-impressions-completed"]?.integers.first)
     }
 }
 

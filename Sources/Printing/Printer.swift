@@ -21,11 +21,15 @@ public struct PrintDocument: Sendable {
     public var name: String
     public var format: DocumentFormat
     public var bytes: [UInt8]
+    /// The pages of a PDF to print (1-based, IPP `page-ranges`); nil prints them all. Only a
+    /// spooler that `selectsPages()` honours it.
+    public var pages: ClosedRange<Int>?
 
-    public init(name: String, format: DocumentFormat, bytes: [UInt8]) {
+    public init(name: String, format: DocumentFormat, bytes: [UInt8], pages: ClosedRange<Int>? = nil) {
         self.name = name
         self.format = format
         self.bytes = bytes
+        self.pages = pages
     }
 }
 
@@ -179,12 +183,16 @@ public struct SpooledJob: Hashable, Sendable {
     public var state: SpooledJobState
     /// job-state-reasons, e.g. `job-printing`, `printer-stopped`.
     public var reasons: [String]
+    /// Pages the spooler's filters handed on to the printer so far (`job-impressions-completed`):
+    /// not pages that came out, and meaningless on a raw queue (no filter counts pages).
+    public var impressionsCompleted: Int?
 
-    public init(id: Int, name: String, state: SpooledJobState, reasons: [String] = []) {
+    public init(id: Int, name: String, state: SpooledJobState, reasons: [String] = [], impressionsCompleted: Int? = nil) {
         self.id = id
         self.name = name
         self.state = state
         self.reasons = reasons
+        self.impressionsCompleted = impressionsCompleted
     }
 }
 
@@ -197,4 +205,7 @@ public protocol SpoolingPrinter: Printer {
     func job(id: Int) throws(PrinterError) -> SpooledJob?
     /// Cancels a job (no error when it is already over).
     func cancel(jobID: Int) throws(PrinterError)
+    /// Whether a PDF job's `pages` are printed alone: false for a raw queue, which hands the
+    /// document to the printer untouched and ignores page-ranges (whatever it advertises).
+    func selectsPages() throws(PrinterError) -> Bool
 }

@@ -28,7 +28,7 @@ enum PrintRunBench {
         print("|---|---:|---:|---:|---:|---:|")
         // The transport's ceiling: all labels rendered up front, one write, wait for the counter.
         let source = LabelSource(.orders(path: dir + "/wave.jsonl"), rendering: rendering)
-        let all = try source.labels(1...labels).flatMap(\.bytes)
+        let all = try source.blocks(1...labels).flatMap(\.bytes)
         let raw = ZebraTCPPrinter(name: "bench", host: "127.0.0.1", port: peer.port)
         let start = try raw.labelOdometer()
         var t0 = Measure.now()

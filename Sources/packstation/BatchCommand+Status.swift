@@ -16,7 +16,11 @@ extension BatchCommand {
             if let id {
                 let run = try BatchCommand.find(id, in: journal)
                 let chunks = try BatchCommand.mapped { () throws(RunError) in try journal.chunks(run.id) }
-                let view = RunView(run: run, chunks: chunks, active: RunLock.isHeld(directory: journal.directory, run: run.id))
+                var view = RunView(run: run, chunks: chunks, active: RunLock.isHeld(directory: journal.directory, run: run.id))
+                if case .labels = run.source, run.nextLabel <= run.lastLabel {
+                    // Where the next label is in the files; left out when they cannot be read now.
+                    view.nextPlace = try? BatchCommand.source(run.source, rendering: BatchCommand.rendering(template: run.template, dpi: run.dpi)).describe(run.nextLabel)
+                }
                 print(json ? view.json(withChunks: true).jsonText : view.detail)
                 return
             }
@@ -41,6 +45,8 @@ struct RunView {
     let run: PrintRun
     let chunks: [RunChunk]
     let active: Bool
+    /// Where the next label is in the label files ("bulk-500.zpl format 140, copy 2 of 3").
+    var nextPlace: String?
 
     var state: RunState {
         if !active, run.state == .running || run.state == .waitingForPrinter { return .paused }
@@ -65,7 +71,7 @@ struct RunView {
             "run \(run.id): \(state.rawValue)" + (message.map { " — \($0)" } ?? ""),
             "printer: \(run.printer)",
             "source: \(run.source)" + (run.source.kind == "orders" ? " (template \(run.template), \(run.dpi) dpi)" : ""),
-            "labels: \(run.firstLabel)–\(run.lastLabel) (\(run.total)); printed \(run.printed)" + (run.nextLabel <= run.lastLabel ? "; next label \(run.nextLabel)" : ""),
+            "labels: \(run.selection) (\(run.total)); printed \(run.printed)" + (run.nextLabel <= run.lastLabel ? "; next label \(run.nextLabel)" + (nextPlace.map { " (\($0))" } ?? "") : ""),
             "chunks: \(chunks.count) of up to \(run.chunkSize) labels",
         ]
         if let reprint = run.reprintOf { out.append("reprint of run \(reprint)") }
@@ -80,8 +86,8 @@ struct RunView {
         var members: [(String, JSONValue)] = [
             ("id", .string(run.id)), ("state", .string(state.rawValue)), ("message", .optional(message)),
             ("printer", .string(run.printer)), ("source", .object([("kind", .string(run.source.kind)), ("path", .string(run.source.path))])),
-            ("first_label", .int(run.firstLabel)), ("last_label", .int(run.lastLabel)), ("total", .int(run.total)),
-            ("printed", .int(run.printed)), ("next_label", .int(run.nextLabel)), ("chunk_size", .int(run.chunkSize)),
+            ("first_label", .int(run.firstLabel)), ("last_label", .int(run.lastLabel)), ("labels", .string(run.selection.stored)), ("total", .int(run.total)),
+            ("printed", .int(run.printed)), ("next_label", .int(run.nextLabel)), ("next_place", .optional(nextPlace)), ("chunk_size", .int(run.chunkSize)),
             ("reprint_of", .optional(run.reprintOf)), ("created_at", .string(run.createdAt.formatted(Date.ISO8601FormatStyle()))),
             ("warnings", .array(notes.map { .string($0) })),
         ]

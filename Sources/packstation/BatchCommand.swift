@@ -25,23 +25,23 @@ struct BatchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start a run; the run id is the first line of the output, then it prints to the end.")
         @Option(name: .long, help: ArgumentHelp("The printer.", valueName: "URI")) var printer: String
         @Option(name: .long, help: ArgumentHelp("Orders as JSON lines; each becomes its shipping label.", valueName: "FILE.jsonl")) var orders: String?
-        @Option(name: .long, help: ArgumentHelp("A directory of .zpl/.pdf label files, printed in name order.", valueName: "DIR")) var labels: String?
+        @Option(name: .long, help: ArgumentHelp("A .zpl/.pdf file, or a directory of them printed in name order; every label they make is counted (each ^PQ copy, each PDF page).", valueName: "FILE|DIR")) var labels: String?
         @Option(name: .long, help: ArgumentHelp("Labels per chunk.", valueName: "N")) var chunk = RunPlanner.defaultChunkSize
         @Option(name: .long, help: ArgumentHelp("Template for orders: a built-in name or a template JSON file.", valueName: "NAME|FILE")) var template = "shipping"
         @Option(name: .long, help: "Printer resolution for orders: 203, 300 or 600.") var dpi = 203
         @OptionGroup var data: SyncCommand.DataDirectory
 
         func validate() throws {
-            guard (orders == nil) != (labels == nil) else { throw ValidationError("Give exactly one of --orders FILE.jsonl or --labels DIR.") }
+            guard (orders == nil) != (labels == nil) else { throw ValidationError("Give exactly one of --orders FILE.jsonl or --labels FILE|DIR.") }
             guard chunk > 0 else { throw ValidationError("--chunk must be 1 or more labels.") }
         }
 
         func run() throws {
             let journal = try BatchCommand.journal(data)
             let (uri, target) = try BatchCommand.printer(printer)
-            let source: RunSource = orders.map { .orders(path: BatchCommand.absolute($0)) } ?? .labels(directory: BatchCommand.absolute(labels!))
+            let source: RunSource = orders.map { .orders(path: BatchCommand.absolute($0)) } ?? .labels(path: BatchCommand.absolute(labels!))
             let templateName = LabelTemplate.builtin(template) != nil ? template : BatchCommand.absolute(template)
-            let labelSource = LabelSource(source, rendering: try BatchCommand.rendering(template: templateName, dpi: dpi))
+            let labelSource = BatchCommand.source(source, rendering: try BatchCommand.rendering(template: templateName, dpi: dpi))
             let run = try BatchCommand.mapped { () throws(RunError) in
                 try RunPlanner.create(journal: journal, printerURI: uri.description, printer: target, source: labelSource, template: templateName, dpi: dpi, chunkSize: chunk)
             }
@@ -63,11 +63,11 @@ struct BatchCommand: ParsableCommand {
                 print("Run \(run.id) is already done: all \(run.total) labels printed.")
                 return
             case .cancelled:
-                throw StationError(code: "run.cancelled", message: "Run \(run.id) was cancelled and cannot be resumed; print what is missing with `packstation batch reprint \(run.id) --from \(run.nextLabel) --to \(run.lastLabel)`.")
+                throw StationError(code: "run.cancelled", message: "Run \(run.id) was cancelled and cannot be resumed; print what is missing with `packstation batch reprint \(run.id) \(run.nextLabel)-\(run.lastLabel)`.")
             default: break
             }
             let (_, target) = try BatchCommand.printer(run.printer)
-            let source = LabelSource(run.source, rendering: try BatchCommand.rendering(template: run.template, dpi: run.dpi))
+            let source = BatchCommand.source(run.source, rendering: try BatchCommand.rendering(template: run.template, dpi: run.dpi))
             try BatchCommand.execute(run, journal: journal, printer: target, source: source)
         }
     }
@@ -88,27 +88,41 @@ struct BatchCommand: ParsableCommand {
             if RunLock.isHeld(directory: journal.directory, run: before.id) {
                 print("Run \(before.id) cancelled; the process printing it clears the printer and stops.")
             } else {
-                print("Run \(before.id) cancelled after \(before.printed) of \(before.total) labels (labels \(before.firstLabel)–\(before.nextLabel - 1) printed).")
+                print("Run \(before.id) cancelled after \(before.printed) of \(before.total) labels.")
             }
         }
     }
 
     struct Reprint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print labels N…M of a run again, as a new run (its id is the first line of the output).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print some labels of a run again, as a new run (its id is the first line of the output).",
+            discussion: "Labels are numbered as they came out of the printer (`batch status ID` shows where each is): `batch reprint ID 17,40-45`. A label from the middle of a file goes with the graphics and formats it needs; one copy of a ^PQ format prints once.")
         @Argument(help: "The run id.") var id: String
-        @Option(name: .long, help: ArgumentHelp("First label to reprint.", valueName: "N")) var from: Int
-        @Option(name: .long, help: ArgumentHelp("Last label to reprint.", valueName: "M")) var to: Int
+        @Argument(help: ArgumentHelp("Label numbers: 17, 40-45 or 17,40-45.", valueName: "LABELS")) var labels: String?
+        @Option(name: .long, help: ArgumentHelp("First label to reprint (or give LABELS).", valueName: "N")) var from: Int?
+        @Option(name: .long, help: ArgumentHelp("Last label to reprint.", valueName: "M")) var to: Int?
         @Option(name: .long, help: ArgumentHelp("Another printer (default: the run's).", valueName: "URI")) var printer: String?
         @Option(name: .long, help: ArgumentHelp("Labels per chunk (default: the run's).", valueName: "N")) var chunk: Int?
         @OptionGroup var data: SyncCommand.DataDirectory
 
+        func validate() throws {
+            guard (labels == nil) != (from == nil && to == nil) else { throw ValidationError("Give the labels to reprint, either as LABELS (17,40-45) or as --from N --to M.") }
+            guard labels != nil || (from != nil && to != nil) else { throw ValidationError("Give both --from N and --to M.") }
+        }
+
         func run() throws {
             let journal = try BatchCommand.journal(data)
             let original = try BatchCommand.find(id, in: journal)
+            let selection = try BatchCommand.mapped { () throws(RunError) in
+                if let labels { return try LabelSelection(parsing: labels) }
+                guard from! <= to! else { throw RunError(code: "run.range", message: "--from \(from!) is after --to \(to!); give the smaller label first.") }
+                guard from! >= 1 else { throw RunError(code: "run.range", message: "--from \(from!): labels are numbered from 1.") }
+                return LabelSelection(from!...to!)
+            }
             let (uri, target) = try BatchCommand.printer(printer ?? original.printer)
-            let source = LabelSource(original.source, rendering: try BatchCommand.rendering(template: original.template, dpi: original.dpi))
+            let source = BatchCommand.source(original.source, rendering: try BatchCommand.rendering(template: original.template, dpi: original.dpi))
             let run = try BatchCommand.mapped { () throws(RunError) in
-                try RunPlanner.reprint(journal: journal, of: original, from: from, to: to, printerURI: uri.description, printer: target, source: source, chunkSize: chunk)
+                try RunPlanner.reprint(journal: journal, of: original, labels: selection, printerURI: uri.description, printer: target, source: source, chunkSize: chunk)
             }
             BatchCommand.announce(run.id)
             try BatchCommand.execute(run, journal: journal, printer: target, source: source)
@@ -153,6 +167,11 @@ struct BatchCommand: ParsableCommand {
         return LabelRendering(templateName: name, stream: ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()))
     }
 
+    /// A run's labels; PDFs' pages counted by the PDF reader.
+    static func source(_ source: RunSource, rendering: LabelRendering) -> LabelSource {
+        LabelSource(source, rendering: rendering, pdfPages: { (bytes: [UInt8]) throws(LabelError) -> Int in try CarrierPDF.pageCount(bytes) })
+    }
+
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     /// The run id alone, first line of stdout, flushed at once (scripts read it while the run prints).
@@ -181,7 +200,7 @@ struct BatchCommand: ParsableCommand {
         case .done:
             print("Run \(end.id) done: \(end.total) labels printed on \(end.printer).")
         case .cancelled:
-            throw StationError(code: "run.cancelled", message: "Run \(end.id) was cancelled after \(end.printed) of \(end.total) labels (labels \(end.firstLabel)–\(end.nextLabel - 1) printed).")
+            throw StationError(code: "run.cancelled", message: "Run \(end.id) was cancelled after \(end.printed) of \(end.total) labels" + (end.nextLabel > end.firstLabel ? " (up to label \(end.nextLabel - 1))." : "."))
         default:
             throw StationError(code: "run.paused", message: "Run \(end.id) stopped at label \(end.nextLabel) of \(end.lastLabel); `packstation batch resume \(end.id)` goes on from there.")
         }

@@ -18,7 +18,7 @@ struct BatchBadInputTests {
     }
 
     enum Case: String, CaseIterable {
-        case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, pdfOnZPLPrinter, twoFormatsInOneFile
+        case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, pdfOnZPLPrinter, settingsOnlyFile, unclosedFormat, missingLabelFile
         case badPrinterURI, unreachablePrinter, missingFileFolder
     }
 
@@ -45,10 +45,17 @@ struct BatchBadInputTests {
             let labels = try labelDirectory(2)
             try "%PDF-1.4\n%%EOF\n".write(toFile: labels + "/label-3.pdf", atomically: true, encoding: .utf8)
             return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.pdf is a PDF and this printer takes ZPL only")
-        case .twoFormatsInOneFile:
+        case .settingsOnlyFile:
+            // A format that only sets the printer up prints nothing: no label number can be its.
             let labels = try labelDirectory(2)
-            try (testLabel(3) + testLabel(4)).write(toFile: labels + "/label-3.zpl", atomically: true, encoding: .utf8)
-            return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.zpl makes 2 ZPL formats")
+            try "^XA^MCY^XZ\r\n^XA^PW812^LL1218^XZ".write(toFile: labels + "/label-3.zpl", atomically: true, encoding: .utf8)
+            return (["--printer", out, "--labels", labels], "label-3.zpl prints no label: its formats only change settings or store graphics and formats. A run counts the labels that come out, so put what it sets up into the file whose labels need it, or remove it.")
+        case .unclosedFormat:
+            let labels = try labelDirectory(2)
+            try (testLabel(3) + "^XA^FO10,10^FDcut off").write(toFile: labels + "/label-3.zpl", atomically: true, encoding: .utf8)
+            return (["--printer", out, "--labels", labels], "label-3.zpl cannot be printed as it is: ")
+        case .missingLabelFile:
+            return (["--printer", out, "--labels", dir + "/wave-42.zpl"], "\(dir)/wave-42.zpl does not exist. Check the path: --labels takes a .zpl or .pdf file or a directory of them.")
         case .badPrinterURI:
             return (["--printer", "tcpx://printer", "--labels", try labelDirectory(1)], "'tcpx://printer' is not a printer URI: unknown scheme 'tcpx'")
         case .unreachablePrinter:
@@ -80,16 +87,25 @@ struct BatchBadInputTests {
         #expect(r.stderr.contains("`packstation batch status` lists the runs"))
     }
 
-    @Test(arguments: [(5, 9), (0, 3), (6, 4)])
-    func aReprintOutsideTheRunIsRefused(from: Int, to: Int) throws {
+    @Test(arguments: [
+        (["5-9"], "Run ID holds labels 1–8; 5–9 is not all inside it."),
+        (["--from", "5", "--to", "9"], "Run ID holds labels 1–8; 5–9 is not all inside it."),
+        (["2,9"], "Run ID holds labels 1–8; 2, 9 is not all inside it."),
+        (["0-3"], "'0-3' in '0-3' is not a label number or range; give label numbers from 1 like 17 or 40-45, separated by commas (17,40-45)."),
+        (["6-4"], "'6-4' in '6-4' runs backwards; write the smaller number first (4-6)."),
+        (["3,x"], "'x' in '3,x' is not a label number or range"),
+        (["--from", "6", "--to", "4"], "--from 6 is after --to 4; give the smaller label first."),
+    ])
+    func aReprintOutsideTheRunIsRefused(labels: [String], message: String) throws {
         let dir = try scratch("bad-reprint")
         let first = try Agent.run(["batch", "start", "--printer", "file://\(dir)/out.zpl", "--labels", try labelDirectory(8), "--data-dir", dir + "/data"], in: dir)
         let id = try #require(first.stdout.split(separator: "\n").first.map(String.init))
-        let r = try Agent.run(["batch", "reprint", id, "--from", "\(from)", "--to", "\(to)", "--data-dir", dir + "/data"], in: dir)
+        let r = try Agent.run(["batch", "reprint", id] + labels + ["--data-dir", dir + "/data"], in: dir)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("Run \(id) holds labels 1–8; --from \(from) --to \(to) is outside it"), "\(r.stderr)")
+        #expect(r.stderr.contains(message.replacingOccurrences(of: "Run ID", with: "Run \(id)")), "\(r.stderr)")
         let all = try Agent.run(["batch", "status", "--data-dir", dir + "/data"], in: dir)
         #expect(all.stdout.split(separator: "\n").count == 1, "no reprint run was recorded")
+        #expect(try String(contentsOfFile: dir + "/out.zpl", encoding: .utf8) == (1...8).map(testLabel).joined(), "nothing printed again")
     }
 
     @Test func aChangedSourceIsNotResumedIntoDifferentLabels() throws {
@@ -108,6 +124,8 @@ struct BatchBadInputTests {
         ["start", "--orders", "a.jsonl"],
         ["start", "--printer", "file:///tmp/x.zpl", "--labels", "dir", "--chunk", "0"],
         ["reprint", "r2345678"],
+        ["reprint", "r2345678", "3-4", "--from", "3", "--to", "4"],
+        ["reprint", "r2345678", "--from", "3"],
         ["resume"],
     ])
     func usageErrorsExitTwo(arguments: [String]) throws {

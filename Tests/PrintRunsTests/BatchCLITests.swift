@@ -91,7 +91,7 @@ import Testing
         // The journal state kill -9 leaves between writing chunk 2 and recording it: chunk 1
         // settled, chunk 2 recorded as sending and its bytes already in the file.
         let journal = try RunJournal(directory: dir + "/data")
-        let run = try journal.create(printer: "file://\(out)", source: .labels(directory: labels), fingerprint: try LabelSource(.labels(directory: labels), rendering: RunExecutorTests.rendering).fingerprint(), template: "shipping", dpi: 203, labels: 1...12, chunkSize: 5)
+        let run = try journal.create(printer: "file://\(out)", source: .labels(path: labels), fingerprint: try LabelSource(.labels(path: labels), rendering: RunExecutorTests.rendering).fingerprint(), template: "shipping", dpi: 203, labels: 1...12, chunkSize: 5)
         try (1...7).map(testLabel).joined().write(toFile: out, atomically: true, encoding: .utf8)
         _ = try journal.beginChunk(run: run.id, index: 1, labels: 1...5, odometerBefore: nil)
         try journal.finishChunk(run: run.id, chunk: 1, printed: 5, next: 6)

@@ -27,7 +27,7 @@ import Testing
     /// A run of `count` label files on `printer`, recorded in a fresh journal.
     static func makeRun(_ count: Int, chunk: Int, printer: any Printer, uri: String) throws -> (RunJournal, PrintRun, LabelSource) {
         let journal = try RunJournal(directory: try scratch("journal"))
-        let source = LabelSource(.labels(directory: try labelDirectory(count)), rendering: rendering)
+        let source = LabelSource(.labels(path: try labelDirectory(count)), rendering: rendering)
         let run = try RunPlanner.create(journal: journal, printerURI: uri, printer: printer, source: source, template: "shipping", dpi: 203, chunkSize: chunk)
         return (journal, run, source)
     }

@@ -94,3 +94,49 @@ struct Agent {
         try Running(arguments, in: dir, environment: environment).wait()
     }
 }
+
+/// A valid PDF of `pages` 4×6 in pages, each reading "page N" (a correct xref, so pdfinfo,
+/// poppler and pdftopdf all take it).
+func minimalPDF(pages: Int, tag: String = "") -> [UInt8] {
+    var objects: [String] = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [\((0..<pages).map { "\(4 + 2 * $0) 0 R" }.joined(separator: " "))] /Count \(pages) >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for p in 1...pages {
+        let text = "BT /F1 24 Tf 40 200 Td (\(tag)page \(p)) Tj ET"
+        objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 432] /Resources << /Font << /F1 3 0 R >> >> /Contents \(5 + 2 * (p - 1)) 0 R >>")
+        objects.append("<< /Length \(text.utf8.count) >>\nstream\n\(text)\nendstream")
+    }
+    var out = "%PDF-1.4\n"
+    var offsets: [Int] = []
+    for (i, body) in objects.enumerated() {
+        offsets.append(out.utf8.count)
+        out += "\(i + 1) 0 obj\n\(body)\nendobj\n"
+    }
+    let xref = out.utf8.count
+    out += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+    for o in offsets { out += String(repeating: "0", count: 10 - String(o).count) + "\(o) 00000 n \n" }
+    out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+    return Array(out.utf8)
+}
+
+/// Pages of a PDF as pdfinfo (poppler-utils) counts them; nil when it is not a PDF it reads.
+func pdfinfoPages(_ bytes: [UInt8]) throws -> Int? {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("pdfinfo-\(UUID().uuidString).pdf").path
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let out = path + ".txt"
+    FileManager.default.createFile(atPath: out, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
+    p.arguments = [path]
+    p.standardOutput = FileHandle(forWritingAtPath: out)
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    guard p.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Pages:") }) else { return nil }
+    return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces))
+}

@@ -36,11 +36,12 @@ public final class CupsPeer: @unchecked Sendable {  // read-only after init
         }
     }
 
-    public init(queues: [String] = ["zebra"]) throws {
+    /// `queues` are raw; `pdfQueues` have a driver that applies page-ranges (pdftopdf).
+    public init(queues: [String] = ["zebra"], pdfQueues: [String] = []) throws {
         guard Self.installed else { throw PeerError.notInstalled }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cupsd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let fields = try PeerProcess.start(process, script: Self.script, arguments: ["--dir", directory.appendingPathComponent("cups").path] + queues.flatMap { ["--queue", $0] },
+        let fields = try PeerProcess.start(process, script: Self.script, arguments: ["--dir", directory.appendingPathComponent("cups").path] + queues.flatMap { ["--queue", $0] } + pdfQueues.flatMap { ["--pdf-queue", $0] },
                                            readyFile: directory.appendingPathComponent("ready"), output: directory.appendingPathComponent("peer.out"), seconds: 30)
         guard let p = fields["port"], let c = fields["capture"], let pid = fields["pid"] else {
             PeerProcess.stop(process, grace: 5)

@@ -7,6 +7,11 @@
   speak): every connection's bytes go to DIR/capture/NNNN.bin, written whole (renamed into
   place when the connection ends), so tests compare bytes.
 - Adds each --queue NAME as a raw queue `-v socket://127.0.0.1:CAPTURE -m raw`, enabled.
+- Adds each --pdf-queue NAME as a queue with a driver (a 4x6 in PPD whose only filter is
+  cups-filters' pdftopdf): PDFs reach the capture printer as PDFs with `page-ranges` and the
+  other job options applied, and CUPS counts their pages (job-impressions-completed), as on a
+  real label printer's driver queue; raw jobs (ZPL) still pass untouched. A raw queue, by
+  contrast, ignores page-ranges and sends every page.
 
 Prints `READY port=PORT capture=PORT pid=CUPSD_PID` on stdout (and to --ready-file) once the
 scheduler answers and the queues exist. Stops cupsd by its PID on SIGTERM/SIGINT.
@@ -67,6 +72,43 @@ PreserveJobHistory Yes
 """
 
 
+LABEL_PDF_PPD = """*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "LABELPDF.PPD"
+*Manufacturer: "packstation"
+*Product: "(Label PDF test printer)"
+*ModelName: "packstation label PDF test printer"
+*ShortNickName: "label PDF test printer"
+*NickName: "packstation label PDF test printer"
+*PSVersion: "(3010.000) 0"
+*LanguageLevel: "3"
+*ColorDevice: False
+*DefaultColorSpace: Gray
+*FileSystem: False
+*Throughput: "1"
+*LandscapeOrientation: Plus90
+*TTRasterizer: Type42
+*cupsFilter2: "application/vnd.cups-pdf application/pdf 0 -"
+*OpenUI *PageSize/Media Size: PickOne
+*OrderDependency: 10 AnySetup *PageSize
+*DefaultPageSize: w288h432
+*PageSize w288h432/4x6in: "<</PageSize[288 432]/ImagingBBox null>>setpagedevice"
+*CloseUI: *PageSize
+*OpenUI *PageRegion: PickOne
+*OrderDependency: 10 AnySetup *PageRegion
+*DefaultPageRegion: w288h432
+*PageRegion w288h432/4x6in: "<</PageSize[288 432]/ImagingBBox null>>setpagedevice"
+*CloseUI: *PageRegion
+*DefaultImageableArea: w288h432
+*ImageableArea w288h432/4x6in: "0 0 288 432"
+*DefaultPaperDimension: w288h432
+*PaperDimension w288h432/4x6in: "288 432"
+"""
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -116,6 +158,7 @@ def main():
     ap.add_argument("--dir", required=True, help="base directory (created; config, spool, logs, capture/)")
     ap.add_argument("--port", type=int, default=0, help="scheduler port on 127.0.0.1 (0: a free one)")
     ap.add_argument("--queue", action="append", default=[], help="a raw queue to the capture printer (repeatable)")
+    ap.add_argument("--pdf-queue", action="append", default=[], help="a queue with a pdftopdf driver to the capture printer (repeatable)")
     ap.add_argument("--capture-delay", type=float, default=0, help="seconds the capture printer waits after each read (a slow printer)")
     ap.add_argument("--log-level", default="info")
     ap.add_argument("--ready-file")
@@ -171,9 +214,15 @@ def main():
         if time.time() > deadline:
             stop()
         time.sleep(0.02)
-    for queue in args.queue:
-        r = subprocess.run(["lpadmin", "-h", server, "-p", queue, "-E", "-v", "socket://127.0.0.1:%d" % capture.port, "-m", "raw"],
-                           env=env, capture_output=True, text=True)
+    ppd = os.path.join(b, "etc/label-pdf.ppd")
+    with open(ppd, "w") as f:
+        f.write(LABEL_PDF_PPD)
+    # snmp=false: with a driver the socket backend otherwise asks 127.0.0.1 for supply levels
+    # over SNMP and waits ~4 s per job for an answer that never comes.
+    queues = [(q, ["-v", "socket://127.0.0.1:%d" % capture.port, "-m", "raw"]) for q in args.queue]
+    queues += [(q, ["-v", "socket://127.0.0.1:%d/?snmp=false" % capture.port, "-P", ppd]) for q in args.pdf_queue]
+    for queue, how in queues:
+        r = subprocess.run(["lpadmin", "-h", server, "-p", queue, "-E"] + how, env=env, capture_output=True, text=True)
         if r.returncode != 0:
             print("lpadmin %s failed: %s" % (queue, r.stderr), file=sys.stderr)
             stop()
