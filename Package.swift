@@ -158,7 +158,7 @@ let package = Package(
         .target(name: "TestPeers", path: "Tests/TestPeers"),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers"]),
-        .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "PackCore", "packstation", "TestPeers"]),
+        .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),

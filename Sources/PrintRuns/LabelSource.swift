@@ -35,9 +35,6 @@ public struct LabelBlock: Sendable {
     public var file: ClosedRange<Int>
 }
 
-/// Counts a PDF's pages (the pdf adapter's reader; injected so PrintRuns stays free of poppler).
-public typealias PDFPageCounter = @Sendable ([UInt8]) throws(LabelError) -> Int
-
 /// What a source holds, checked label by label before a run is recorded.
 public struct SourceSurvey: Hashable, Sendable {
     /// Labels in the source.
@@ -68,24 +65,19 @@ public final class LabelSource {
     /// Where the labels come from.
     public let source: RunSource
     private let rendering: LabelRendering
-    private let pdfPages: PDFPageCounter
+    private let pdf: (any PDFReading)?
     private var lines: LineReader?
     /// The label number the line reader returns next.
     private var lineNumber = 0
     private var index: [LabelFile]?
     private var parsed: (path: String, file: ZPLLabelFile)?
 
-    /// A source; nothing is read until asked. `pdfPages` counts a PDF's pages (without one, a
-    /// PDF among the label files is refused).
-    public init(_ source: RunSource, rendering: LabelRendering, pdfPages: @escaping PDFPageCounter = LabelSource.noPDFReader) {
+    /// A source; nothing is read until asked. `pdf` counts a PDF's pages (the graphics adapter's
+    /// reader, injected so PrintRuns stays free of poppler); without one a PDF file is refused.
+    public init(_ source: RunSource, rendering: LabelRendering, pdf: (any PDFReading)? = nil) {
         self.source = source
         self.rendering = rendering
-        self.pdfPages = pdfPages
-    }
-
-    /// For sources that hold no PDFs (orders): any PDF is refused.
-    public static let noPDFReader: PDFPageCounter = { (_: [UInt8]) throws(LabelError) -> Int in
-        throw LabelError(code: "run.no_pdf_reader", message: "this program cannot read PDFs.")
+        self.pdf = pdf
     }
 
     /// Reads the whole source once, checking every label (orders parse, have a shipment and
@@ -242,7 +234,10 @@ public final class LabelSource {
             let count: Int
             if format == .pdf {
                 if zplOnly { throw RunError(code: "run.pdf_on_zpl", message: "\(path) is a PDF and this printer takes ZPL only. Print PDFs through a CUPS queue, or remove the file.") }
-                do { count = try pdfPages(bytes) } catch {
+                guard let pdf else {
+                    throw RunError(code: "run.no_pdf_reader", message: "\(path) is a PDF, and no PDF reader was given to count its pages.")
+                }
+                do { count = try pdf.pageSizes(bytes).count } catch {
                     throw RunError(code: "run.bad_pdf", message: "\(path): \(error.message) Fix or remove the file, then start the run again.")
                 }
             } else {

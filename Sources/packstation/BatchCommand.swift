@@ -169,7 +169,7 @@ struct BatchCommand: ParsableCommand {
 
     /// A run's labels; PDFs' pages counted by the PDF reader.
     static func source(_ source: RunSource, rendering: LabelRendering) -> LabelSource {
-        LabelSource(source, rendering: rendering, pdfPages: { (bytes: [UInt8]) throws(LabelError) -> Int in try CarrierPDF.pageCount(bytes) })
+        LabelSource(source, rendering: rendering, pdf: PopplerPDF())
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }

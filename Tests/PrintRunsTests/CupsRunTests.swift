@@ -2,6 +2,7 @@ import Foundation
 import TestPeers
 import Testing
 import Printing
+import LabelGraphics
 import Labels
 @testable import PrintRuns
 
@@ -89,7 +90,7 @@ struct CupsFileRunTests {
         let files = try Self.mixedDirectory()
         // What a run stopped after label 6 leaves (pages 1–2 of the PDF printed).
         let journal = try RunJournal(directory: dir + "/data")
-        let source = LabelSource(.labels(path: files), rendering: RunExecutorTests.rendering, pdfPages: { (b: [UInt8]) throws(LabelError) -> Int in try CarrierPDF.pageCount(b) })
+        let source = LabelSource(.labels(path: files), rendering: RunExecutorTests.rendering, pdf: PopplerPDF())
         let run = try journal.create(printer: "cups://labels", source: .labels(path: files), fingerprint: try source.fingerprint(), template: "shipping", dpi: 203, labels: 1...11, chunkSize: 10)
         _ = try journal.beginChunk(run: run.id, index: 1, labels: 1...6, odometerBefore: nil)
         try journal.finishChunk(run: run.id, chunk: 1, printed: 6, next: 7)
