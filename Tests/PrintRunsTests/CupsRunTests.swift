@@ -56,7 +56,7 @@ struct CupsFileRunTests {
     /// 3-more.zpl: two labels.
     static func mixedDirectory() throws -> String {
         let dir = try scratch("mixed")
-        try "^XA^MCY^XZ^XA^FDa^FS^PQ2^XZ^XA^FDb^FS^XZ^XA^FDc^FS^XZ".write(toFile: dir + "/1-mixed.zpl", atomically: true, encoding: .utf8)
+        try "^XA^MCY^XZ^XA^FO9,9^A0N,30,30^FDa^FS^PQ2^XZ^XA^FO9,9^A0N,30,30^FDb^FS^XZ^XA^FO9,9^A0N,30,30^FDc^FS^XZ".write(toFile: dir + "/1-mixed.zpl", atomically: true, encoding: .utf8)
         FileManager.default.createFile(atPath: dir + "/2-five.pdf", contents: Data(minimalPDF(pages: 5)))
         try (testLabel(10) + "\r\n" + testLabel(11)).write(toFile: dir + "/3-more.zpl", atomically: true, encoding: .utf8)
         return dir
@@ -74,8 +74,8 @@ struct CupsFileRunTests {
         #expect(eventually { cups.captures().count == 5 })
         let jobs = cups.captures()
         try #require(jobs.count == 5)
-        #expect(Self.text(jobs[0]) == "^XA^MCY^XZ^XA^FDa^FS^PQ2^XZ^XA^FDb^FS^XZ", "labels 1–3 from the top of the file, as it is")
-        #expect(Self.text(jobs[1]) == "^XA^MCY^XZ^XA^FDc^FS^XZ", "label 4 alone: the settings before it first")
+        #expect(Self.text(jobs[0]) == "^XA^MCY^XZ^XA^FO9,9^A0N,30,30^FDa^FS^PQ2^XZ^XA^FO9,9^A0N,30,30^FDb^FS^XZ", "labels 1–3 from the top of the file, as it is")
+        #expect(Self.text(jobs[1]) == "^XA^MCY^XZ^XA^FO9,9^A0N,30,30^FDc^FS^XZ", "label 4 alone: the settings before it first")
         #expect(try pdfinfoPages(jobs[2]) == 3 && pdfinfoPages(jobs[3]) == 2, "the PDF's pages 1–3 then 4–5 (page-ranges)")
         #expect(Self.text(jobs[4]) == testLabel(10) + "\r\n" + testLabel(11), "the last file whole, byte for byte")
         let chunks = try RunJournal(directory: dir + "/data").chunks(id)
