@@ -17,6 +17,7 @@ enum HubPage {
         let summary = try await store.summary()
         let stations = try await store.listStations()
         let orders = try await store.listOrders(limit: 200)
+        let queue = try store.listQueue(limit: 50)
         let results = try await store.listResults(orderID: nil, limit: 50)
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
@@ -28,6 +29,10 @@ enum HubPage {
             let online = s["online"] == .bool(true)
             html += "<tr><td>\(text(s["name"]))</td><td class=\"\(online ? "online" : "offline")\">\(online ? "online" : "offline")</td><td>\(text(s["last_seen"]))</td>"
             html += "<td>\(devices(s["scanners"]))</td><td>\(devices(s["printers"]))</td></tr>"
+        }
+        html += "</table><h2>Queue, most urgent first</h2><table><tr><th>order</th><th>priority</th><th>ship by</th><th>station</th><th>imported</th></tr>"
+        for q in queue {
+            html += "<tr><td>\(text(q["id"]))</td><td>\(text(q["priority"]))</td><td>\(text(q["ship_by"]))</td><td>\(text(q["station"] == .null ? .string("any") : q["station"]))</td><td>\(text(q["imported_at"]))</td></tr>"
         }
         html += "</table><h2>Orders</h2><table><tr><th>order</th><th>state</th><th>station</th><th>packed at</th></tr>"
         for o in orders {

@@ -28,10 +28,11 @@ extension HubStore {
                 try db.execute(sql: "DELETE FROM order_barcodes WHERE order_id = ?", arguments: [order.id])
                 try db.execute(
                     sql: """
-                        INSERT INTO orders (id, body, status, station_id, imported_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(id) DO UPDATE SET body = excluded.body, status = excluded.status, station_id = excluded.station_id
+                        INSERT INTO orders (id, body, status, station_id, imported_at, priority_rank, ship_by_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET body = excluded.body, status = excluded.status, station_id = excluded.station_id,
+                            priority_rank = excluded.priority_rank, ship_by_key = excluded.ship_by_key
                         """,
-                    arguments: [order.id, json, order.status.rawValue, stationID, now.timeIntervalSince1970])
+                    arguments: [order.id, json, order.status.rawValue, stationID, now.timeIntervalSince1970, order.priority.urgencyRank, order.shipBy ?? Self.noShipBy])
                 for code in Set([order.id] + order.barcodes) {
                     if let other = try String.fetchOne(db, sql: "SELECT order_id FROM order_barcodes WHERE barcode = ?", arguments: [code]), other != order.id {
                         throw HubError(409, "barcode_conflict", "Barcode '\(code)' would open both order \(other) and order \(order.id); nothing was imported.")
@@ -66,12 +67,19 @@ extension HubStore {
         return found.body
     }
 
-    /// Orders ready to pack and not packed yet, queued for this station or for any station.
+    /// The queue's order: same day, then express, then standard; within each the oldest
+    /// promised ship date first (orders without one last), then import time. `orders_queue`
+    /// (migration v3) is this order, so SQLite walks the index and sorts nothing.
+    static let queueOrder = "ORDER BY priority_rank, ship_by_key, imported_at, id"
+
+    /// The queue's query for one station (argument: the station's id, then the limit).
+    static let queueSQL = "SELECT body FROM orders WHERE status = 'ready' AND packed_at IS NULL AND (station_id IS NULL OR station_id = ?) \(queueOrder) LIMIT ?"
+
+    /// Orders ready to pack and not packed yet, queued for this station or for any station,
+    /// most urgent first (`queueOrder`).
     public func queuedOrders(for station: Station, limit: Int = 1000) async throws(HubError) -> [String] {
         try await readAsync { db in
-            try String.fetchAll(
-                db, sql: "SELECT body FROM orders WHERE status = 'ready' AND packed_at IS NULL AND (station_id IS NULL OR station_id = ?) ORDER BY imported_at, id LIMIT ?",
-                arguments: [station.id, limit])
+            try String.fetchAll(db, sql: Self.queueSQL, arguments: [station.id, limit])
         }
     }
 }

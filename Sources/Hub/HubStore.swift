@@ -102,8 +102,30 @@ public final class HubStore: Sendable {
                 try db.execute(sql: "UPDATE results SET body_sha256 = ? WHERE id = ?", arguments: [digest, row["id"] as Int64])
             }
         }
+        // Urgent first: the queue's sort key in columns of its own (same day 0, express 1,
+        // standard 2; the promised ship date, none sorting last), with a partial index in the
+        // queue's order so listing the head of 100k orders reads only the rows it returns.
+        m.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE orders ADD COLUMN priority_rank INTEGER NOT NULL DEFAULT 2;
+                ALTER TABLE orders ADD COLUMN ship_by_key TEXT NOT NULL DEFAULT '\(noShipBy)';
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, body FROM orders") {
+                guard let order = try? Order.decode(from: JSONParser.parse(row["body"] as String)) else { continue }
+                try db.execute(
+                    sql: "UPDATE orders SET priority_rank = ?, ship_by_key = ? WHERE id = ?",
+                    arguments: [order.priority.urgencyRank, order.shipBy ?? noShipBy, row["id"] as String])
+            }
+            try db.execute(sql: """
+                CREATE INDEX orders_queue ON orders(priority_rank, ship_by_key, imported_at, id)
+                    WHERE status = 'ready' AND packed_at IS NULL;
+                """)
+        }
         return m
     }
+
+    /// The ship-by sort key of an order without a promised date: after every real date.
+    static let noShipBy = "9999-12-31~"
 
     // MARK: Stations
 

@@ -3,11 +3,11 @@ import PackCore
 
 extension OrderImport {
     /// The CSV columns: one row per order line, rows of one order together.
-    public static let csvColumns = ["order_id", "order_barcodes", "status", "payment", "priority", "sku", "description", "quantity", "item_barcodes", "serialized"]
+    public static let csvColumns = ["order_id", "order_barcodes", "status", "payment", "priority", "sku", "description", "quantity", "item_barcodes", "serialized", "ship_by"]
 
     /// The columns that describe the order rather than the line: the same on each of its rows,
     /// or empty after its first row (as shop exports leave them).
-    static let csvOrderColumns = ["order_barcodes", "status", "payment", "priority"]
+    static let csvOrderColumns = ["order_barcodes", "status", "payment", "priority", "ship_by"]
 
     /// Problems listed in full; beyond this they are counted.
     static let csvProblemLimit = 100
@@ -81,11 +81,14 @@ extension OrderImport {
 
         var orders: [(Order, String)] = []
         for g in groups {
-            let document = JSONValue.object([
+            var members: [(String, JSONValue)] = [
                 ("id", .string(g.id)), ("barcodes", .array(split(g.fields["order_barcodes"]))),
                 ("status", .string(nonEmpty(g.fields["status"]) ?? "ready")), ("payment", .string(nonEmpty(g.fields["payment"]) ?? "captured")),
-                ("priority", .string(nonEmpty(g.fields["priority"]) ?? "standard")), ("lines", .array(g.lines)),
-            ])
+                ("priority", .string(nonEmpty(g.fields["priority"]) ?? "standard")),
+            ]
+            if let shipBy = nonEmpty(g.fields["ship_by"]?.trimmingCharacters(in: .whitespaces)) { members.append(("ship_by", .string(shipBy))) }
+            members.append(("lines", .array(g.lines)))
+            let document = JSONValue.object(members)
             do { orders.append((try Order.decode(from: document), document.jsonText)) } catch {
                 for p in error.problems { problems.append("line \(rowLine(of: p.path, in: g.rowLines)): \(p.path)", p.message) }
             }

@@ -11,7 +11,7 @@ struct PackstationHub: AsyncParsableCommand {
         commandName: "packstation-hub",
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
-        subcommands: [Serve.self, Import.self, StationCommand.self, LabelRunCommand.self],
+        subcommands: [Serve.self, Import.self, Queue.self, StationCommand.self, LabelRunCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -121,6 +121,25 @@ struct Import: ParsableCommand {
         let orders = try OrderImport.parse(bytes, name: file)
         let report = try database.open().importOrders(orders, station: station)
         print("imported \(report.added) new order(s), replaced \(report.replaced)")
+    }
+}
+
+struct Queue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the orders waiting to be packed, most urgent first (the order stations are served).",
+        discussion: "same_day, then express, then standard; within each the oldest ship_by first (none last), then import time. Columns: order, priority, ship_by, station (any: for every station), imported.")
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Only what this station is served: its own orders and those for any station.") var station: String?
+    @Option(help: "At most this many orders.") var limit = 100
+
+    func run() throws {
+        for q in try database.open().listQueue(station: station, limit: limit) {
+            let fields = [q["id"], q["priority"], q["ship_by"], q["station"], q["imported_at"]].map { v -> String in
+                if case .string(let s)? = v { return s }
+                return "-"
+            }
+            print(fields.enumerated().map { $0.offset == 3 && $0.element == "-" ? "any" : $0.element }.joined(separator: "\t"))
+        }
     }
 }
 

@@ -29,7 +29,7 @@ import Testing
         let page = await hub.call("GET", "/")
         #expect(page.status == 200)
         let shownMarked = "\u{0600}&lt;img src=x onerror=alert(1)&gt;"
-        #expect(page.text.components(separatedBy: "<td>" + shownMarked + "</td>").count - 1 == 2, "the order id and the event kind, each in its cell")
+        #expect(page.text.components(separatedBy: "<td>" + shownMarked + "</td>").count - 1 == 3, "the order id (in the queue and the orders) and the event kind, each in its cell")
         #expect(page.text.contains("<td>\(shownMarked) (\"&gt;&lt;svg onload=alert(2)&gt;)</td>"), "the scanner and its state")
         #expect(page.text.contains("&lt;/td&gt;&lt;/table&gt;&lt;script&gt;alert(3)&lt;/script&gt; (ready)"), "the printer")
         #expect(page.text.contains("<td>\"&gt;&lt;svg onload=alert(2)&gt;</td>"), "the event's order id")

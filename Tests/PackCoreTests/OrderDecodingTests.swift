@@ -43,7 +43,7 @@ import Testing
 
     @Test func defaultsApply() throws {
         let order = try Order.decode(from: Array(Self.minimal.utf8))
-        #expect(order.priority == .standard)
+        #expect(order.priority == .standard && order.shipBy == nil)
         #expect(order.barcodes.isEmpty && order.flags.isEmpty && order.value == nil && order.shipment == nil)
         #expect(order.lines[0].serialized == false)
     }
@@ -76,6 +76,12 @@ import Testing
          [#"shipment.from.country: must be a two-letter ISO 3166 code such as "DE", found "Germany""#, #"shipment.to: is required"#]),
         (#"{"id":"A","status":"ready","payment":"captured","lines":[{"sku":"S","quantity":1}],"shipment":{"carrier":"DHL","service":"X","from":{"name":"W","street":["a"],"city":"c","country":"DE"},"to":{"name":"W","street":["a"],"city":"c","country":"DE"},"label":{"format":"gif","data":"%%%"}}}"#,
          [#"shipment.label.format: "gif" is not one of "zpl", "pdf", "png""#, "shipment.label.data: is not base64 data"]),
+        (#"{"id":"A","status":"ready","payment":"captured","ship_by":"2026-02-29","lines":[{"sku":"S","quantity":1}]}"#,
+         [#"ship_by: must be a calendar date written YYYY-MM-DD, such as "2026-12-04", found "2026-02-29""#]),
+        (#"{"id":"A","status":"ready","payment":"captured","ship_by":"2026-12-04T10:00:00Z","lines":[{"sku":"S","quantity":1}]}"#,
+         [#"ship_by: must be a calendar date written YYYY-MM-DD, such as "2026-12-04", found "2026-12-04T10:00:00Z""#]),
+        (#"{"id":"A","status":"ready","payment":"captured","ship_by":20261204,"lines":[{"sku":"S","quantity":1}]}"#,
+         ["ship_by: must be a string, found a number"]),
         ("[]", ["$: must be an object, found an array"]),
         ("{\"id\":", ["$: is not JSON: line 1, column 7: unexpected end of the document"]),
     ])
@@ -88,6 +94,14 @@ import Testing
         #expect(found.count == 6, "\(found)")
         #expect(found.contains("id: must not be empty"))
         #expect(found.contains("lines[0].sku: is required"))
+    }
+
+    @Test(arguments: [("2026-12-04", true), ("2028-02-29", true), ("2000-02-29", true), ("1900-02-29", false), ("2026-13-01", false),
+                      ("2026-04-31", false), ("2026-00-10", false), ("2026-1-04", false), ("2026-12-4 ", false), ("２０２６-12-04", false)])
+    func shipByIsACalendarDate(text: String, valid: Bool) {
+        let json = #"{"id":"A","status":"ready","payment":"captured","ship_by":"\#(text)","lines":[{"sku":"S","quantity":1}]}"#
+        #expect(problems(json).isEmpty == valid, "\(text)")
+        if valid { #expect((try? Order.decode(from: Array(json.utf8)))?.shipBy == text) }
     }
 
     @Test func hugeFieldsAreRefusedNotLoaded() {

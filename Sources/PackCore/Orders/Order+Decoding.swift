@@ -36,6 +36,10 @@ extension Order {
         let status: Status? = r.enumeration(&root, "status", "$")
         let payment: Payment? = r.enumeration(&root, "payment", "$")
         let priority: Priority? = r.enumeration(&root, "priority", "$", default: .standard)
+        let shipBy = r.string(&root, "ship_by", "$", required: false, maxLength: 100)
+        if let s = shipBy, !isCalendarDate(s) {
+            r.fail("ship_by", "must be a calendar date written YYYY-MM-DD, such as \"2026-12-04\", found \"\(s)\"")
+        }
         let value = decodeMoney(&r, root.member("value"), "value")
         let flags = r.strings(&root, "flags", "$", maxCount: 100, maxLength: 100)
         let notes = r.string(&root, "notes", "$", required: false, maxLength: 10_000)
@@ -46,7 +50,7 @@ extension Order {
         guard r.problems.isEmpty, let id, let status, let payment, let priority, let lines else {
             throw OrderError(r.problems)
         }
-        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment)
+        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, shipBy: shipBy, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment)
     }
 
     /// Exactly `length` letters A-Z: an ISO code such as `EUR` or `DE` (three ASCII uppercase
@@ -54,6 +58,26 @@ extension Order {
     private static func isUppercaseCode(_ text: String, length: Int) -> Bool {
         var text = text
         return text.withUTF8 { $0.count == length && $0.allSatisfy { $0 &- UInt8(ascii: "A") < 26 } }
+    }
+
+    /// `YYYY-MM-DD` naming a day that exists (month 01-12, day within the month, leap years
+    /// counted), so the text sorts as the date does.
+    static func isCalendarDate(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                let d = b[i] &- UInt8(ascii: "0")
+                guard d < 10 else { return nil }
+                n = n * 10 + Int(d)
+            }
+            return n
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), year >= 1, (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
     private static func decodeMoney<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, _ path: String) -> Money? {

@@ -13,6 +13,9 @@ public struct Order: Hashable, Sendable, Identifiable {
     public var payment: Payment
     /// How fast it must leave.
     public var priority: Priority
+    /// The promised ship date (`YYYY-MM-DD`, the warehouse's calendar day), when the shop gives
+    /// one; the hub's queue puts the oldest first within a priority.
+    public var shipBy: String?
     /// What the goods are worth, for the high-value highlight and customs.
     public var value: Money?
     /// Free-form markers such as `gift`, `fragile`, `vip`.
@@ -39,6 +42,15 @@ public struct Order: Hashable, Sendable, Identifiable {
     /// The shipping priorities.
     public enum Priority: String, Hashable, Sendable, CaseIterable {
         case standard, express, sameDay = "same_day"
+
+        /// The place in the hub's queue: same day first, then express, then standard.
+        public var urgencyRank: Int {
+            switch self {
+            case .sameDay: 0
+            case .express: 1
+            case .standard: 2
+            }
+        }
     }
 
     /// One product line of an order.
@@ -71,12 +83,13 @@ public struct Order: Hashable, Sendable, Identifiable {
     }
 
     /// Creates an order.
-    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil) {
+    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, shipBy: String? = nil, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil) {
         self.id = id
         self.barcodes = barcodes
         self.status = status
         self.payment = payment
         self.priority = priority
+        self.shipBy = shipBy
         self.value = value
         self.flags = flags
         self.notes = notes
