@@ -86,10 +86,11 @@ extension ZPLPreviewFormatState {
         let p = ZPLPreviewParameters(command.parameters)
         switch command.code {
         case "BC":
-            let height = max(1, p.int(1) ?? barHeight)
+            let height = clamp(max(1, p.int(1) ?? barHeight))
             let mode = p.letter(5).flatMap(ZPLPreviewCode128.Mode.init(rawValue:)) ?? .none
             if p.letter(4) == UInt8(ascii: "Y"), mode == .none { note("the UCC check digit of ^BC at byte \(command.offset) (e = Y) is not drawn") }
             let code = ZPLPreviewCode128(data: data, mode: mode)
+            guard code.modules * barWidth <= 16_000 else { throw ZPLPreviewSymbols.Failure(reason: "the symbol would be \(code.modules * barWidth) dots long, longer than any label") }
             for problem in code.problems { note("\(problem) (^BC at byte \(command.offset))") }
             var bars = MonoBitmap(width: code.modules * barWidth, height: height)
             var x = 0
@@ -121,13 +122,13 @@ extension ZPLPreviewFormatState {
             if quality != 200 { note("^BX at byte \(command.offset) asks for ECC \(quality), which the preview draws as ECC 200") }
             let escape: UInt8? = quality == 200 ? (p.raw(6)?.first ?? UInt8(ascii: "~")) : nil
             let (gs1, content) = ZPLPreviewSymbols.dataMatrixData(data, escape: escape)
-            let module = p.int(1).flatMap { $0 > 0 ? $0 : nil }
+            let module = p.int(1).flatMap { $0 > 0 ? min($0, 100) : nil }
             let image = try ZPLPreviewSymbols.dataMatrix(content, gs1: gs1, module: module, symbolHeight: barHeight)
             return ZPLPreviewImage(bitmap: image, anchor: (0, image.height))
         case "B7":
             // h is a multiple of the module width (ZPL manual: "multiplied by the module gives
             // the row height"); without it the ^BY height is the symbol's whole height.
-            let image = try ZPLPreviewSymbols.pdf417(data, module: barWidth, rowHeight: p.int(1).map { max(1, $0) * barWidth }, symbolHeight: barHeight, security: p.int(2), columns: p.int(3), truncated: p.letter(5) == UInt8(ascii: "Y"))
+            let image = try ZPLPreviewSymbols.pdf417(data, module: barWidth, rowHeight: p.int(1).map { min(1000, max(1, $0)) * barWidth }, symbolHeight: barHeight, security: p.int(2), columns: p.int(3), truncated: p.letter(5) == UInt8(ascii: "Y"))
             return ZPLPreviewImage(bitmap: image, anchor: (0, image.height))
         case "BD":
             let image = try ZPLPreviewSymbols.maxiCode(data, mode: p.int(0) ?? 2, dotsPerInch: dotsPerInch)
@@ -148,7 +149,7 @@ extension ZPLPreviewFormatState {
     mutating func finish() -> ZPLPreviewCanvas {
         let width = memory.printWidth ?? placed.reduce(4 * dotsPerInch) { max($0, $1.x + $1.image.width) }
         let height = memory.labelLength ?? placed.reduce(6 * dotsPerInch) { max($0, $1.y + $1.image.height) }
-        var canvas = ZPLPreviewCanvas(width: min(width, 8 * dotsPerInch), height: min(height, 40 * dotsPerInch))
+        var canvas = ZPLPreviewCanvas(width: min(width, 8 * dotsPerInch), height: min(height, maximumSide))
         for p in placed {
             canvas.compose(p.image, x: p.x, y: p.y, blend: p.blend)
             guard let barcode = p.barcode else { continue }

@@ -49,6 +49,12 @@ struct ZPLPreviewFormatState {
 
     mutating func note(_ text: String) { if drawing { memory.note(text) } }
 
+    /// The longest side a field can have: the longest label drawn (20 in).
+    var maximumSide: Int { 20 * dotsPerInch }
+
+    /// A size in dots kept within the largest label, so hostile sizes cannot take the memory.
+    func clamp(_ dots: Int) -> Int { min(maximumSide, dots) }
+
     /// Commands with no effect on the picture (media, speed, darkness, copies, configuration).
     static let ignored: Set<String> = [
         "FX", "PQ", "MC", "MD", "MM", "MN", "MT", "MF", "MP", "PR", "JZ", "JS", "JT", "JU", "JM", "CO", "CV", "XB", "PF", "PH", "PP",
@@ -123,12 +129,12 @@ struct ZPLPreviewFormatState {
         case "FW": if let r = p.letter(0).flatMap(Self.rotation) { fieldOrientation = r }
         case "CF":
             if let name = p.letter(0) { defaultFont.name = name }
-            if let h = p.int(1), h > 0 { defaultFont.height = h; defaultFont.width = 0 }
-            if let w = p.int(2), w > 0 { defaultFont.width = w }
+            if let h = p.int(1), h > 0 { defaultFont.height = min(32_000, h); defaultFont.width = 0 }
+            if let w = p.int(2), w > 0 { defaultFont.width = min(32_000, w) }
         case "A": font(command)
         case "A@": font(ZPLPreviewCommand(tilde: false, code: "A", parameters: [UInt8(ascii: "@")] + command.parameters, offset: command.offset))
         case "FB":
-            field.block = ZPLPreviewBlock(width: max(1, p.int(0) ?? 0), lines: max(1, p.int(1) ?? 1), spacing: p.int(2) ?? 0, justification: p.letter(3) ?? UInt8(ascii: "L"))
+            field.block = ZPLPreviewBlock(width: clamp(max(1, p.int(0) ?? 0)), lines: min(9999, max(1, p.int(1) ?? 1)), spacing: max(-9999, min(9999, p.int(2) ?? 0)), justification: p.letter(3) ?? UInt8(ascii: "L"))
         case "FR": field.reverse = true
         case "FH": field.hexIndicator = command.parameters.first(where: { $0 > 0x20 }) ?? UInt8(ascii: "_")
         case "FD", "FV": field.data = Self.unescape(command.parameters, field.hexIndicator)
@@ -136,30 +142,33 @@ struct ZPLPreviewFormatState {
         case "FN": field.number = p.int(0)
         case "FS": flush()
         case "BY":
-            if let w = p.int(0), w > 0 { barWidth = w }
+            // The printer's ranges: module 1–10 dots, height up to 32,000 (here: the longest label).
+            if let w = p.int(0), w > 0 { barWidth = min(10, w) }
             if let r = p.double(1) { barRatio = r }
-            if let h = p.int(2), h > 0 { barHeight = h }
+            if let h = p.int(2), h > 0 { barHeight = min(maximumSide, h) }
         case "BC", "BX", "B7": field.element = .barcode(command, rotation: p.letter(0).flatMap(Self.rotation) ?? fieldOrientation)
         case "BQ", "BD": field.element = .barcode(command, rotation: .normal)
         case "GB":
             let t = max(1, p.int(2) ?? 1)
-            field.element = .box(width: max(t, p.int(0) ?? t), height: max(t, p.int(1) ?? t), thickness: t, white: p.letter(3) == UInt8(ascii: "W"))
+            field.element = .box(width: clamp(max(t, p.int(0) ?? t)), height: clamp(max(t, p.int(1) ?? t)), thickness: t, white: p.letter(3) == UInt8(ascii: "W"))
             if let r = p.int(4), r > 0 { note("^GB rounded corners (r = \(r)) at byte \(command.offset) are drawn square") }
         case "GC":
-            let d = max(3, p.int(0) ?? 3)
+            let d = clamp(max(3, p.int(0) ?? 3))
             field.element = .ellipse(width: d, height: d, thickness: max(1, p.int(1) ?? 1), white: p.letter(2) == UInt8(ascii: "W"))
         case "GE":
             let t = max(1, p.int(2) ?? 1)
-            field.element = .ellipse(width: max(t, p.int(0) ?? t), height: max(t, p.int(1) ?? t), thickness: t, white: p.letter(3) == UInt8(ascii: "W"))
+            field.element = .ellipse(width: clamp(max(t, p.int(0) ?? t)), height: clamp(max(t, p.int(1) ?? t)), thickness: t, white: p.letter(3) == UInt8(ascii: "W"))
         case "GD":
             let t = max(1, p.int(2) ?? 1)
             let o = p.letter(4)
-            field.element = .diagonal(width: max(t, p.int(0) ?? t), height: max(t, p.int(1) ?? t), thickness: t, white: p.letter(3) == UInt8(ascii: "W"), leftLeaning: o == UInt8(ascii: "L") || o == UInt8(ascii: "\\"))
+            field.element = .diagonal(width: clamp(max(t, p.int(0) ?? t)), height: clamp(max(t, p.int(1) ?? t)), thickness: t, white: p.letter(3) == UInt8(ascii: "W"), leftLeaning: o == UInt8(ascii: "L") || o == UInt8(ascii: "\\"))
         case "GF":
+            // Formats read only for their settings need not decode their graphics.
+            guard drawing else { return }
             do { field.element = .graphic(try ZPLPreviewGraphic.field(command.parameters)) } catch { note("\(command.name) at byte \(command.offset): \(error.reason); the graphic is left out") }
         case "XG", "IM":
             let parts = ZPLPreviewParameters(command.parameters)
-            field.element = .recall(name: ZPLPreviewMemory.objectName(parts.raw(0) ?? [], defaultExtension: "GRF"), mx: max(1, parts.int(1) ?? 1), my: max(1, parts.int(2) ?? 1))
+            field.element = .recall(name: ZPLPreviewMemory.objectName(parts.raw(0) ?? [], defaultExtension: "GRF"), mx: min(10, max(1, parts.int(1) ?? 1)), my: min(10, max(1, parts.int(2) ?? 1)))
         case "XF":
             let name = ZPLPreviewMemory.objectName(command.parameters, defaultExtension: "ZPL")
             guard let stored = memory.formats[name] else {
@@ -188,7 +197,7 @@ struct ZPLPreviewFormatState {
         guard let name = raw.popFirst() else { return }
         let p = ZPLPreviewParameters(raw)
         let letter = name >= 0x61 && name <= 0x7A ? name - 0x20 : name
-        var font = ZPLPreviewFont(name: letter, height: p.int(1) ?? defaultFont.height, width: p.int(2) ?? 0)
+        var font = ZPLPreviewFont(name: letter, height: min(32_000, p.int(1) ?? defaultFont.height), width: min(32_000, max(0, p.int(2) ?? 0)))
         if letter == UInt8(ascii: "@") {
             font.name = UInt8(ascii: "0")
             note("^A@ at byte \(command.offset) names a downloaded font; it is drawn as font 0")

@@ -78,7 +78,7 @@ enum ZPLPreviewSymbols {
         let (input, mode) = try gs1Input(data, gs1: gs1, what: "DataMatrix")
         let matrix = try encode(input, symbology: BARCODE_DATAMATRIX, mode: mode, what: "DataMatrix") { s in s.pointee.option_3 = DM_SQUARE }
         let m = module ?? max(1, Int((Double(symbolHeight) / Double(max(1, matrix.rows))).rounded()))
-        return matrix.scaled(module: m, rowHeight: m)
+        return try matrix.scaled(module: m, rowHeight: m)
     }
 
     /// A PDF417 symbol: `module` dots per module, `rowHeight` dots per row (nil: the rows share `symbolHeight`).
@@ -87,7 +87,7 @@ enum ZPLPreviewSymbols {
             if let security, (0...8).contains(security) { s.pointee.option_1 = Int32(security) }
             if let columns, (1...30).contains(columns) { s.pointee.option_2 = Int32(columns) }
         }
-        return matrix.scaled(module: module, rowHeight: rowHeight ?? max(1, symbolHeight / max(1, matrix.rows)))
+        return try matrix.scaled(module: module, rowHeight: rowHeight ?? max(1, symbolHeight / max(1, matrix.rows)))
     }
 
     /// `^BD` MaxiCode, its fixed physical size (1.11 × 1.054 in) at the printer's resolution. In
@@ -133,8 +133,12 @@ enum ZPLPreviewSymbols {
         var width: Int
         var bits: [Bool]
 
-        func scaled(module: Int, rowHeight: Int) -> MonoBitmap {
+        /// The modules as dots; a symbol larger than any label (16,000 dots a side) is refused.
+        func scaled(module: Int, rowHeight: Int) throws(Failure) -> MonoBitmap {
             let m = max(1, module), rh = max(1, rowHeight)
+            guard width * m <= 16_000, rows * rh <= 16_000 else {
+                throw Failure(reason: "the symbol would be \(width * m) × \(rows * rh) dots, larger than any label")
+            }
             var out = MonoBitmap(width: width * m, height: rows * rh)
             for r in 0..<rows {
                 for c in 0..<width where bits[r * width + c] {

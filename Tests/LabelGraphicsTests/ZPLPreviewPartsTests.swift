@@ -47,6 +47,8 @@ import Testing
     @Test func damagedGraphicsSayWhatIsWrong() {
         #expect(throws: ZPLPreviewGraphic.Failure.self) { try ZPLPreviewGraphic.field(Array("A,8,8,2,:Z64:not base64 at all!!:1234".utf8)[...]) }
         #expect(throws: ZPLPreviewGraphic.Failure.self) { try ZPLPreviewGraphic.field(Array("A,,,".utf8)[...]) }
+        // Larger than any label: refused before anything is allocated.
+        #expect(throws: ZPLPreviewGraphic.Failure.self) { try ZPLPreviewGraphic.decode(Array("FF".utf8)[...], total: 99_999_999, rowBytes: 1) }
         do {
             _ = try ZPLPreviewGraphic.field(Array("C,8,8,2,xxxx".utf8)[...])
             Issue.record("^GFC was accepted")

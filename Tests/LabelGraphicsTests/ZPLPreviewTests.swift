@@ -149,3 +149,37 @@ extension ZPLPreviewTests {
         #expect(bitmap.black(in: 300..<400, 10..<60) > 1000)
     }
 }
+
+extension ZPLPreviewTests {
+    @Test func changedCommandCharactersAreFollowed() throws {
+        let (picture, bitmap) = try png("^XA^PW200^LL100^XZ\n~CC+\n+XA+PW200+LL100+FO10,10+GB50,40,40+FS+XZ")
+        #expect(picture.notes.isEmpty, "\(picture.notes)")
+        #expect(bitmap.black(in: 0..<200, 0..<100) == 2000)
+    }
+
+    @Test(arguments: [
+        "^XA^FO0,0^GB99999,99999,99999^FS^XZ",
+        "^XA^BY9999,3,99999^FO0,0^BCN,99999,Y,Y,N^FDABC^FS^XZ",
+        "^XA^FO0,0^BQN,2,100^FDMA,\(String(repeating: "x", count: 2000))^FS^XZ",
+        "^XA^FO0,0^BXN,9999,200^FDabc^FS^XZ",
+        "^XA^BY10^FO0,0^B7N,999,8,30^FD\(String(repeating: "y", count: 500))^FS^XZ",
+        "^XA^FO0,0^A0N,32000,32000^FDBIG^FS^XZ",
+        "^XA^FO0,0^A0N,40,40^FB99999,99999,-99999,J^FDa b c^FS^XZ",
+        "~DGR:X.GRF,99999999,1,FF\n^XA^FO0,0^XGR:X.GRF,999,999^FS^XZ",
+        "^XA^FO0,0^GFA,99999999,99999999,1,FF^FS^XZ",
+        "^XA^FO0,0^BD9^FD123^FS^FO0,0^BD2^FD12^FS^XZ",
+        "^XA^FO0,0^BCN,50,N,N,N^FD>;>>>9>8>^FS^FO0,0^BCN,50,N,N,N,U^FD^FS^XZ",
+    ])
+    func hostileParametersNeverTrapAndStayBounded(zpl: String) throws {
+        let start = ContinuousClock.now
+        do {
+            let (bitmap, _) = try TestTokens.preview(zpl)
+            #expect(bitmap.width <= 8 * 203 && bitmap.height <= 20 * 203)
+        } catch let error as LabelError {
+            // The stream is refused before drawing (a payload shorter than declared): said in words.
+            #expect(error.message.contains("declares"), "\(error.message)")
+        }
+        print("hostile preview \(zpl.prefix(40)): \(ContinuousClock.now - start)")
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+}
