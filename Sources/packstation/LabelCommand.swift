@@ -93,7 +93,17 @@ struct LabelCommand: ParsableCommand {
                     throw StationError(code: "label.png_many", message: "\(order) holds \(orders.count) orders; a PNG shows one label. Use --format pdf for several.")
                 }
                 let context = contexts(orders[0], labelTemplate)[0]
-                if labelTemplate.carrierLabelReplaces, let carrier = try carrierLabel(orders[0], package: context.package) {
+                let carrier = labelTemplate.carrierLabelReplaces ? try carrierLabel(orders[0], package: context.package) : nil
+                if let carrier, carrier.format == .pdf {
+                    // The carrier's PDF as a ZPL printer gets it and the kiosk previews it: page 1's dots.
+                    let reader = PopplerPDF()
+                    let sizes = try reader.pageSizes(carrier.data)
+                    let page = try PDFLabels(reader: reader, density: density, labelSize: labelTemplate.size).page(carrier.data, index: 0, size: sizes[0])
+                    try file.write(try LabelPNG.render(page.layout)[...])
+                    for note in [page.note, sizes.count > 1 ? "The carrier's PDF has \(sizes.count) pages; the PNG shows page 1 (--format zpl gives every page)." : nil].compactMap({ $0 }) {
+                        FileHandle.standardError.write(Data((note + "\n").utf8))
+                    }
+                } else if let carrier {
                     guard carrier.format == .png else { throw carrierMismatch(orders[0], carrier) }
                     _ = try CairoPNGDecoder().monoBitmap(png: carrier.data)
                     try file.write(carrier.data[...])
