@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "StationTests", dependencies: ["Station", "PackCore"]),
         // The real test peers (test printer, private cupsd) as processes, shared by the test targets.
         .target(name: "TestPeers", path: "Tests/TestPeers"),
-        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers"]),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers", "Labels", "LabelGraphics"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),

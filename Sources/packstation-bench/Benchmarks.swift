@@ -15,6 +15,7 @@ enum Benchmarks {
         Benchmark(name: "labels", run: LabelBench.run),
         Benchmark(name: "print-runs", run: PrintRunBench.run),
         Benchmark(name: "line-reader", run: LineReaderBench.run),
+        Benchmark(name: "pdf", run: PDFBench.run),
     ]
 }
 

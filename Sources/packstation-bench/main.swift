@@ -4,6 +4,8 @@
 
 import Foundation
 
+// `pdf-pages FILE`, `pdf-raster FILE DPI`: one-shot runs for hyperfine (PDFBench).
+if PDFBench.oneShot(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 let requested = Set(CommandLine.arguments.dropFirst())
 let unknown = requested.subtracting(Benchmarks.all.map(\.name))
 if !unknown.isEmpty {

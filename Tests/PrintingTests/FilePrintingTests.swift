@@ -1,4 +1,6 @@
 import Foundation
+import LabelGraphics
+import Labels
 import Printing
 import Station
 import TestPeers
@@ -53,6 +55,45 @@ import Testing
         let error = #expect(throws: StationError.self) { try printing.print(files: [zpl, pdf]) }
         #expect(error?.code == "printer.format")
         #expect(error?.message.contains("Already sent: \(zpl).") == true)
+        #expect(peer.waitUntil { peer.printedLabels() == ["^XA^FDone^FS^XZ"] })
+    }
+
+    /// Two 4 × 6 in pages, each with a Code 128, written by cairo.
+    static func twoPagePDF() throws -> [UInt8] {
+        final class Sink: LabelSink { var bytes: [UInt8] = []; func write(_ chunk: ArraySlice<UInt8>) throws { bytes += chunk } }
+        let writer = PDFLabelWriter(sink: Sink())
+        for tracking in ["1Z999AA10123456784", "1Z999AA10123456791"] {
+            let code = BarcodeBlock(frame: DotRect(x: 60, y: 100, width: 700, height: 200), symbology: .code128, data: tracking, moduleDots: 3)
+            try writer.addPage(LabelLayout(size: .inches4x6, density: .dpi203, elements: [.barcode(code)]))
+        }
+        try writer.finish()
+        return writer.sink.bytes
+    }
+
+    @Test func aPDFForARawZPLPrinterIsPrintedAsOneGFLabelPerPage() throws {
+        let peer = try TestPrinterPeer()
+        let pdf = try Self.write("", name: "carrier.pdf")
+        try Data(try Self.twoPagePDF()).write(to: URL(fileURLWithPath: pdf))
+        let told = Lines()
+        let printing = FilePrinting(printer: try openPrinter(PrinterURI(parsing: "tcp://127.0.0.1:\(peer.port)"), name: "zebra1"), pollInterval: .milliseconds(100),
+                                    pdfLabels: PDFLabels(reader: PopplerPDF(), density: .dpi203, labelSize: .inches4x6)) { told.append($0) }
+        let printed = try printing.print(files: [pdf])
+        #expect(printed.map(\.format) == [.zpl])
+        #expect(peer.waitUntil { peer.printedLabels().count == 2 })
+        #expect(peer.printedLabels().allSatisfy { $0.hasPrefix("^XA^CI28^PW812^LL1219") && $0.contains("^GFA,") })
+        #expect(told.all == ["\(pdf): zebra1 takes ZPL only; 2 pages rasterized at 203 dpi, one ^GF label each"])
+    }
+
+    @Test func aCutOffPDFIsRefusedBeforeAnythingIsSent() throws {
+        let peer = try TestPrinterPeer()
+        let zpl = try Self.write("^XA^FDone^FS^XZ", name: "one.zpl")
+        let pdf = try Self.write("", name: "cut.pdf")
+        try Data(try Self.twoPagePDF().prefix(3000)).write(to: URL(fileURLWithPath: pdf))
+        let printing = FilePrinting(printer: try openPrinter(PrinterURI(parsing: "tcp://127.0.0.1:\(peer.port)"), name: "zebra1"), pollInterval: .milliseconds(100),
+                                    pdfLabels: PDFLabels(reader: PopplerPDF(), density: .dpi203, labelSize: .inches4x6)) { _ in }
+        let error = #expect(throws: StationError.self) { try printing.print(files: [zpl, pdf]) }
+        #expect(error?.code == "pdf.truncated")
+        #expect(error?.message == "\(pdf): The PDF is cut off: it has no %%EOF at its end (3000 bytes arrived); ask the sender for the label again. Nothing of it was sent to zebra1. Already sent: \(zpl).")
         #expect(peer.waitUntil { peer.printedLabels() == ["^XA^FDone^FS^XZ"] })
     }
 

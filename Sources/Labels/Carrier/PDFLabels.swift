@@ -63,7 +63,9 @@ public struct PDFLabels: Sendable {
         let x = max(0, (frame.widthDots - bitmap.width) / 2)
         let layout = LabelLayout(size: labelSize, density: density, elements: [.image(ImageBlock(x: x, y: 0, bitmap: bitmap))])
         var note: String?
-        if !fits {
+        if !fits && rasterDPI == density.dpi {
+            note = "Page \(index + 1) is \(size), across the \(labelSize.inchesDescription) label: it is turned a quarter to fit."
+        } else if !fits {
             let percent = Int((Double(rasterDPI) / dpi * 100).rounded())
             note = "Page \(index + 1) is \(size), larger than the \(labelSize.inchesDescription) label: it is printed at \(percent) % (rasterized at \(rasterDPI) dpi)\(turned ? ", turned a quarter" : "") to fit; small barcodes may not scan. Ask the sender for \(labelSize.inchesDescription) pages."
         }
