@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),
-        .testTarget(name: "LabelGraphicsTests", dependencies: ["LabelGraphics", "Labels", "PackCore"]),
+        .testTarget(name: "LabelGraphicsTests", dependencies: ["LabelGraphics", "Labels", "PackCore", "TestPeers"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "PackCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

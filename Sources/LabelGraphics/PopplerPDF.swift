@@ -119,35 +119,14 @@ struct PopplerDocument: ~Copyable {
         return PDFPageSize(widthPoints: width, heightPoints: height)
     }
 
-    /// Renders the page on white with antialiasing off (edges land on whole dots, so bars keep
-    /// their widths), then turns it into dots: near black and near white by threshold, the gray
-    /// in between (photos, tints) by error diffusion.
+    /// Renders the page for printing (annotations as printed) and turns it into dots (`ThermalRaster`).
     func render(page index: Int, width: Int, height: Int, scale: Double) -> MonoBitmap {
-        let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))!
-        defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
-        cairo_set_source_rgb(cr, 1, 1, 1)
-        cairo_paint(cr)
-        cairo_scale(cr, scale, scale)
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
-        let options = cairo_font_options_create()
-        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_NONE)
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_set_font_options(cr, options)
-        cairo_font_options_destroy(options)
-        if let page = poppler_document_get_page(handle, Int32(index)) {
-            poppler_page_render_for_printing(page, cr)
-            g_object_unref(UnsafeMutableRawPointer(page))
-        }
-        cairo_destroy(cr)
-        cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!)
-        return ThermalDither.bitmap(width: width, height: height) { y, luminance in
-            let row = (data + y * stride).assumingMemoryBound(to: UInt32.self)
-            for x in 0..<width {
-                let p = row[x]
-                luminance[x] = Int32(((p >> 16) & 0xFF) * 299 + ((p >> 8) & 0xFF) * 587 + (p & 0xFF) * 114) / 1000
+        ThermalRaster.render(width: width, height: height, scale: scale) { cr in
+            // cairo's names come from CPangoCairo only (ThermalRaster): poppler.h includes cairo.h too,
+            // and in a whole-module build Swift finds cairo's constants in one of the two modules only.
+            if let page = poppler_document_get_page(handle, Int32(index)) {
+                poppler_page_render_for_printing(page, cr)
+                g_object_unref(UnsafeMutableRawPointer(page))
             }
         }
     }
