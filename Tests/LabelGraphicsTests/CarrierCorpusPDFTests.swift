@@ -63,7 +63,7 @@ struct CarrierCorpusPDFTests {
         let labels = PDFLabels(reader: PopplerPDF(), density: .dpi300, labelSize: .inches4x6)
         for (index, size) in try PopplerPDF().pageSizes(pdf).enumerated() {
             let page = try labels.page(pdf, index: index, size: size)
-            #expect(page.note == "Page \(index + 1) is 8.27 × 11.69 in, larger than the 4 × 6 in label: it is printed at 48 % (rasterized at 145 dpi) to fit; small barcodes may not scan. Ask the sender for 4 × 6 in pages.")
+            #expect(page.note == "Page \(index + 1) is 8.27 × 11.69 in, larger than the 4 × 6 in label: it is printed at 49 % (rasterized at 147 dpi) to fit; small barcodes may not scan. Ask the sender for 4 × 6 in pages.")
             guard case .image(let image) = page.layout.elements[0] else { Issue.record("no image"); continue }
             #expect(try PDFFixtures.zbar(image.bitmap, density: .dpi300) == Self.expected("a4-two-up.pdf", page: index))
         }
