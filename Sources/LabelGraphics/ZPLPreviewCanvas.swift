@@ -29,17 +29,26 @@ struct ZPLPreviewCanvas {
         }
     }
 
-    /// Fills a rectangle (clipped to the label).
+    /// Fills a rectangle (clipped to the label), a byte at a time.
     mutating func fill(x: Int, y: Int, width w: Int, height h: Int, blend: Blend) {
         let x0 = max(0, x), y0 = max(0, y)
         let x1 = min(width, x + w), y1 = min(height, y + h)
         guard x0 < x1, y0 < y1 else { return }
-        for row in y0..<y1 {
-            for col in x0..<x1 {
-                switch blend {
-                case .black: bitmap[col, row] = true
-                case .white: bitmap[col, row] = false
-                case .reverse: bitmap[col, row].toggle()
+        let rowBytes = bitmap.bytesPerRow
+        bitmap.bytes.withUnsafeMutableBufferPointer { bytes in
+            for row in y0..<y1 {
+                var col = x0
+                while col < x1 {
+                    let bit = col & 7
+                    let count = min(8 - bit, x1 - col)
+                    let mask = UInt8(truncatingIfNeeded: (0xFF00 >> count) & 0xFF) >> UInt8(bit)
+                    let i = row * rowBytes + col >> 3
+                    switch blend {
+                    case .black: bytes[i] |= mask
+                    case .white: bytes[i] &= ~mask
+                    case .reverse: bytes[i] ^= mask
+                    }
+                    col += count
                 }
             }
         }

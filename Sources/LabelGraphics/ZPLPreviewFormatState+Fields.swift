@@ -22,11 +22,13 @@ extension ZPLPreviewFormatState {
         case .unsupportedBarcode(let name)?:
             note("\(name) barcodes are not drawn by the preview")
         case .box(let w, let h, let t, let white)?:
-            var image = MonoBitmap(width: w, height: h)
-            for row in 0..<h {
-                for col in 0..<w where row < t || row >= h - t || col < t || col >= w - t { image[col, row] = true }
-            }
-            place(ZPLPreviewImage(bitmap: image, anchor: (0, h)), x, y, rotation: .normal, blend: white ? .white : blend)
+            // As rectangles that do not overlap (a reversed box must not turn its corners twice).
+            let top = field.typeset ? y - h : y
+            let parts = 2 * t >= w || 2 * t >= h
+                ? [DotRect(x: x, y: top, width: w, height: h)]
+                : [DotRect(x: x, y: top, width: w, height: t), DotRect(x: x, y: top + h - t, width: w, height: t),
+                   DotRect(x: x, y: top + t, width: t, height: h - 2 * t), DotRect(x: x + w - t, y: top + t, width: t, height: h - 2 * t)]
+            for part in parts { rectangles.append((placed.count, part, white ? .white : blend)) }
         case .ellipse(let w, let h, let t, let white)?:
             place(ZPLPreviewImage(bitmap: Self.ellipse(w, h, t), anchor: (0, h)), x, y, rotation: .normal, blend: white ? .white : blend)
         case .diagonal(let w, let h, let t, let white, let left)?:
@@ -147,10 +149,16 @@ extension ZPLPreviewFormatState {
     /// The label at its print width and length (4 × 6 in when the stream does not say), fields composed in order.
     /// A barcode cut by the label's edge is drawn cut, as printed, and noted: it may not scan.
     mutating func finish() -> ZPLPreviewCanvas {
-        let width = memory.printWidth ?? placed.reduce(4 * dotsPerInch) { max($0, $1.x + $1.image.width) }
-        let height = memory.labelLength ?? placed.reduce(6 * dotsPerInch) { max($0, $1.y + $1.image.height) }
+        let width = memory.printWidth ?? max(placed.reduce(4 * dotsPerInch) { max($0, $1.x + $1.image.width) }, rectangles.reduce(0) { max($0, $1.rect.x + $1.rect.width) })
+        let height = memory.labelLength ?? max(placed.reduce(6 * dotsPerInch) { max($0, $1.y + $1.image.height) }, rectangles.reduce(0) { max($0, $1.rect.y + $1.rect.height) })
         var canvas = ZPLPreviewCanvas(width: min(width, 8 * dotsPerInch), height: min(height, maximumSide))
-        for p in placed {
+        var next = 0
+        for (index, p) in placed.enumerated() {
+            while next < rectangles.count, rectangles[next].before <= index {
+                let r = rectangles[next]
+                canvas.fill(x: r.rect.x, y: r.rect.y, width: r.rect.width, height: r.rect.height, blend: r.blend)
+                next += 1
+            }
             canvas.compose(p.image, x: p.x, y: p.y, blend: p.blend)
             guard let barcode = p.barcode else { continue }
             let over = [-p.x, -p.y, p.x + p.image.width - canvas.width, p.y + p.image.height - canvas.height].max() ?? 0
@@ -158,6 +166,7 @@ extension ZPLPreviewFormatState {
                 note("the barcode of \(barcode) runs \(over) dot\(over == 1 ? "" : "s") past the edge of the \(canvas.width) × \(canvas.height)-dot label; the printer cuts it off there, so it may not scan")
             }
         }
+        for r in rectangles[next...] { canvas.fill(x: r.rect.x, y: r.rect.y, width: r.rect.width, height: r.rect.height, blend: r.blend) }
         if memory.upsideDown { canvas.turnUpsideDown() }
         if memory.mirrored { canvas.mirror() }
         return canvas

@@ -41,6 +41,8 @@ struct ZPLPreviewFormatState {
     var inStoredFormat = false
     /// Fields drawn so far; `barcode` names a symbol ("^BC at byte 120") so one cut off by the label's edge is noted.
     var placed: [(image: MonoBitmap, x: Int, y: Int, blend: ZPLPreviewCanvas.Blend, barcode: String?)] = []
+    /// Filled rectangles (boxes), drawn in order with the images: index into `placed` they come before.
+    var rectangles: [(before: Int, rect: DotRect, blend: ZPLPreviewCanvas.Blend)] = []
 
     init(memory: ZPLPreviewMemory, dotsPerInch: Int) {
         self.memory = memory
