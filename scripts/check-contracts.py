@@ -4,7 +4,7 @@
 - every example order validates against docs/schema/order.schema.json;
 - `packstation verify` on the examples prints one JSON object per scan line whose verdict is
   one of the documented names (a closed box as the pack result's boxes have it, its labels
-  package k of N), then a summary whose pack results validate against
+  package k of N; labels printed again marked as reprints, a voided label named), then a summary whose pack results validate against
   docs/schema/pack-result.schema.json.
 
 Usage: check-contracts.py PATH/TO/packstation
@@ -82,6 +82,14 @@ def main():
             if obj.get("verdict") == "box_closed" and not (obj.get("box") and obj.get("labels")):
                 print(f"FAIL {scans}: box_closed without its box and labels: {obj}")
                 failures += 1
+            # Labels printed again are marked as reprints; a voided label names the one it replaces.
+            if obj.get("verdict") in ("labels_reprinted", "label_voided"):
+                if not obj.get("labels") or not all(l.get("reprint") is True for l in obj["labels"]):
+                    print(f"FAIL {scans}: {obj['verdict']} without labels marked reprint: {obj}")
+                    failures += 1
+                if (obj["verdict"] == "label_voided") != ("voided" in obj):
+                    print(f"FAIL {scans}: 'voided' belongs to label_voided only: {obj}")
+                    failures += 1
         if "verdict" in summary or "complete" not in summary:
             print(f"FAIL {scans}: the last line is not a summary: {summary}")
             failures += 1

@@ -78,7 +78,8 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
     static let script = #"""
 "use strict";
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
-  override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info" };
+  override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info",
+  labels_reprinted:"done", label_voided:"done", supervisor_required:"info" };
 function tone(kind) { return tones[kind] || "bad"; }
 let audio = null, lastSeq = {}, soundOn = true;
 function beep(freqs, dur, type) {
@@ -167,6 +168,7 @@ function renderBench(b) {
     label.append(el("div", null, lb.message));
     box.append(label);
   }
+  if (b.reprints) box.append(el("div", { class: "reprints", "data-reprints": b.reprints }, b.reprints + (b.reprints === 1 ? " label" : " labels") + " printed again at this bench (CMD:REPRINT, CMD:VOID)"));
   return box;
 }
 let source = null;

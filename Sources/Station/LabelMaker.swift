@@ -61,7 +61,10 @@ public struct LabelMaker: Sendable {
     /// carries carrier labels; a package the carrier sent no label for is refused, never given
     /// a label of ours that would not be the carrier's. A carrier label for the whole shipment
     /// (`shipment.label` without `shipment.labels`) is printed once, with package 1.
-    public func documents(for order: Order, labels: [PackageLabel], packingSlip withSlip: Bool) throws(StationError) -> [Document] {
+    ///
+    /// `note`, when given, is printed across the top of each of our own labels, white on black
+    /// (`voidNote` on the replacement of a voided label); a carrier's label is never changed.
+    public func documents(for order: Order, labels: [PackageLabel], packingSlip withSlip: Bool, note: String? = nil) throws(StationError) -> [Document] {
         guard let shipment = order.shipment else {
             throw StationError(code: "label.no_shipment", message: "Order \(order.id) has no shipment (carrier, addresses), so no label can be made.")
         }
@@ -80,7 +83,7 @@ public struct LabelMaker: Sendable {
                     }
                     carrier = own
                 }
-                documents.append(try render(order, template, context: context, carrierLabel: carrier))
+                documents.append(try render(order, template, context: context, carrierLabel: carrier, note: note))
             }
             if withSlip, let packingSlip { documents.append(try render(order, packingSlip, context: LabelContext(order: order), carrierLabel: nil)) }
             return documents
@@ -101,7 +104,10 @@ public struct LabelMaker: Sendable {
         return try? ZPLPreview(density: density).render(document, label: 0, format: .png).bytes
     }
 
-    private func render(_ order: Order, _ template: LabelTemplate, context: LabelContext, carrierLabel: CarrierLabel?) throws -> Document {
+    /// The note on the replacement of a voided label (ASCII: every printer font has it).
+    public static let voidNote = "REPRINT - replaces voided label"
+
+    private func render(_ order: Order, _ template: LabelTemplate, context: LabelContext, carrierLabel: CarrierLabel?, note: String? = nil) throws -> Document {
         if let carrier = carrierLabel {
             switch (carrier.format, format) {
             case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: Self.carrierZPLPreview(carrier.data, density: density))
@@ -115,7 +121,14 @@ public struct LabelMaker: Sendable {
                 throw StationError(code: "label.carrier_format", message: "Order \(order.id) carries the carrier's own label as \(carrier.format.rawValue.uppercased()), which must be printed as it is, but this printer takes \(format.rawValue.uppercased()). Set printer.format = \"\(carrier.format.rawValue)\" or use a printer that takes it.")
             }
         }
-        let layout = template.layout(for: context, density: density)
+        var layout = template.layout(for: context, density: density)
+        if let note {
+            // Drawn over the top of the label, so the layout is rendered on its own rather than
+            // through the template's stored format.
+            let height = max(24, layout.heightDots / 16)
+            layout.elements.append(.text(TextBlock(frame: DotRect(x: 0, y: 0, width: layout.widthDots, height: height), text: note, fontHeight: height * 2 / 3, bold: true, alignment: .center, fit: .shrink, inverted: true)))
+            return Document(format: format, bytes: try bytes(layout: layout, context: nil), preview: try LabelSVG.render(layout))
+        }
         return Document(format: format, bytes: try bytes(layout: layout, context: context, template: template), preview: try LabelSVG.render(layout))
     }
 

@@ -36,6 +36,23 @@ extension Journal {
         }
     }
 
+    /// Queues labels printed again at the packer's command (`CMD:REPRINT`, `CMD:VOID`) with
+    /// the event that records it for the server, in one transaction: the event reaches the
+    /// server once (its outbox key is fixed here) and never without the labels, nor they
+    /// without it. The input itself is not kept for replay: it changed no open order. Returns
+    /// the label jobs' ids.
+    @discardableResult
+    public func recordReprint(bench: String, orderID: String, labels: [QueuedLabel], event kind: String, data: JSONValue, at now: Date = Date()) throws(SyncError) -> [Int64] {
+        let entry = Self.event(kind: kind, orderID: orderID, data: data, at: now)
+        let ids = try write { db in
+            let ids = try Self.queue(labels, bench: bench, orderID: orderID, at: now, db)
+            _ = try Self.insert(entry, db)
+            return ids
+        }
+        notify()
+        return ids
+    }
+
     private static func queue(_ labels: [QueuedLabel], bench: String, orderID: String, at now: Date, _ db: Database) throws -> [Int64] {
         var ids: [Int64] = []
         for label in labels {

@@ -137,17 +137,22 @@ public final class Journal: Sendable {
     /// results of the same order. `data` must be a JSON object.
     @discardableResult
     public func recordEvent(kind: String, orderID: String?, data: JSONValue = .object([]), at now: Date = Date()) throws(SyncError) -> OutboxEntry {
-        let body = JSONValue.object([
-            ("kind", .string(kind)), ("order_id", .optional(orderID)),
-            ("at", .string(now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))), ("data", data),
-        ]).jsonText
-        let entry = OutboxEntry(sequence: 0, key: UUID().uuidString.lowercased(), kind: .event, orderID: orderID, body: body, createdAt: now, attempts: 0)
+        let entry = Self.event(kind: kind, orderID: orderID, data: data, at: now)
         let written = try write { db in try Self.insert(entry, db) }
         notify()
         return written
     }
 
-    private static func insert(_ entry: OutboxEntry, _ db: Database) throws -> OutboxEntry {
+    /// An event's outbox entry, with its idempotency key.
+    static func event(kind: String, orderID: String?, data: JSONValue, at now: Date) -> OutboxEntry {
+        let body = JSONValue.object([
+            ("kind", .string(kind)), ("order_id", .optional(orderID)),
+            ("at", .string(now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))), ("data", data),
+        ]).jsonText
+        return OutboxEntry(sequence: 0, key: UUID().uuidString.lowercased(), kind: .event, orderID: orderID, body: body, createdAt: now, attempts: 0)
+    }
+
+    static func insert(_ entry: OutboxEntry, _ db: Database) throws -> OutboxEntry {
         try db.execute(
             sql: "INSERT INTO outbox (key, kind, order_id, body, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [entry.key, entry.kind.rawValue, entry.orderID, entry.body, entry.createdAt.timeIntervalSince1970])
@@ -239,7 +244,7 @@ public final class Journal: Sendable {
         return stream
     }
 
-    private func notify() {
+    func notify() {
         let all = listeners.withLock { Array($0.values) }
         for c in all { c.yield() }
     }

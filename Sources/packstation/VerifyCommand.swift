@@ -10,7 +10,7 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Replay scans against orders and print each verdict as a JSON line.",
         discussion: """
             SCANS holds one raw scan per line (UTF-8; GS is the byte 0x1D; commands as their \
-            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:NEWBOX, CMD:ABANDON). \
+            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID). \
             Prints one JSON object per scan, then a summary object with `complete` and the pack result.
             """
     )
@@ -30,11 +30,21 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("supervisor-badge"), help: ArgumentHelp("A badge barcode that may override on-hold and already-packed blocks; repeatable.", valueName: "BADGE"))
     var supervisorBadges: [String] = []
 
+    @Flag(name: .customLong("reprint-requires-supervisor"), help: "CMD:REPRINT and CMD:VOID wait for a --supervisor-badge scan (station.reprint_requires_supervisor).")
+    var reprintRequiresSupervisor = false
+
+    @Option(name: .customLong("supervisor-wait"), help: ArgumentHelp("Seconds a reprint waits for the badge (station.supervisor_wait_seconds); scans are timed as they are replayed.", valueName: "SECONDS"))
+    var supervisorWait = 60
+
     @Option(name: .customLong("high-value"), help: ArgumentHelp("Highlight orders worth at least this amount.", valueName: "AMOUNT"))
     var highValue = "500.00"
 
     func validate() throws {
         guard !order.isEmpty else { throw ValidationError("Give the order with --order ORDER.json.") }
+        guard !reprintRequiresSupervisor || !supervisorBadges.isEmpty else {
+            throw ValidationError("--reprint-requires-supervisor needs at least one --supervisor-badge: without one no reprint could be allowed.")
+        }
+        guard (1...600).contains(supervisorWait) else { throw ValidationError("--supervisor-wait must be 1 to 600 seconds, not \(supervisorWait).") }
         guard Money(amount: highValue, currency: "XXX").hundredths != nil else {
             throw ValidationError("--high-value must be an amount such as 500 or 499.99, not '\(highValue)'.")
         }
@@ -46,11 +56,13 @@ struct VerifyCommand: ParsableCommand {
             orders += try OrderFile.orders(bytes: try readInput(path, what: "order file"), name: path)
         }
         let scanFile = try ScanFile(bytes: try readInput(scans, what: "scan file"), name: scans == "-" ? "standard input" : scans)
-        let config = PackSession.Configuration(
+        var config = PackSession.Configuration(
             station: station, packer: packer,
             highValueThreshold: Money(amount: highValue, currency: "XXX").hundredths!,
             supervisorBadges: Set(supervisorBadges)
         )
+        config.reprintRequiresSupervisor = reprintRequiresSupervisor
+        config.supervisorWait = TimeInterval(supervisorWait)
         var replay = try VerifyReplay(orders: orders, configuration: config)
         var out = ""
         replay.replay(scanFile.entries, now: Date.init) { line in

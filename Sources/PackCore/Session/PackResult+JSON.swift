@@ -103,6 +103,8 @@ extension Verdict {
         if let expected { members.append(("expected", .int(expected))) }
         if let closedBox { members.append(("box", closedBox.json)) }
         if !labels.isEmpty { members.append(("labels", .array(labels.map(\.json)))) }
+        if let voided = reprint?.voided { members.append(("voided", voided.json)) }
+        if let supervisor = reprint?.supervisor { members.append(("supervisor", .string(supervisor))) }
         members.append(("message", .string(message)))
         if !notices.isEmpty {
             members.append(("notices", .array(notices.map { .object([("kind", .string($0.kind.rawValue)), ("message", .string($0.message))]) })))

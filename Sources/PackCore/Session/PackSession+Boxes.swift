@@ -35,6 +35,7 @@ extension PackSession {
         var v = Verdict(kind: .boxClosed, message: "Box \(k) closed with \(units) unit\(units == 1 ? "" : "s"); its label prints (\(k) of \(total)). Box \(k + 1) is open: scan its items.", orderID: id)
         v.closedBox = closed
         v.labels = [PackageLabel(package: k, packages: total, weightGrams: closed.weightGrams)]
+        lastLabel = (progress.order, v.labels[0])
         return record(v, data: data, symbology: symbology, at: time)
     }
 

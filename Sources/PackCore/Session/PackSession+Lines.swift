@@ -90,12 +90,16 @@ extension PackSession {
         case .undo: "CMD:UNDO"
         case .abandon: "CMD:ABANDON"
         case .newBox: "CMD:NEWBOX"
+        case .reprint: "CMD:REPRINT"
+        case .void: "CMD:VOID"
         case .quantity(let n): "CMD:QTY:\(n)"
         case .short(let reason, let line): "CMD:SHORT:\(reason)" + (line.map { ":\($0)" } ?? "")
         }
     }
 
     mutating func perform(_ command: PackCommand, data: String, symbology: String?, at time: Date) -> Verdict {
+        // Reprints concern labels already printed, not the open order (if any).
+        if command == .reprint || command == .void { return requestReprint(command, at: time) }
         guard var progress = current else {
             let what = command == .undo ? Verdict.Kind.nothingToUndo : .commandRejected
             return Verdict(kind: what, message: "No order is open. Scan an order or tote first.")
@@ -127,6 +131,8 @@ extension PackSession {
             return undo(data: data, symbology: symbology, at: time)
         case .newBox:
             return newBox(data: data, symbology: symbology, at: time)
+        case .reprint, .void:
+            return requestReprint(command, at: time)
         }
     }
 

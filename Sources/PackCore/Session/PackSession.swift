@@ -22,6 +22,10 @@ public struct PackSession: Sendable {
         public var shortReasons: [String]
         /// The boxes for the box suggestion.
         public var boxes: [Box]
+        /// Whether `CMD:REPRINT` and `CMD:VOID` wait for a supervisor badge.
+        public var reprintRequiresSupervisor = false
+        /// How long a reprint waits for the supervisor badge, in seconds.
+        public var supervisorWait: TimeInterval = 60
 
         /// Creates a configuration; the defaults suit a single bench.
         public init(station: String = "bench-1", packer: String? = nil, highValueThreshold: Int = 50_000, supervisorBadges: Set<String> = [], shortReasons: [String] = ["out_of_stock", "damaged", "not_found", "customer_request", "other"], boxes: [Box] = Box.standard) {
@@ -67,6 +71,12 @@ public struct PackSession: Sendable {
     private var pendingSwitch: String?
     private var lastBlocked: (order: Order, reasons: [Verdict.BlockReason])?
     private var recentlyPacked: [String] = []
+    /// The last finished order and all its package labels (what `CMD:REPRINT` prints).
+    var lastFinished: (order: Order, labels: [PackageLabel])?
+    /// The last label printed at this bench (what `CMD:VOID` replaces).
+    var lastLabel: (order: Order, label: PackageLabel)?
+    /// A reprint waiting for a supervisor badge, and since when.
+    var pendingReprint: (command: PackCommand, at: Date)?
 
     /// How many finished order ids the session remembers to refuse packing them twice.
     static let rememberedOrders = 1_000
@@ -83,6 +93,9 @@ public struct PackSession: Sendable {
         pendingSwitch = nil
         let blocked = lastBlocked
         lastBlocked = nil
+        let waiting = pendingReprint
+        pendingReprint = nil
+        if let waiting, let verdict = continueReprint(waiting, input, at: time) { return .verdict(verdict) }
         switch input {
         case .command(let command):
             return .verdict(perform(command, data: commandText(command), symbology: nil, at: time))
@@ -255,7 +268,10 @@ public struct PackSession: Sendable {
         let progress = current!
         let box = outcome == .abandoned ? nil : Box.suggest(for: progress.order.lines, from: configuration.boxes)?.name
         v.result = progress.result(station: configuration.station, packer: configuration.packer, outcome: outcome, at: time, box: box)
-        if outcome != .abandoned { closeLastBox(progress, verdict: &v) }
+        if outcome != .abandoned {
+            closeLastBox(progress, verdict: &v)
+            rememberLabels(progress, verdict: v)
+        }
         current = nil
         if outcome != .abandoned {
             recentlyPacked.append(progress.order.id)

@@ -28,6 +28,16 @@ public struct Verdict: Hashable, Sendable {
         case orderAbandoned = "order_abandoned"
         /// `CMD:NEWBOX`: the box being packed is closed (its label prints), the next one is open.
         case boxClosed = "box_closed"
+        /// `CMD:REPRINT`: the last finished order's package labels print again.
+        case labelsReprinted = "labels_reprinted"
+        /// `CMD:VOID`: the last label printed is void; its replacement prints, marked as such.
+        case labelVoided = "label_voided"
+        /// `CMD:REPRINT` or `CMD:VOID` waits for a supervisor badge (configured to require one).
+        case supervisorRequired = "supervisor_required"
+        /// `CMD:REPRINT` or `CMD:VOID` with no label printed at this bench yet.
+        case nothingToReprint = "nothing_to_reprint"
+        /// A reprint waiting for a supervisor badge was cancelled (another scan) or timed out.
+        case reprintCancelled = "reprint_cancelled"
         case overrideAccepted = "override_accepted"
         case overrideRefused = "override_refused"
         /// A command that cannot apply now (bad quantity, unknown reason, nothing to short).
@@ -70,6 +80,8 @@ public struct Verdict: Hashable, Sendable {
     /// The package labels to print now, in order: a closed box's, a completed order's, and
     /// reprints of earlier boxes whose "k of N" the final count changed.
     public var labels: [PackageLabel] = []
+    /// For `labels_reprinted` and `label_voided`: what is printed again, for which order.
+    public var reprint: Reprint?
 
     /// Creates a verdict.
     public init(kind: Kind, message: String, orderID: String? = nil) {
@@ -77,6 +89,17 @@ public struct Verdict: Hashable, Sendable {
         self.message = message
         self.orderID = orderID
     }
+}
+
+/// Labels printed again at the packer's command: the order they belong to (which may not be
+/// the open one), and the supervisor whose badge allowed it.
+public struct Reprint: Hashable, Sendable {
+    /// The order whose labels print again (its `labels` are in the verdict).
+    public var order: Order
+    /// For `label_voided`: the label made void (its replacement is the verdict's one label).
+    public var voided: PackageLabel?
+    /// The supervisor badge scanned, when the configuration requires one.
+    public var supervisor: String?
 }
 
 /// Something the packer must notice about an order: priority, high value, gift insert, notes, box.

@@ -12,6 +12,7 @@ final class AgentMetrics: Sendable {
         var ordersPacked = 0
         var labelsPrinted = 0
         var printFailures = 0
+        var reprints: [String: Int] = ["reprint": 0, "void": 0]
     }
 
     private let counters = Mutex(Counters())
@@ -28,6 +29,8 @@ final class AgentMetrics: Sendable {
 
     func orderPacked() { counters.withLock { $0.ordersPacked += 1 } }
     func labelPrinted() { counters.withLock { $0.labelsPrinted += 1 } }
+    /// Labels printed again at the packer's command: `reprint` (CMD:REPRINT) or `void` (CMD:VOID).
+    func reprinted(_ kind: String, labels: Int) { counters.withLock { $0.reprints[kind, default: 0] += labels } }
     func printFailure() { counters.withLock { $0.printFailures += 1 } }
 
     /// The exposition text; outbox figures are read at scrape time.
@@ -49,6 +52,8 @@ final class AgentMetrics: Sendable {
         out += "packstation_labels_printed_total \(c.labelsPrinted)\n"
         family("packstation_print_failures_total", "counter", "Label print attempts that failed (the label stays queued).")
         out += "packstation_print_failures_total \(c.printFailures)\n"
+        family("packstation_labels_reprinted_total", "counter", "Labels printed again at the bench: kind=reprint (CMD:REPRINT) or void (CMD:VOID, the replacement of a voided label).")
+        for kind in c.reprints.keys.sorted() { out += "packstation_labels_reprinted_total{kind=\"\(kind)\"} \(c.reprints[kind]!)\n" }
         family("packstation_labels_queued", "gauge", "Labels waiting for the printer.")
         out += "packstation_labels_queued \(labelsQueued)\n"
         family("packstation_outbox_depth", "gauge", "Results and events waiting to reach the server.")

@@ -22,6 +22,8 @@ actor Bench {
 
     private var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
     private var seq = 0
+    /// Labels printed again at this bench since the agent started (the kiosk shows it).
+    private var reprints = 0
     private(set) var label: LabelStatus?
     private(set) var attachedScanners: [String] = []
 
@@ -80,7 +82,11 @@ actor Bench {
         var verdict = await step(input, at: time)
         metrics.verdict(verdict.kind.rawValue, seconds: (ContinuousClock.now - started).seconds)
         do {
-            if let result = verdict.result {
+            if let reprint = verdict.reprint {
+                try reprinted(verdict, reprint, at: time)
+            } else if Self.notReplayed.contains(verdict.kind) {
+                // Waiting for or refusing a reprint changes no open order: nothing to replay.
+            } else if let result = verdict.result {
                 var queued: [Journal.QueuedLabel] = []
                 var labelProblem: String?
                 if result.outcome == .packed || result.outcome == .shortShipped, let order = open, order.id == result.orderID {
@@ -115,15 +121,32 @@ actor Bench {
         labelsRecorded(ids, verdict.labels, problem: problem, order: order.id)
     }
 
+    /// Verdicts whose input is not kept for replay after a restart (they change no open order).
+    static let notReplayed: Set<Verdict.Kind> = [.supervisorRequired, .reprintCancelled, .nothingToReprint]
+
+    /// Labels printed again (`CMD:REPRINT`, `CMD:VOID`): queued with the event for the server,
+    /// counted, and shown on the kiosk.
+    private func reprinted(_ verdict: Verdict, _ reprint: Reprint, at time: Date) throws(SyncError) {
+        let (queued, problem) = render(reprint.order, verdict.labels, packingSlip: false, voidNote: reprint.voided != nil)
+        let kind = reprint.voided == nil ? "labels_reprinted" : "label_voided"
+        var data: [(String, JSONValue)] = [("bench", .string(name)), ("labels", .array(verdict.labels.map(\.json)))]
+        if let voided = reprint.voided { data.append(("voided", voided.json)) }
+        if let supervisor = reprint.supervisor { data.append(("supervisor", .string(supervisor))) }
+        let ids = try journal.recordReprint(bench: name, orderID: reprint.order.id, labels: queued, event: kind, data: .object(data), at: time)
+        metrics.reprinted(reprint.voided == nil ? "reprint" : "void", labels: ids.count)
+        reprints += ids.count
+        labelsRecorded(ids, verdict.labels, problem: problem, order: reprint.order.id)
+    }
+
     /// The documents of these package labels (each on its own, so one that cannot be made does
     /// not keep the others from printing) and the packing slip; what could not be made, said.
-    private func render(_ order: Order, _ packages: [PackageLabel], packingSlip: Bool) -> ([Journal.QueuedLabel], String?) {
+    private func render(_ order: Order, _ packages: [PackageLabel], packingSlip: Bool, voidNote: Bool = false) -> ([Journal.QueuedLabel], String?) {
         guard let labels else { return ([], nil) }
         var queued: [Journal.QueuedLabel] = []
         var problems: [String] = []
         for batch in packages.map({ [$0] }) + (packingSlip ? [[]] : []) {
             do {
-                queued += try labels.documents(for: order, labels: batch, packingSlip: batch.isEmpty).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
+                queued += try labels.documents(for: order, labels: batch, packingSlip: batch.isEmpty, note: voidNote ? LabelMaker.voidNote : nil).map { Journal.QueuedLabel(format: $0.format.rawValue, document: $0.bytes, preview: $0.preview) }
             } catch {
                 problems.append(error.message)
                 metrics.printFailure()
@@ -174,7 +197,7 @@ actor Bench {
 
     /// The bench as the kiosk shows it.
     func view() -> JSONValue {
-        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string)))]
+        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string))), ("reprints", .int(reprints))]
         if let progress = session.current {
             let order = progress.order
             let highValue = (order.value?.hundredths ?? 0) >= session.configuration.highValueThreshold

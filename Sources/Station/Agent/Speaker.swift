@@ -37,8 +37,8 @@ final class Speaker: @unchecked Sendable {
     static func tone(_ kind: Verdict.Kind) -> Tone {
         switch kind {
         case .accepted, .orderOpened, .quantitySet, .overrideAccepted: .good
-        case .orderComplete, .boxClosed: .done
-        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned: .info
+        case .orderComplete, .boxClosed, .labelsReprinted, .labelVoided: .done
+        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned, .supervisorRequired: .info
         default: .bad
         }
     }

@@ -119,7 +119,9 @@ public final class StationAgent: Sendable {
         let feed = self.feed
         let metrics = self.metrics
         let journal = self.journal
-        let session = PackSession.Configuration(station: configuration.stationName, highValueThreshold: configuration.highValueThreshold, supervisorBadges: Set(configuration.supervisorBadges))
+        var session = PackSession.Configuration(station: configuration.stationName, highValueThreshold: configuration.highValueThreshold, supervisorBadges: Set(configuration.supervisorBadges))
+        session.reprintRequiresSupervisor = configuration.reprintRequiresSupervisor
+        session.supervisorWait = TimeInterval(configuration.supervisorWaitSeconds)
         let finder = OrderFinder(local: catalog, lookup: lookup, journal: journal)
         let publish: @Sendable () -> Void = { Task { await status.publish(to: feed, journal: journal) } }
         let directory = BenchDirectory()

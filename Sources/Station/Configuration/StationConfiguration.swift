@@ -37,6 +37,10 @@ public struct StationConfiguration: Sendable {
     public var ordersFile: String?
     public var highValueThreshold: Int
     public var supervisorBadges: [String]
+    /// `station.reprint_requires_supervisor`: reprints wait for a supervisor badge.
+    public var reprintRequiresSupervisor: Bool
+    /// `station.supervisor_wait_seconds`: how long a reprint waits for the badge.
+    public var supervisorWaitSeconds: Int
     /// The server section as the environment of the sync client (nil: no server).
     public var serverEnvironment: [String: String]?
     /// `server.allow_insecure`: a plain-http server beyond this machine is intended.
@@ -185,6 +189,12 @@ public struct StationConfiguration: Sendable {
         highValueThreshold = integer("station.high_value_threshold") ?? 50_000
         guard highValueThreshold >= 0 else { throw fail("station.high_value_threshold", "must be 0 or more") }
         supervisorBadges = strings("station.supervisor_badges") ?? []
+        reprintRequiresSupervisor = boolean("station.reprint_requires_supervisor") ?? false
+        if reprintRequiresSupervisor, supervisorBadges.isEmpty {
+            throw fail("station.reprint_requires_supervisor", "is true but station.supervisor_badges is empty, so no reprint could ever be allowed; list the supervisors' badge barcodes there")
+        }
+        supervisorWaitSeconds = integer("station.supervisor_wait_seconds") ?? 60
+        guard (1...600).contains(supervisorWaitSeconds) else { throw fail("station.supervisor_wait_seconds", "must be 1 to 600 seconds, not \(supervisorWaitSeconds)") }
 
         if values["server.url"] != nil {
             var server: [String: String] = [:]
