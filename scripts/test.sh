@@ -22,6 +22,8 @@ echo "-- the carrier corpus (scripts/make-carrier-corpus.py) read back by pdfinf
 python3 -m unittest discover -s scripts/peers -p 'test_*.py'
 echo "-- carrier PDFs through poppler: pages rasterized at 203 and 300 dpi, as ^GF and PNG, decoded by zplkit + zxing-cpp (~20-45 s) --"
 .venv-labels/bin/python scripts/check-pdf-raster.py "$(swift build --show-bin-path)/packstation" "$(mktemp -d)"
+echo "-- carrier ZPL drawn by the in-process preview, every corpus barcode decoded by zxing-cpp (~35 s) --"
+.venv-labels/bin/python scripts/check-zpl-preview.py "$(swift build --show-bin-path)/packstation" "$(mktemp -d)"
 .venv-labels/bin/python scripts/check-labels.py "$(swift build --show-bin-path)/packstation" "$(mktemp -d)"
 echo "== sync API conformance: hub and agent exchanges against docs/api/openapi.yaml (openapi-core) =="
 python3 -m venv .venv-openapi
