@@ -79,7 +79,7 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 "use strict";
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
   override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info",
-  labels_reprinted:"done", label_voided:"done", supervisor_required:"info" };
+  labels_reprinted:"done", label_voided:"done", supervisor_required:"info", signed_in:"good", signed_out:"info" };
 function tone(kind) { return tones[kind] || "bad"; }
 let audio = null, lastSeq = {}, soundOn = true;
 function beep(freqs, dur, type) {
@@ -132,6 +132,7 @@ function render(s) {
 function renderBench(b) {
   const box = el("section", { class: "bench", "data-bench": b.name });
   box.append(el("h2", null, b.name + (b.scanners && b.scanners.length ? " · " + b.scanners.join(", ") : "")));
+  box.append(el("p", { class: "packer" }, b.packer ? "Signed in: " + b.packer : "Nobody signed in: scan your badge"));
   const o = b.order;
   box.append(el("div", { class: "order-id" + (o ? "" : " none"), "data-order": o ? o.id : "" }, o ? "Order " + o.id : "Scan an order to start"));
   if (o) {

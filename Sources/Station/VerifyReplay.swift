@@ -48,7 +48,7 @@ public struct VerifyReplay {
     /// result, and the open order's record so far.
     public func summary(at time: Date) -> JSONValue {
         let config = session.configuration
-        let open = session.current?.result(station: config.station, packer: config.packer, outcome: .open, at: time, box: nil)
+        let open = session.current?.result(station: config.station, packer: session.packer, outcome: .open, at: time, box: nil)
         let complete = session.current == nil && lastComplete
         var members: [(String, JSONValue)] = [("complete", .bool(complete))]
         members.append(("result", (open ?? finished.last)?.json ?? .null))

@@ -10,7 +10,8 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Replay scans against orders and print each verdict as a JSON line.",
         discussion: """
             SCANS holds one raw scan per line (UTF-8; GS is the byte 0x1D; commands as their \
-            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID). \
+            barcode text, e.g. CMD:UNDO, CMD:QTY:6, CMD:SHORT:damaged, CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID, \
+            CMD:SIGNOUT; a packer badge signs in). \
             Prints one JSON object per scan, then a summary object with `complete` and the pack result.
             """
     )
@@ -35,6 +36,14 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(name: .customLong("supervisor-wait"), help: ArgumentHelp("Seconds a reprint waits for the badge (station.supervisor_wait_seconds); scans are timed as they are replayed.", valueName: "SECONDS"))
     var supervisorWait = 60
+    @Option(name: .customLong("packer-badge"), help: ArgumentHelp("A packer badge that signs a packer in: BADGE or BADGE=Name; repeatable.", valueName: "BADGE"))
+    var packerBadges: [String] = []
+
+    @Option(name: .customLong("packer-badge-prefix"), help: ArgumentHelp("Barcodes starting with PREFIX are packer badges (the packer is the rest).", valueName: "PREFIX"))
+    var packerBadgePrefix: String?
+
+    @Flag(name: .customLong("require-packer"), help: "Refuse orders and items until a packer badge is scanned (verdict packer_required).")
+    var requirePacker = false
 
     @Option(name: .customLong("high-value"), help: ArgumentHelp("Highlight orders worth at least this amount.", valueName: "AMOUNT"))
     var highValue = "500.00"
@@ -63,6 +72,12 @@ struct VerifyCommand: ParsableCommand {
         )
         config.reprintRequiresSupervisor = reprintRequiresSupervisor
         config.supervisorWait = TimeInterval(supervisorWait)
+        config.packerBadges = Dictionary(packerBadges.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count == 2 ? parts[1] : parts[0])
+        }, uniquingKeysWith: { _, last in last })
+        config.packerBadgePrefix = packerBadgePrefix
+        config.requirePacker = requirePacker
         var replay = try VerifyReplay(orders: orders, configuration: config)
         var out = ""
         replay.replay(scanFile.entries, now: Date.init) { line in

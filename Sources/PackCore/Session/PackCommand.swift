@@ -14,12 +14,15 @@ public enum PackCommand: Hashable, Sendable {
     case reprint
     /// Void the last label printed and print it again, marked as its replacement.
     case void
+    /// Sign the packer out of the bench (an open order stays open).
+    case signOut
 
     /// The prefix of command barcodes.
     public static let barcodePrefix = "CMD:"
 
     /// Parses a command barcode: `CMD:UNDO`, `CMD:QTY:12`, `CMD:SHORT:damaged`,
-    /// `CMD:SHORT:damaged:SKU-1`, `CMD:ABANDON`, `CMD:NEWBOX`, `CMD:REPRINT`, `CMD:VOID` (case-insensitive keywords).
+    /// `CMD:SHORT:damaged:SKU-1`, `CMD:ABANDON`, `CMD:NEWBOX`, `CMD:REPRINT`, `CMD:VOID`, `CMD:SIGNOUT`
+    /// (case-insensitive keywords).
     /// Returns nil for text that is not a command, `.failure` for a malformed command.
     public static func parse(barcode text: String) -> Result<PackCommand, CommandError>? {
         guard text.count > barcodePrefix.count, text.prefix(barcodePrefix.count).uppercased() == barcodePrefix else { return nil }
@@ -30,6 +33,7 @@ public enum PackCommand: Hashable, Sendable {
         case "NEWBOX" where parts.count == 1: return .success(.newBox)
         case "REPRINT" where parts.count == 1: return .success(.reprint)
         case "VOID" where parts.count == 1: return .success(.void)
+        case "SIGNOUT" where parts.count == 1: return .success(.signOut)
         case "QTY":
             guard parts.count == 2, let n = Int(parts[1]), (1...9_999).contains(n) else {
                 return .failure(CommandError(text: text, message: "a quantity command is CMD:QTY:N with N from 1 to 9999"))
@@ -42,7 +46,7 @@ public enum PackCommand: Hashable, Sendable {
             let line = parts.count == 3 && !parts[2].isEmpty ? parts[2] : nil
             return .success(.short(reason: parts[1].lowercased(), line: line))
         default:
-            return .failure(CommandError(text: text, message: "unknown command; known: CMD:UNDO, CMD:QTY:N, CMD:SHORT:REASON[:SKU], CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID"))
+            return .failure(CommandError(text: text, message: "unknown command; known: CMD:UNDO, CMD:QTY:N, CMD:SHORT:REASON[:SKU], CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID, CMD:SIGNOUT"))
         }
     }
 }

@@ -98,6 +98,7 @@ extension Verdict {
             members.append(("reasons", .array(blockReasons.map { .string($0.rawValue) })))
         }
         if let orderID { members.append(("order", .string(orderID))) }
+        if let packer { members.append(("packer", .string(packer))) }
         if let sku { members.append(("sku", .string(sku))) }
         if let packed { members.append(("packed", .int(packed))) }
         if let expected { members.append(("expected", .int(expected))) }

@@ -92,6 +92,7 @@ extension PackSession {
         case .newBox: "CMD:NEWBOX"
         case .reprint: "CMD:REPRINT"
         case .void: "CMD:VOID"
+        case .signOut: "CMD:SIGNOUT"
         case .quantity(let n): "CMD:QTY:\(n)"
         case .short(let reason, let line): "CMD:SHORT:\(reason)" + (line.map { ":\($0)" } ?? "")
         }
@@ -100,6 +101,8 @@ extension PackSession {
     mutating func perform(_ command: PackCommand, data: String, symbology: String?, at time: Date) -> Verdict {
         // Reprints concern labels already printed, not the open order (if any).
         if command == .reprint || command == .void { return requestReprint(command, at: time) }
+        // Signing out needs no open order.
+        if command == .signOut { return signOut(at: time) }
         guard var progress = current else {
             let what = command == .undo ? Verdict.Kind.nothingToUndo : .commandRejected
             return Verdict(kind: what, message: "No order is open. Scan an order or tote first.")
@@ -133,6 +136,8 @@ extension PackSession {
             return newBox(data: data, symbology: symbology, at: time)
         case .reprint, .void:
             return requestReprint(command, at: time)
+        case .signOut:
+            return signOut(at: time)
         }
     }
 

@@ -26,6 +26,14 @@ public struct PackSession: Sendable {
         public var reprintRequiresSupervisor = false
         /// How long a reprint waits for the supervisor badge, in seconds.
         public var supervisorWait: TimeInterval = 60
+        /// Packer badges: barcode → the packer's name (the barcode itself when it has none).
+        public var packerBadges: [String: String] = [:]
+        /// Any barcode starting with this is a packer badge; the packer is the rest of it.
+        public var packerBadgePrefix: String?
+        /// Refuse orders and items until a packer is signed in.
+        public var requirePacker = false
+        /// A packer with no input for this long is signed out (nil: never).
+        public var packerIdleTimeout: TimeInterval?
 
         /// Creates a configuration; the defaults suit a single bench.
         public init(station: String = "bench-1", packer: String? = nil, highValueThreshold: Int = 50_000, supervisorBadges: Set<String> = [], shortReasons: [String] = ["out_of_stock", "damaged", "not_found", "customer_request", "other"], boxes: [Box] = Box.standard) {
@@ -77,6 +85,10 @@ public struct PackSession: Sendable {
     var lastLabel: (order: Order, label: PackageLabel)?
     /// A reprint waiting for a supervisor badge, and since when.
     var pendingReprint: (command: PackCommand, at: Date)?
+    /// Who is signed in by badge, and their last input.
+    var signedIn: (packer: String, lastInput: Date)?
+    /// Who the idle timeout signed out, until someone signs in: what `packer_required` tells.
+    var timedOut: String?
 
     /// How many finished order ids the session remembers to refuse packing them twice.
     static let rememberedOrders = 1_000
@@ -88,6 +100,8 @@ public struct PackSession: Sendable {
 
     /// Handles one scan or command.
     public mutating func handle(_ input: Input, at time: Date) -> Step {
+        _ = expireIdlePacker(at: time)
+        if signedIn != nil { signedIn!.lastInput = time }
         pendingLookup = nil
         let switchCandidate = pendingSwitch
         pendingSwitch = nil
@@ -118,6 +132,12 @@ public struct PackSession: Sendable {
         }
         if configuration.supervisorBadges.contains(data) {
             return .verdict(override(badge: data, blocked: blocked, symbology: symbology, at: time))
+        }
+        if let packer = packerName(forBadge: data) {
+            return .verdict(signIn(packer, at: time))
+        }
+        if configuration.requirePacker, packer == nil {
+            return .verdict(packerRequired(data: data, symbology: symbology, at: time))
         }
         if let progress = current, let hit = progress.line(for: data, barcode: barcode) {
             guard let line = hit else {
@@ -267,7 +287,7 @@ public struct PackSession: Sendable {
         var v = record(verdict, data: data, symbology: symbology, quantity: quantity, serial: serial, lot: lot, at: time)
         let progress = current!
         let box = outcome == .abandoned ? nil : Box.suggest(for: progress.order.lines, from: configuration.boxes)?.name
-        v.result = progress.result(station: configuration.station, packer: configuration.packer, outcome: outcome, at: time, box: box)
+        v.result = progress.result(station: configuration.station, packer: packer, outcome: outcome, at: time, box: box)
         if outcome != .abandoned {
             closeLastBox(progress, verdict: &v)
             rememberLabels(progress, verdict: v)

@@ -42,6 +42,12 @@ public struct Verdict: Hashable, Sendable {
         case overrideRefused = "override_refused"
         /// A command that cannot apply now (bad quantity, unknown reason, nothing to short).
         case commandRejected = "command_rejected"
+        /// A packer's badge: they are signed in at the bench (`packer` names them).
+        case signedIn = "signed_in"
+        /// `CMD:SIGNOUT`, or the idle timeout: nobody is signed in now.
+        case signedOut = "signed_out"
+        /// `station.require_packer`: nothing is packed until a packer scans their badge.
+        case packerRequired = "packer_required"
     }
 
     /// Why an order may not be packed.
@@ -73,6 +79,8 @@ public struct Verdict: Hashable, Sendable {
     public var expected: Int?
     /// What the packer must notice, given when an order opens.
     public var notices: [Notice] = []
+    /// For `signed_in` and `signed_out`: the packer.
+    public var packer: String?
     /// The finished record, when this input completed or abandoned the order.
     public var result: PackResult?
     /// The box this input closed (`box_closed`, or the last box of a completed order).

@@ -36,9 +36,9 @@ final class Speaker: @unchecked Sendable {
     /// The tone of a verdict, as the kiosk page colours it.
     static func tone(_ kind: Verdict.Kind) -> Tone {
         switch kind {
-        case .accepted, .orderOpened, .quantitySet, .overrideAccepted: .good
+        case .accepted, .orderOpened, .quantitySet, .overrideAccepted, .signedIn: .good
         case .orderComplete, .boxClosed, .labelsReprinted, .labelVoided: .done
-        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned, .supervisorRequired: .info
+        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned, .supervisorRequired, .signedOut: .info
         default: .bad
         }
     }

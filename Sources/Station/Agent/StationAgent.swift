@@ -122,6 +122,10 @@ public final class StationAgent: Sendable {
         var session = PackSession.Configuration(station: configuration.stationName, highValueThreshold: configuration.highValueThreshold, supervisorBadges: Set(configuration.supervisorBadges))
         session.reprintRequiresSupervisor = configuration.reprintRequiresSupervisor
         session.supervisorWait = TimeInterval(configuration.supervisorWaitSeconds)
+        session.packerBadges = configuration.packerBadges
+        session.packerBadgePrefix = configuration.packerBadgePrefix
+        session.requirePacker = configuration.requirePacker
+        session.packerIdleTimeout = configuration.packerIdleMinutes == 0 ? nil : TimeInterval(configuration.packerIdleMinutes * 60)
         let finder = OrderFinder(local: catalog, lookup: lookup, journal: journal)
         let publish: @Sendable () -> Void = { Task { await status.publish(to: feed, journal: journal) } }
         let directory = BenchDirectory()

@@ -41,6 +41,14 @@ public struct StationConfiguration: Sendable {
     public var reprintRequiresSupervisor: Bool
     /// `station.supervisor_wait_seconds`: how long a reprint waits for the badge.
     public var supervisorWaitSeconds: Int
+    /// `station.packer_badges`: badge barcode → packer name.
+    public var packerBadges: [String: String]
+    /// `station.packer_badge_prefix`.
+    public var packerBadgePrefix: String?
+    /// `station.require_packer`.
+    public var requirePacker: Bool
+    /// `station.packer_idle_minutes` (0: never).
+    public var packerIdleMinutes: Int
     /// The server section as the environment of the sync client (nil: no server).
     public var serverEnvironment: [String: String]?
     /// `server.allow_insecure`: a plain-http server beyond this machine is intended.
@@ -195,6 +203,23 @@ public struct StationConfiguration: Sendable {
         }
         supervisorWaitSeconds = integer("station.supervisor_wait_seconds") ?? 60
         guard (1...600).contains(supervisorWaitSeconds) else { throw fail("station.supervisor_wait_seconds", "must be 1 to 600 seconds, not \(supervisorWaitSeconds)") }
+        var badges: [String: String] = [:]
+        for entry in strings("station.packer_badges") ?? [] {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let badge = parts[0], name = parts.count == 2 ? parts[1] : parts[0]
+            guard !badge.isEmpty, !name.isEmpty else { throw fail("station.packer_badges", "has \"\(entry)\"; write \"BADGE\" or \"BADGE=Name\"") }
+            guard badges[badge] == nil else { throw fail("station.packer_badges", "lists badge \(badge) twice; give each packer their own badge") }
+            guard !supervisorBadges.contains(badge) else { throw fail("station.packer_badges", "lists \(badge), which is also in station.supervisor_badges; a badge is either a packer's or a supervisor's") }
+            badges[badge] = name
+        }
+        packerBadges = badges
+        packerBadgePrefix = string("station.packer_badge_prefix")
+        if let p = packerBadgePrefix, p.isEmpty || p.uppercased().hasPrefix("CMD:") {
+            throw fail("station.packer_badge_prefix", p.isEmpty ? "must not be empty; remove the key for no prefix" : "must not start with CMD: (command barcodes)")
+        }
+        requirePacker = boolean("station.require_packer") ?? false
+        packerIdleMinutes = integer("station.packer_idle_minutes") ?? 30
+        guard (0...1440).contains(packerIdleMinutes) else { throw fail("station.packer_idle_minutes", "must be 0 (never) to 1440, not \(packerIdleMinutes)") }
 
         if values["server.url"] != nil {
             var server: [String: String] = [:]
