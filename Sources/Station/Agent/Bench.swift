@@ -197,8 +197,7 @@ actor Bench {
 
     /// The bench as the kiosk shows it.
     func view() -> JSONValue {
-        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string))), ("reprints", .int(reprints))]
-        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string))), ("packer", .optional(session.packer))]
+        var members: [(String, JSONValue)] = [("name", .string(name)), ("scanners", .array(attachedScanners.map(JSONValue.string))), ("reprints", .int(reprints)), ("packer", .optional(session.packer))]
         if let progress = session.current {
             let order = progress.order
             let highValue = (order.value?.hundredths ?? 0) >= session.configuration.highValueThreshold
