@@ -2,14 +2,15 @@
 """Benchmark: a bulk run of one 10,000-label ZPL file to the test printer, in labels/s,
 side by side in the same run with peers doing the same job (docs/bulk-runs.md, benchmarks.md).
 
-    scripts/bench-bulk-run.py [--packstation PATH] [--runs N] [--chunk N] [--labels N]
+    scripts/bench-bulk-run.py [--packstation PATH] [--runs N] [--chunks 50,500] [--export FILE]
 
 Starts the test printer (scripts/peers/zebra_printer.py, speed 0: it prints as fast as it reads)
 and a private cupsd (scripts/peers/cupsd.py) with a raw queue to that printer, writes the carrier
 corpus with --big, then runs hyperfine over three commands, each ending when the printer has
 counted all the labels (its odometer, read on its control port):
 
-- packstation batch start --labels bulk-10000.zpl (the journal, chunks, counter readings);
+- packstation batch start --labels bulk-10000.zpl --chunk N for each N of --chunks (the journal,
+  chunks, counter readings; a failed run fails the benchmark);
 - raw: the file written to port 9100 by Python, as `nc printer 9100 < file` does;
 - lp -o raw: the file through the private cupsd's raw queue to the same printer.
 
@@ -88,7 +89,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--packstation", default=os.path.join(ROOT, ".build/release/packstation"))
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--chunk", type=int, default=500)
+    ap.add_argument("--chunks", default="50,500", help="chunk sizes of the packstation runs, comma-separated (default 50,500)")
     ap.add_argument("--export", help="hyperfine --export-json FILE")
     args = ap.parse_args()
     for tool in ("hyperfine", "cupsd", "lpadmin", "lp"):
@@ -115,8 +116,9 @@ def main():
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         me = "%s %s" % (py, os.path.abspath(__file__))
         commands = [
-            ("packstation batch", "%s batch start --printer tcp://127.0.0.1:%d --labels %s --chunk %d --data-dir %s/runs-$RANDOM$RANDOM > /dev/null 2>&1"
-             % (args.packstation, zp["data"], path, args.chunk, work)),
+            ("packstation batch --chunk %s" % chunk, "%s batch start --printer tcp://127.0.0.1:%d --labels %s --chunk %s --data-dir %s/runs-$RANDOM$RANDOM > /dev/null 2>&1"
+             % (args.packstation, zp["data"], path, chunk, work)) for chunk in args.chunks.split(",")
+        ] + [
             ("raw to 9100", "%s raw %d %d %s %d" % (me, zp["data"], zp["control"], path, labels)),
             ("lp -o raw (cupsd)", "%s lp %s zebra %d %s %d" % (me, server, zp["control"], path, labels)),
         ]
@@ -131,7 +133,7 @@ def main():
         subprocess.run(hf, check=True)
         print("\n%d labels, %d bytes, printer at speed 0 (as fast as it reads), load %.2f" % (labels, os.path.getsize(path), os.getloadavg()[0]))
         for r in json.load(open(export))["results"]:
-            print("%-20s mean %.3f s  min %.3f s  -> %.0f labels/s (best %.0f)" % (r["command"], r["mean"], r["min"], labels / r["mean"], labels / r["min"]))
+            print("%-28s mean %.3f s  min %.3f s  -> %.0f labels/s (best %.0f)" % (r["command"], r["mean"], r["min"], labels / r["mean"], labels / r["min"]))
         print("odometer at the end:", control(zp["control"], "status")["odometer"])
     finally:
         for p in peers:

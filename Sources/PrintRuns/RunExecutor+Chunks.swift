@@ -112,6 +112,9 @@ extension RunExecutor {
     func awaitIdle(_ p: any LabelCountingPrinter, toPrint: Bool) throws(StepError) {
         // A fast printer is idle again within milliseconds: ask soon, then back off to the
         // poll interval, so neither a fast printer idles nor a slow one is flooded with ~HS.
+        // Each wait is a quarter of the time waited so far, so the printer sits idle at most
+        // ~25 % longer than it took (doubling the wait could leave it idle as long again).
+        let started = ContinuousClock.now
         var delay = min(Duration.milliseconds(2), options.pollInterval)
         while true {
             let status = try withPrinter { () throws(PrinterError) in try p.hostStatus() }
@@ -126,7 +129,7 @@ extension RunExecutor {
             }
             if shouldStop() { throw .stopped }
             pause(delay)
-            delay = min(delay * 2, options.pollInterval)
+            delay = min(max(Duration.milliseconds(2), (ContinuousClock.now - started) / 4), options.pollInterval)
         }
     }
 
