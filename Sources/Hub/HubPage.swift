@@ -18,6 +18,7 @@ enum HubPage {
         let stations = try await store.listStations()
         let orders = try await store.listOrders(limit: 200)
         let queue = try store.listQueue(limit: 50)
+        let packers = try store.listPackerResults()
         let results = try await store.listResults(orderID: nil, limit: 50)
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
@@ -37,6 +38,10 @@ enum HubPage {
         html += "</table><h2>Orders</h2><table><tr><th>order</th><th>state</th><th>station</th><th>packed at</th></tr>"
         for o in orders {
             html += "<tr><td>\(text(o["id"]))</td><td>\(text(o["state"]))</td><td>\(text(o["station"]))</td><td>\(text(o["packed_at"]))</td></tr>"
+        }
+        html += "</table><h2>Packers</h2><table><tr><th>packer</th><th>results</th><th>packed</th><th>mean pack time (s)</th><th>longest (s)</th></tr>"
+        for p in packers {
+            html += "<tr><td>\(p["packer"] == .null ? "(nobody signed in)" : text(p["packer"]))</td><td>\(text(p["results"]))</td><td>\(text(p["packed"]))</td><td>\(text(p["mean_pack_seconds"]))</td><td>\(text(p["max_pack_seconds"]))</td></tr>"
         }
         html += "</table><h2>Latest results</h2><table><tr><th>received</th><th>station</th><th>order</th><th>type</th><th>outcome</th></tr>"
         for r in results {

@@ -40,3 +40,26 @@ extension HubStore {
         }
     }
 }
+
+extension HubStore {
+    /// Pack results per packer (null: nobody signed in), most results first: how many, how many
+    /// packed whole, and the mean and longest pack time (the result's `ended_at` - `started_at`).
+    public func listPackerResults() throws(HubError) -> [JSONValue] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT json_extract(body, '$.packer') AS packer, COUNT(*) AS results,
+                    SUM(json_extract(body, '$.outcome') = 'packed') AS packed,
+                    AVG((julianday(json_extract(body, '$.ended_at')) - julianday(json_extract(body, '$.started_at'))) * 86400.0) AS mean_seconds,
+                    MAX((julianday(json_extract(body, '$.ended_at')) - julianday(json_extract(body, '$.started_at'))) * 86400.0) AS max_seconds
+                FROM results WHERE type = 'pack_result' GROUP BY packer ORDER BY results DESC, packer
+                """).map { row in
+                let mean: Double? = row["mean_seconds"], max: Double? = row["max_seconds"]
+                return .object([
+                    ("packer", .optional(row["packer"])), ("results", .int(row["results"])), ("packed", .int(row["packed"] ?? 0)),
+                    ("mean_pack_seconds", mean.map { .number(String(format: "%.1f", $0)) } ?? .null),
+                    ("max_pack_seconds", max.map { .number(String(format: "%.1f", $0)) } ?? .null),
+                ])
+            }
+        }
+    }
+}

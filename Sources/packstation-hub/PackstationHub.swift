@@ -11,7 +11,7 @@ struct PackstationHub: AsyncParsableCommand {
         commandName: "packstation-hub",
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
-        subcommands: [Serve.self, Import.self, Queue.self, StationCommand.self, LabelRunCommand.self],
+        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, StationCommand.self, LabelRunCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -139,6 +139,26 @@ struct Queue: ParsableCommand {
                 return "-"
             }
             print(fields.enumerated().map { $0.offset == 3 && $0.element == "-" ? "any" : $0.element }.joined(separator: "\t"))
+        }
+    }
+}
+
+struct Packers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pack results per packer: results, packed whole, mean and longest pack time in seconds.",
+        discussion: "Columns: packer (- when nobody was signed in), results, packed, mean_s, max_s; most results first.")
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        for p in try database.open().listPackerResults() {
+            let fields = [p["packer"], p["results"], p["packed"], p["mean_pack_seconds"], p["max_pack_seconds"]].map { v -> String in
+                switch v {
+                case .string(let s)?: s
+                case .number(let n)?: n
+                default: "-"
+                }
+            }
+            print(fields.joined(separator: "\t"))
         }
     }
 }
