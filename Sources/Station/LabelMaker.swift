@@ -22,13 +22,16 @@ public struct LabelMaker: Sendable {
     public var format: Format
     /// Reads carriers' PDFs (page sizes, rasters for ZPL printers and previews).
     public var pdfReader: any PDFReading
+    /// What a carrier's ZPL may carry (`printer.zpl_allow`); checked before it is printed as it is.
+    public var zplPolicy: ZPLPolicy
 
-    public init(template: LabelTemplate, packingSlip: LabelTemplate? = nil, density: PrinterDensity, format: Format, pdfReader: any PDFReading = PopplerPDF()) {
+    public init(template: LabelTemplate, packingSlip: LabelTemplate? = nil, density: PrinterDensity, format: Format, pdfReader: any PDFReading = PopplerPDF(), zplPolicy: ZPLPolicy = .carrier) {
         self.template = template
         self.packingSlip = packingSlip
         self.density = density
         self.format = format
         self.pdfReader = pdfReader
+        self.zplPolicy = zplPolicy
     }
 
     /// A built-in template by name, or a template JSON file.
@@ -110,7 +113,9 @@ public struct LabelMaker: Sendable {
     private func render(_ order: Order, _ template: LabelTemplate, context: LabelContext, carrierLabel: CarrierLabel?, note: String? = nil) throws -> Document {
         if let carrier = carrierLabel {
             switch (carrier.format, format) {
-            case (.zpl, .zpl): return Document(format: .zpl, bytes: carrier.data, preview: Self.carrierZPLPreview(carrier.data, density: density))
+            case (.zpl, .zpl):
+                // Printed as it is, once it is known to print a label and harm nothing.
+                return Document(format: .zpl, bytes: try CarrierZPL(bytes: carrier.data, policy: zplPolicy).bytes, preview: Self.carrierZPLPreview(carrier.data, density: density))
             case (.pdf, _):
                 return try carrierPDF(carrier.data, template: template)
             case (.png, _):
@@ -154,7 +159,7 @@ public struct LabelMaker: Sendable {
         case .zpl:
             let renderer = ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: .latin)
             if let template, let context {
-                _ = try ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder(), pdfReader: pdfReader).stream([context], to: &sink)
+                _ = try ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder(), pdfReader: pdfReader, zplPolicy: zplPolicy).stream([context], to: &sink)
             } else {
                 sink.bytes = try renderer.render(layout)
             }

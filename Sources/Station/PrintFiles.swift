@@ -16,12 +16,15 @@ public struct FilePrinting {
     /// Turns a PDF into ^GF labels for a printer that refuses PDFs (raw TCP, USB without PDF, an
     /// IPP printer without application/pdf); nil sends PDFs as they are or not at all.
     public var pdfLabels: PDFLabels?
+    /// What a ZPL file may carry; a file it refuses is not sent (nor any after it).
+    public var zplPolicy: ZPLPolicy
 
-    public init(printer: any Printer, waitLimit: Duration = .seconds(600), pollInterval: Duration = .seconds(2), pdfLabels: PDFLabels? = nil, tell: @escaping (String) -> Void) {
+    public init(printer: any Printer, waitLimit: Duration = .seconds(600), pollInterval: Duration = .seconds(2), pdfLabels: PDFLabels? = nil, zplPolicy: ZPLPolicy = .carrier, tell: @escaping (String) -> Void) {
         self.printer = printer
         self.waitLimit = waitLimit
         self.pollInterval = pollInterval
         self.pdfLabels = pdfLabels
+        self.zplPolicy = zplPolicy
         self.tell = tell
     }
 
@@ -43,6 +46,13 @@ public struct FilePrinting {
             }
             let format = DocumentFormat(sniffing: bytes)
             let name = "packstation \(URL(fileURLWithPath: file).lastPathComponent)"
+            if format == .zpl {
+                // Read as the printer would: a cut-off format or a command that would reset the
+                // printer or change its saved settings is refused before a byte is sent.
+                do { _ = try ZPLDocument(bytes, policy: zplPolicy) } catch {
+                    throw StationError(code: error.code, message: "\(file): \(error.message) Nothing of it was sent to \(printer.name)." + sentSoFar(done))
+                }
+            }
             if format == .pdf, let reader = pdfLabels?.reader {
                 // A damaged or cut-off PDF is refused here rather than by the printer mid-job.
                 do { _ = try reader.pageSizes(bytes) } catch {

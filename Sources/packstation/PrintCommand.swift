@@ -32,6 +32,8 @@ struct PrintCommand: ParsableCommand {
     @Option(name: .customLong("label-size"), help: ArgumentHelp("The label stock PDF pages are fitted to: \(LabelSize.named.map(\.name).joined(separator: ", ")).", valueName: "SIZE"))
     var labelSize = "4x6"
 
+    @OptionGroup var zpl: ZPLPolicyOptions
+
     @Argument(help: ArgumentHelp("Label files (ZPL or PDF); - reads standard input.", valueName: "FILE"))
     var files: [String]
 
@@ -52,7 +54,7 @@ struct PrintCommand: ParsableCommand {
             throw StationError(code: error.code, message: error.message)
         }
         let pdfLabels = PDFLabels(reader: PopplerPDF(), density: PrinterDensity(dpi: dpi) ?? .dpi203, labelSize: LabelSize.named(labelSize))
-        let printing = FilePrinting(printer: target, waitLimit: .seconds(waitSeconds), pdfLabels: pdfLabels) { line in
+        let printing = FilePrinting(printer: target, waitLimit: .seconds(waitSeconds), pdfLabels: pdfLabels, zplPolicy: try zpl.policy()) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         for done in try printing.print(files: files) {

@@ -4,13 +4,16 @@ import PackCore
 import Testing
 
 struct CarrierLabelTests {
-    static let two = Array("~JA\n^XA^FO10,10^FDone^FS^XZ\n^XA^FO10,10^FDtwo^FS^XZ\n".utf8)
+    static let two = Array("~SD20\n~DGR:LOGO.GRF,2,1,FF00\n^XA^FO10,10^XGR:LOGO.GRF^FS^FDone^FS^XZ\n~DGR:LOGO.GRF,2,1,00FF\n^XA^MCY^XZ\n^XA^FO10,10^FDtwo^FS^PQ2^XZ\n".utf8)
 
-    @Test func aZPLStreamIsSplitIntoItsLabelsAndKeptByteForByte() throws {
+    @Test func aZPLStreamIsReadIntoItsLabelsAndKeptByteForByte() throws {
+        // Issue 13: graphics downloaded between labels and a settings format were refused as
+        // "commands between label 1 and 2"; ^PQ2 was counted as one label.
         let zpl = try CarrierZPL(bytes: Self.two)
+        #expect(zpl.bytes == Self.two)
         #expect(zpl.labels.count == 2)
-        #expect(String(decoding: zpl.labels[1], as: UTF8.self) == "^XA^FO10,10^FDtwo^FS^XZ")
-        #expect(String(decoding: zpl.prologue, as: UTF8.self) == "~JA\n")
+        #expect(zpl.labelCount == 3)
+        #expect(String(decoding: zpl.labels[1], as: UTF8.self) == "^XA^FO10,10^FDtwo^FS^PQ2^XZ\n")
     }
 
     @Test(arguments: [
@@ -18,14 +21,31 @@ struct CarrierLabelTests {
         ("^XA^FDone^XA^FDtwo^XZ", "carrier.zpl_unclosed"),
         ("^FDone^XZ", "carrier.zpl_unopened"),
         ("hello", "carrier.zpl_empty"),
-        ("^XA^XZ ^MD30 ^XA^XZ", "carrier.zpl_stray"),
-        ("^XA^XZ~JR", "carrier.zpl_stray"),
+        // Settings only: nothing would come out.
+        ("^XA^XZ ^MD30 ^XA^MCY^XZ", "carrier.zpl_empty"),
+        // What harms the printer or other jobs, wherever it is.
+        ("^XA^FO1,1^FDa^FS^XZ~JR", "carrier.zpl_refused"),
         // Found by FuzzCarrierZPL: a ^ command before the first label was kept as the prologue and printed.
-        ("^JUS^XA^XZ", "carrier.zpl_stray"),
-        ("~JA\n^MD30\n^XA^XZ", "carrier.zpl_stray"),
+        ("^JUS^XA^FO1,1^FDa^FS^XZ", "carrier.zpl_refused"),
+        ("~JA\n^MD30\n^XA^FO1,1^FDa^FS^XZ", "carrier.zpl_refused"),
+        ("~DGR:LOGO.GRF,8,1,FF00\n^XA^FO1,1^FDa^FS^XZ", "carrier.zpl_payload"),
     ])
     func brokenCarrierZPLIsRefused(text: String, code: String) {
         #expect { try CarrierZPL(bytes: Array(text.utf8)) } throws: { ($0 as? LabelError)?.code == code }
+    }
+
+    @Test func aSettingsOnlyCarrierFileSaysWhyNothingWouldPrint() {
+        #expect {
+            try CarrierZPL(bytes: Array("^XA^MCY^XZ^XA^PW812^LL1218^XZ".utf8))
+        } throws: {
+            ($0 as? LabelError)?.message == "The carrier's ZPL holds only formats that print nothing (2 of them: settings such as ^MC, ^PW, ^LL), so no label would come out; ask the carrier for the label again."
+        }
+    }
+
+    @Test func aSiteCanAllowARefusedCommandForCarrierLabels() throws {
+        let text = Array("~JA\n^XA^FO1,1^FDa^FS^XZ".utf8)
+        #expect(throws: LabelError.self) { try CarrierZPL(bytes: text) }
+        #expect(try CarrierZPL(bytes: text, policy: ZPLPolicy(allowed: ["~JA"])).bytes == text)
     }
 
     static func order(carrier: CarrierLabel) -> Order {

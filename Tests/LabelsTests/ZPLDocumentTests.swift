@@ -1,3 +1,4 @@
+import Foundation
 import Labels
 import Testing
 
@@ -225,5 +226,14 @@ struct ZPLDocumentTests {
         for (a, b) in zip(document.segments, document.segments.dropFirst()) { #expect(a.range.upperBound == b.range.lowerBound) }
         #expect(document.segments.last?.range.upperBound == text.utf8.count)
         #expect(document.labels[0].range == document.segments[3].range)
+    }
+
+    @Test func docsListEveryRefusedCommandWithWhatItDoes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/zpl.md"), encoding: .utf8)
+        for (command, reason) in ZPLPolicy.refusedCommands.sorted(by: { $0.key < $1.key }) {
+            let row = text.split(separator: "\n").first { $0.hasPrefix("| ") && $0.contains("`\(command)`") }
+            #expect(row?.contains(reason) == true, "docs/zpl.md: \(command) \(reason)")
+        }
     }
 }

@@ -107,6 +107,23 @@ import Testing
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self) == "^XA^FDa^FS^XZ^XA^FDb^FS^XZ")
     }
 
+    @Test func aZPLFileThatWouldHarmThePrinterIsRefusedUnlessTheSiteAllowsIt() throws {
+        let out = try Self.write("", name: "spool.zpl")
+        let good = try Self.write("~DGR:LOGO.GRF,2,1,FF00\n^XA^FO0,0^XGR:LOGO.GRF^FS^XZ", name: "good.zpl")
+        let reset = try Self.write("^XA^FDa^FS^XZ\n~JR\n", name: "reset.zpl")
+        let printing = FilePrinting(printer: try openPrinter(PrinterURI(parsing: "file://\(out)"))) { _ in }
+        let error = #expect(throws: StationError.self) { try printing.print(files: [good, reset]) }
+        #expect(error?.code == "carrier.zpl_refused")
+        #expect(error?.message.hasPrefix("\(reset): The ZPL has ~JR at byte 14, which resets the printer as if it were switched off and on; it is not printed.") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("add \"~JR\" to printer.zpl_allow in station.toml") == true)
+        #expect(error?.message.hasSuffix("Nothing of it was sent to file://\(out). Already sent: \(good).") == true)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self) == "~DGR:LOGO.GRF,2,1,FF00\n^XA^FO0,0^XGR:LOGO.GRF^FS^XZ")
+        // A site that allows it sends it as it is.
+        var allowing = printing
+        allowing.zplPolicy = ZPLPolicy(allowed: ["~JR"])
+        #expect(try allowing.print(files: [reset]).map(\.job.bytes) == [18])
+    }
+
     @Test func anEmptyOrMissingFileSendsNothing() throws {
         let out = try Self.write("", name: "spool.zpl")
         let empty = try Self.write("", name: "empty.zpl")

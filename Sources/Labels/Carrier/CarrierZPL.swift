@@ -1,73 +1,31 @@
 import PackCore
 
-/// A carrier's ZPL stream, split into its labels and checked before it is printed as it is.
-public struct CarrierZPL: Hashable, Sendable {
-    /// Each label, `^XA` through `^XZ` inclusive, byte for byte as the carrier sent it.
-    public let labels: [[UInt8]]
-    /// Bytes before the first label (host commands such as `~JA`), kept as sent.
-    public let prologue: [UInt8]
+/// A carrier's ZPL stream, read as the printer reads it and checked before it is printed as it is.
+///
+/// Carriers and marketplaces send more than `^XA`…`^XZ`: graphics downloaded before each label
+/// (`~DGR:…`), settings-only formats, stored formats recalled with `^XF`, `^PQ` copies, comments
+/// and line ends anywhere. All of that is accepted; what is refused is what a printer would
+/// misread (a format never closed, a download cut off) and what could harm the printer or other
+/// jobs (`ZPLPolicy`: `~JR`, `^JU`, network settings, `~JA`, …), naming the command and its byte.
+public struct CarrierZPL: Sendable {
+    /// The stream read: its formats, labels, quantities and what each label recalls.
+    public let document: ZPLDocument
     /// The whole stream exactly as received: what is sent to the printer.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { document.bytes }
+    /// Each printing format, `^XA` through `^XZ`, byte for byte as the carrier sent it.
+    public var labels: [[UInt8]] { document.labels.indices.map { document.bytes(of: $0) } }
+    /// Labels the stream prints (`^PQ` copies counted; settings-only formats not).
+    public var labelCount: Int { document.labelCount }
 
-    /// Splits and checks a stream: at least one label; every `^XA` closed by `^XZ` before the next
-    /// `^XA`; before the first label nothing but whitespace and tilde host commands, between and
-    /// after labels only whitespace.
-    public init(bytes: [UInt8]) throws(LabelError) {
-        var labels: [[UInt8]] = []
-        var prologue: [UInt8] = []
-        var start: Int?
-        var lastEnd = 0
-        var i = 0
-        let n = bytes.count
-        func isCommand(_ i: Int, _ a: UInt8, _ b: UInt8) -> Bool {
-            i + 2 < n && bytes[i] == 0x5E && (bytes[i + 1] | 0x20) == (a | 0x20) && (bytes[i + 2] | 0x20) == (b | 0x20)
+    /// Reads and checks a stream: it must print at least one label (`carrier.zpl_empty`
+    /// otherwise), and `ZPLDocument` must accept it under `policy`.
+    public init(bytes: [UInt8], policy: ZPLPolicy = .carrier) throws(LabelError) {
+        let document = try ZPLDocument(bytes, policy: policy)
+        guard !document.labels.isEmpty else {
+            let formats = document.segments.count { if case .settingsFormat = $0.kind { true } else { false } }
+            let what = formats > 0 ? "only formats that print nothing (\(formats) of them: settings such as ^MC, ^PW, ^LL)" : "no format (^XA…^XZ)"
+            throw LabelError(code: "carrier.zpl_empty", message: "The carrier's ZPL holds \(what), so no label would come out; ask the carrier for the label again.")
         }
-        while i < n {
-            if isCommand(i, UInt8(ascii: "X"), UInt8(ascii: "A")) {
-                guard start == nil else {
-                    throw LabelError(code: "carrier.zpl_unclosed", message: "The carrier's ZPL label \(labels.count + 1) has ^XA at byte \(i) before the ^XZ that ends the previous label; ask the carrier for the label again.")
-                }
-                let between = bytes[lastEnd..<i]
-                if labels.isEmpty {
-                    // Host commands (~JA) may come first; a ^ command there would change the printer's settings.
-                    if let caret = between.firstIndex(of: 0x5E) {
-                        throw LabelError(code: "carrier.zpl_stray", message: "The carrier's ZPL has a ^ command before its first label (byte \(caret)); it is not printed as it could change the printer's settings.")
-                    }
-                    prologue = Array(between)
-                } else if !Self.isIgnorable(between) {
-                    throw LabelError(code: "carrier.zpl_stray", message: "The carrier's ZPL has commands between label \(labels.count) and \(labels.count + 1) (byte \(lastEnd)); it is not printed as it could change the printer's settings.")
-                }
-                start = i
-                i += 3
-                continue
-            }
-            if isCommand(i, UInt8(ascii: "X"), UInt8(ascii: "Z")) {
-                guard let s = start else {
-                    throw LabelError(code: "carrier.zpl_unopened", message: "The carrier's ZPL has ^XZ at byte \(i) without a ^XA before it; ask the carrier for the label again.")
-                }
-                labels.append(Array(bytes[s..<(i + 3)]))
-                start = nil
-                i += 3
-                lastEnd = i
-                continue
-            }
-            i += 1
-        }
-        guard start == nil else {
-            throw LabelError(code: "carrier.zpl_truncated", message: "The carrier's ZPL label \(labels.count + 1) starts with ^XA but never ends with ^XZ (the data is cut off); ask the carrier for the label again.")
-        }
-        guard !labels.isEmpty else {
-            throw LabelError(code: "carrier.zpl_empty", message: "The carrier's ZPL holds no label (no ^XA…^XZ); ask the carrier for the label again.")
-        }
-        guard Self.isIgnorable(bytes[lastEnd...]) else {
-            throw LabelError(code: "carrier.zpl_stray", message: "The carrier's ZPL has commands after its last label (byte \(lastEnd)); it is not printed as it could change the printer's settings.")
-        }
-        self.labels = labels
-        self.prologue = prologue
-        self.bytes = bytes
-    }
-
-    static func isIgnorable(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        self.document = document
     }
 }

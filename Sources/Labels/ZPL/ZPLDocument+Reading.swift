@@ -48,18 +48,19 @@ struct ZPLDocumentReader {
         var open: OpenFormat?
         while let command = tokenizer.next() {
             let after = tokenizer.syntax
-            let name = command.name
+            let key = command.key
             let object = try storedObject(command, syntax: syntax)
             if let reason = policy.refusal(command, object: object) {
+                let name = command.name
                 throw LabelError(code: "carrier.zpl_refused", message: "The ZPL has \(name) at byte \(command.offset), which \(reason); it is not printed. If the sender is trusted, add \"\(name)\" to printer.zpl_allow in station.toml.")
             }
-            switch name {
-            case "^XA":
+            switch key {
+            case K.XA:
                 if let open {
                     throw LabelError(code: "carrier.zpl_unclosed", message: "The ZPL has ^XA at byte \(command.offset) before the ^XZ that ends the format opened at byte \(open.start); ask the sender for the label again.")
                 }
                 open = OpenFormat(start: command.offset, syntax: syntax)
-            case "^XZ":
+            case K.XZ:
                 guard let format = open else {
                     throw LabelError(code: "carrier.zpl_unopened", message: "The ZPL has ^XZ at byte \(command.offset) without a ^XA before it; ask the sender for the label again.")
                 }
@@ -68,12 +69,12 @@ struct ZPLDocumentReader {
             default:
                 if open != nil {
                     note(command, object: object, in: &open!, syntax: syntax, syntaxAfter: after)
-                } else if let object, Self.downloads.contains(name) {
+                } else if let object, K.isDownload(key) {
                     let piece = ZPLDocument.Piece(range: command.range, replacement: nil, syntax: syntax, syntaxAfter: after, needs: [])
                     definitions[object, default: []].append(piece)
                     append(ZPLSegment(kind: .download(name: object), range: command.range), syntax: syntax, after: after)
                 } else {
-                    append(ZPLSegment(kind: .hostCommand(code: name), range: command.range), syntax: syntax, after: after)
+                    append(ZPLSegment(kind: .hostCommand(code: command.name), range: command.range), syntax: syntax, after: after)
                 }
             }
             syntax = after
@@ -82,9 +83,6 @@ struct ZPLDocumentReader {
             throw LabelError(code: "carrier.zpl_truncated", message: "The ZPL's format opened by ^XA at byte \(open.start) never ends with ^XZ (the data is cut off); ask the sender for the label again.")
         }
     }
-
-    /// Commands that download an object outside a format, each a segment of its own.
-    static let downloads: Set<String> = ["~DG", "~DY", "~DB", "~DS", "~DT", "~DU", "~DE"]
 
     mutating func append(_ segment: ZPLSegment, syntax: ZPLSyntax, after: ZPLSyntax) {
         segments.append(segment)
@@ -95,42 +93,42 @@ struct ZPLDocumentReader {
     /// What a command inside a format adds to it: content, origin, quantity, recalls, definitions.
     mutating func note(_ command: ZPLCommand, object: String?, in format: inout OpenFormat, syntax: ZPLSyntax, syntaxAfter: ZPLSyntax) {
         let parameters = command.parameters
-        switch command.name {
-        case "^FO", "^FT":
+        switch command.key {
+        case K.FO, K.FT:
             format.hasOrigin = true
-        case "^FD", "^FV", "^SN":
+        case K.FD, K.FV, K.SN:
             if format.hasOrigin { format.hasContent = true }
-        case "^FN":
+        case K.FN:
             // A variable field of a stored format prints when the format is recalled.
             if format.hasOrigin, format.storedName != nil { format.hasContent = true }
-        case "^GB", "^GC", "^GD", "^GE", "^GF":
+        case K.GB, K.GC, K.GD, K.GE, K.GF:
             format.hasContent = true
-        case "^XG", "^IL", "^IM":
+        case K.XG, K.IL, K.IM:
             format.hasContent = true
             if let name = field(0, of: parameters, syntax: syntax).flatMap({ ZPLPayload.objectName($0, defaultExtension: "GRF") }) { format.need(name) }
-        case "^XF":
+        case K.XF:
             if let name = field(0, of: parameters, syntax: syntax).flatMap({ ZPLPayload.objectName($0, defaultExtension: "ZPL") }) {
                 format.need(name)
                 format.recalledFormats.append(name)
             }
-        case "^A@":
+        case K.fontAt:
             if let name = field(3, of: parameters, syntax: syntax).flatMap({ ZPLPayload.objectName($0, defaultExtension: "FNT") }) { format.need(name) }
-        case "^CW":
+        case K.CW:
             if let name = field(1, of: parameters, syntax: syntax).flatMap({ ZPLPayload.objectName($0, defaultExtension: "FNT") }) { format.need(name) }
-        case "^PQ":
+        case K.PQ:
             let first = field(0, of: parameters, syntax: syntax) ?? bytes[parameters.lowerBound..<parameters.lowerBound]
             // Out of range or absent, the printer prints one; it prints at most 99,999,999.
             format.quantity = min(max(ZPLNumber.parse(first) ?? 1, 1), 99_999_999)
             format.quantityField = first.startIndex..<first.endIndex
-        case "^DF":
+        case K.DF:
             format.storedName = object
-        case "^IS":
+        case K.IS:
             if let object, let first = field(0, of: parameters, syntax: syntax) {
                 let flag = field(1, of: parameters, syntax: syntax)?.first { $0 != 0x20 && $0 != 0x0D && $0 != 0x0A }
                 format.imageSave = (object, flag.map { ZPLTokenizer.upper($0) != 0x4E } ?? true, parameters, first)
             }
         default:
-            if let object, Self.downloads.contains(command.name) {
+            if let object, K.isDownload(command.key) {
                 // A download inside a format is sent again on its own.
                 format.pieces.append((object, ZPLDocument.Piece(range: command.range, replacement: nil, syntax: syntax, syntaxAfter: syntaxAfter, needs: [])))
             }
@@ -187,14 +185,14 @@ struct ZPLDocumentReader {
     /// its declared size.
     func storedObject(_ command: ZPLCommand, syntax: ZPLSyntax) throws(LabelError) -> String? {
         let parameters = command.parameters
-        let name = command.name
+        let key = command.key
         func damaged(_ object: String?, _ problem: String) -> LabelError {
-            LabelError(code: "carrier.zpl_payload", message: "The ZPL's \(name) at byte \(command.offset)\(object.map { " (\($0))" } ?? "") \(problem); it is not printed, as the printer would misread the commands after it. Ask the sender for the label again.")
+            LabelError(code: "carrier.zpl_payload", message: "The ZPL's \(command.name) at byte \(command.offset)\(object.map { " (\($0))" } ?? "") \(problem); it is not printed, as the printer would misread the commands after it. Ask the sender for the label again.")
         }
-        switch name {
-        case "^DF": return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "ZPL") }
-        case "^IS", "^ID": return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "GRF") }
-        case "~DG":
+        switch key {
+        case K.DF: return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "ZPL") }
+        case K.IS, K.ID: return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "GRF") }
+        case K.DG:
             guard let header = ZPLHeader(bytes, from: parameters.lowerBound, fields: 3, syntax: syntax) else {
                 throw damaged(nil, "is cut off before its data (it needs a name, the total bytes and the bytes per row)")
             }
@@ -206,7 +204,7 @@ struct ZPLDocumentReader {
                 throw damaged(object, problem)
             }
             return object
-        case "~DY":
+        case K.DY:
             guard let header = ZPLHeader(bytes, from: parameters.lowerBound, fields: 5, syntax: syntax) else {
                 throw damaged(nil, "is cut off before its data (it needs a name, format, extension, total bytes and bytes per row)")
             }
@@ -224,7 +222,7 @@ struct ZPLDocumentReader {
                 throw damaged(object, "declares \(total) bytes but its hex data holds \(digits / 2) (the data is cut off or the size is wrong)")
             }
             return object
-        case "^GF":
+        case K.GF:
             guard let header = ZPLHeader(bytes, from: parameters.lowerBound, fields: 4, syntax: syntax) else {
                 throw damaged(nil, "is cut off before its data (it needs a format, byte counts and bytes per row)")
             }
@@ -239,9 +237,9 @@ struct ZPLDocumentReader {
                 throw damaged(nil, "has no number for its total bytes or bytes per row")
             }
             return nil
-        case "~DB": return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "FNT") }
-        case "~DS", "~DT", "~DU", "~DE":
-            let object = field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: name == "~DS" || name == "~DU" ? "FNT" : "DAT") }
+        case K.DB: return field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: "FNT") }
+        case K.DS, K.DT, K.DU, K.DE:
+            let object = field(0, of: parameters, syntax: syntax).flatMap { ZPLPayload.objectName($0, defaultExtension: key == K.DS || key == K.DU ? "FNT" : "DAT") }
             guard let header = ZPLHeader(bytes, from: parameters.lowerBound, fields: 2, syntax: syntax), let size = header.integer(of: 1, in: bytes) else {
                 throw damaged(object, "is cut off before its data (it needs a name and a size)")
             }
@@ -284,4 +282,49 @@ struct ZPLDocumentReader {
         }
         return current == index ? bytes[start..<parameters.upperBound] : nil
     }
+}
+
+/// Command keys the reader compares with (prefix and code as one number, `ZPLCommand.key`),
+/// written out so that comparing costs no lazy initialisation; a test checks each.
+enum K {
+    static let XA: UInt32 = 0x00025841  // ^XA
+    static let XZ: UInt32 = 0x0002585A  // ^XZ
+    static let FO: UInt32 = 0x0002464F  // ^FO
+    static let FT: UInt32 = 0x00024654  // ^FT
+    static let FD: UInt32 = 0x00024644  // ^FD
+    static let FV: UInt32 = 0x00024656  // ^FV
+    static let SN: UInt32 = 0x0002534E  // ^SN
+    static let FN: UInt32 = 0x0002464E  // ^FN
+    static let GB: UInt32 = 0x00024742  // ^GB
+    static let GC: UInt32 = 0x00024743  // ^GC
+    static let GD: UInt32 = 0x00024744  // ^GD
+    static let GE: UInt32 = 0x00024745  // ^GE
+    static let GF: UInt32 = 0x00024746  // ^GF
+    static let XG: UInt32 = 0x00025847  // ^XG
+    static let IL: UInt32 = 0x0002494C  // ^IL
+    static let IM: UInt32 = 0x0002494D  // ^IM
+    static let XF: UInt32 = 0x00025846  // ^XF
+    static let fontAt: UInt32 = 0x00024140  // ^A@
+    static let CW: UInt32 = 0x00024357  // ^CW
+    static let PQ: UInt32 = 0x00025051  // ^PQ
+    static let DF: UInt32 = 0x00024446  // ^DF
+    static let IS: UInt32 = 0x00024953  // ^IS
+    static let ID: UInt32 = 0x00024944  // ^ID
+    static let DG: UInt32 = 0x01024447  // ~DG
+    static let DY: UInt32 = 0x01024459  // ~DY
+    static let DB: UInt32 = 0x01024442  // ~DB
+    static let DS: UInt32 = 0x01024453  // ~DS
+    static let DT: UInt32 = 0x01024454  // ~DT
+    static let DU: UInt32 = 0x01024455  // ~DU
+    static let DE: UInt32 = 0x01024445  // ~DE
+
+    /// Commands that download an object outside a format, each a segment of its own.
+    static func isDownload(_ key: UInt32) -> Bool {
+        switch key {
+        case DG, DY, DB, DS, DT, DU, DE: true
+        default: false
+        }
+    }
+
+    static let all: [(String, UInt32)] = [("^XA", XA), ("^XZ", XZ), ("^FO", FO), ("^FT", FT), ("^FD", FD), ("^FV", FV), ("^SN", SN), ("^FN", FN), ("^GB", GB), ("^GC", GC), ("^GD", GD), ("^GE", GE), ("^GF", GF), ("^XG", XG), ("^IL", IL), ("^IM", IM), ("^XF", XF), ("^A@", fontAt), ("^CW", CW), ("^PQ", PQ), ("^DF", DF), ("^IS", IS), ("^ID", ID), ("~DG", DG), ("~DY", DY), ("~DB", DB), ("~DS", DS), ("~DT", DT), ("~DU", DU), ("~DE", DE)]
 }

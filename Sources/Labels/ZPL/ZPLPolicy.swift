@@ -4,11 +4,30 @@
 public struct ZPLPolicy: Sendable, Hashable {
     /// Commands refused by default but allowed here, named with their standard prefix ("~JA",
     /// "^JU", "~DG" for downloads to drives other than R:); upper case.
-    public var allowed: Set<String>
+    public var allowed: Set<String> {
+        didSet { screen = Self.screen(allowing: allowed) }
+    }
+    /// One bit per two-letter code and prefix: set when the command may be refused, so that the
+    /// check made on every command is one load for the commands that never are.
+    private var screen: [UInt64]
 
     /// A policy allowing `allowed` beyond the default.
     public init(allowed: Set<String> = []) {
         self.allowed = Set(allowed.map { $0.uppercased() })
+        screen = Self.screen(allowing: self.allowed)
+    }
+
+    static func screen(allowing allowed: Set<String>) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: 1 << 15 / 64)
+        let allowedKeys = Set(allowed.map(ZPLCommand.key))
+        for key in refusedKeys.keys where !allowedKeys.contains(key) { bits[bit(key) >> 6] |= 1 << UInt64(bit(key) & 63) }
+        for key in storingKeys where !allowedKeys.contains(key) { bits[bit(key) >> 6] |= 1 << UInt64(bit(key) & 63) }
+        return bits
+    }
+
+    /// The screen's bit of a command: its prefix and the low seven bits of its two code bytes.
+    @inline(__always) static func bit(_ key: UInt32) -> Int {
+        Int(key >> 24 & 1) << 14 | Int(key >> 8 & 0x7F) << 7 | Int(key & 0x7F)
     }
 
     /// The default for carrier labels and bulk files: nothing harmful allowed.
@@ -78,18 +97,24 @@ public struct ZPLPolicy: Sendable, Hashable {
         "^WX": "changes the printer's wireless settings",
     ]
 
-    /// Commands that store or delete an object by name: refused on drives other than R: (the
+    /// Commands that store or delete an object by name, refused on drives other than R: (the
     /// printer's memory, emptied when it is switched off), where they would wear out flash and
     /// could replace or delete the site's own graphics and formats.
-    static let storing: Set<String> = ["~DG", "~DY", "~DB", "~DS", "~DT", "~DU", "~DE", "^DF", "^IS", "^ID"]
+    public static let storingCommands: Set<String> = ["~DG", "~DY", "~DB", "~DS", "~DT", "~DU", "~DE", "^DF", "^IS", "^ID"]
+
+    static let refusedKeys = Dictionary(uniqueKeysWithValues: refusedCommands.map { (ZPLCommand.key($0.key), $0.value) })
+    static let storingKeys = Set(storingCommands.map(ZPLCommand.key))
 
     /// Why `command` may not be printed, or nil when it may; `object` is the name it stores or deletes.
     func refusal(_ command: ZPLCommand, object: String?) -> String? {
+        let key = command.key
+        let bit = Self.bit(key)
+        guard screen[bit >> 6] & 1 << UInt64(bit & 63) != 0 else { return nil }
         let name = command.name
         guard !allowed.contains(name) else { return nil }
         if let reason = Self.refusedCommands[name] { return reason }
-        if Self.storing.contains(name), let object, ZPLPayload.drive(object) != "R" {
-            return name == "^ID"
+        if let object, Self.storingCommands.contains(name), ZPLPayload.drive(object) != "R" {
+            return command.code == "ID"
                 ? "deletes \(object) from a drive that keeps it when the printer is switched off (the site's own objects may be there)"
                 : "stores \(object) on a drive that keeps it when the printer is switched off (it wears out flash and may replace the site's own \(object))"
         }

@@ -27,16 +27,19 @@ public struct ZPLStream: Sendable {
     public let pdfReader: (any PDFReading)?
     /// Copies of each label.
     public let copies: Int
+    /// What a carrier's ZPL may carry (`printer.zpl_allow` in station.toml widens it).
+    public let zplPolicy: ZPLPolicy
     let compiled: CompiledZPLTemplate
 
     /// Creates a stream.
-    public init(template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer = ZPLRenderer(), imageDecoder: (any MonoImageDecoder)? = nil, pdfReader: (any PDFReading)? = nil, copies: Int = 1) {
+    public init(template: LabelTemplate, density: PrinterDensity, renderer: ZPLRenderer = ZPLRenderer(), imageDecoder: (any MonoImageDecoder)? = nil, pdfReader: (any PDFReading)? = nil, copies: Int = 1, zplPolicy: ZPLPolicy = .carrier) {
         self.template = template
         self.density = density
         self.renderer = renderer
         self.imageDecoder = imageDecoder
         self.pdfReader = pdfReader
         self.copies = copies
+        self.zplPolicy = zplPolicy
         compiled = CompiledZPLTemplate(template, density: density, renderer: renderer)
     }
 
@@ -57,7 +60,7 @@ public struct ZPLStream: Sendable {
             }
             switch carrier.format {
             case .zpl:
-                out += try CarrierZPL(bytes: carrier.data).bytes
+                out += try CarrierZPL(bytes: carrier.data, policy: zplPolicy).bytes
             case .png:
                 guard let imageDecoder else {
                     throw LabelError(code: "carrier.png_unsupported", message: "Order \(context.order.id) carries a PNG label from the carrier and this build cannot convert images.")

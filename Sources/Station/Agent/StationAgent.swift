@@ -91,7 +91,7 @@ public final class StationAgent: Sendable {
         let labels = LabelMaker(
             template: try LabelMaker.template(named: configuration.printerTemplate),
             packingSlip: configuration.packingSlip ? try LabelMaker.template(named: "packing-slip") : nil,
-            density: PrinterDensity(dpi: configuration.printerDPI) ?? .dpi203, format: format)
+            density: PrinterDensity(dpi: configuration.printerDPI) ?? .dpi203, format: format, zplPolicy: configuration.zplPolicy)
         var slots: [String: LabelPrinting.PrinterSlot] = [:]
         func slot(_ uri: PrinterURI, name: String) throws(StationError) -> LabelPrinting.PrinterSlot {
             if case .file(let path) = uri, path.hasSuffix("/") {

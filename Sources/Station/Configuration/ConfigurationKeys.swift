@@ -51,6 +51,7 @@ public struct ConfigurationKey: Sendable {
         .init("printer.template", .string, "shipping", "The label template: shipping, or a template JSON file."),
         .init("printer.packing_slip", .boolean, "false", "Also print a packing slip when an order completes."),
         .init("printer.wait_seconds", .integer, "0 (wait as long as it takes)", "How long a label waits for a printer that cannot print before it is reported failed (it stays queued)."),
+        .init("printer.zpl_allow", .strings, "[] (nothing harmful)", "ZPL commands a carrier label or bulk file may carry although they are refused by default (they reset the printer, change saved or network settings, erase memory, cancel other jobs, or store on flash), e.g. [\"~JA\"]; with their prefix, as listed in docs/zpl.md."),
         .init("scanner.layout", .string, "us", "The scanners' keyboard layout (any xkb layout: us, gb, de, fr, …)."),
         .init("scanner.terminator", .string, "enter", "What ends a scan: enter, kp_enter, tab or none."),
         .init("scanner.timeout_ms", .integer, "the terminator's default", "Inter-key timeout that ends a scan without a terminator."),

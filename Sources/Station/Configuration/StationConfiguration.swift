@@ -1,5 +1,6 @@
 import Foundation
 import HTTPGuard
+import Labels
 import Printing
 
 /// The station's configuration: `station.toml` (every key in ConfigurationKey.all), then
@@ -61,6 +62,8 @@ public struct StationConfiguration: Sendable {
     public var printerTemplate: String
     public var packingSlip: Bool
     public var printerWaitSeconds: Int
+    /// What carrier ZPL and bulk ZPL files may carry: the default policy plus `printer.zpl_allow`.
+    public var zplPolicy: ZPLPolicy
     public var scannerLayout: String
     public var scannerTerminator: String
     public var scannerTimeoutMilliseconds: Int?
@@ -251,6 +254,12 @@ public struct StationConfiguration: Sendable {
         packingSlip = boolean("printer.packing_slip") ?? false
         printerWaitSeconds = integer("printer.wait_seconds") ?? 0
         guard printerWaitSeconds >= 0 else { throw fail("printer.wait_seconds", "must be 0 (no limit) or more") }
+        let allowed = strings("printer.zpl_allow") ?? []
+        let refusable = Set(ZPLPolicy.refusedCommands.keys).union(ZPLPolicy.storingCommands)
+        for command in allowed where !refusable.contains(command.uppercased()) {
+            throw fail("printer.zpl_allow", "names '\(command)', which is not a command refused by default; list commands with their prefix, e.g. \"~JA\" or \"^JU\" (docs/zpl.md lists them)")
+        }
+        zplPolicy = ZPLPolicy(allowed: Set(allowed))
 
         scannerLayout = string("scanner.layout") ?? "us"
         scannerTerminator = string("scanner.terminator") ?? "enter"
