@@ -36,6 +36,8 @@ let package = Package(
         ]),
         // The carrier ZPL splitter (and the carrier PDF page count beside it).
         .executableTarget(name: "FuzzCarrierZPL", dependencies: ["FuzzDriver", .product(name: "Labels", package: "packstation")]),
+        // ZPL read as a printer reads it: ZPLTokenizer, ZPLDocument, preambles and ^PQ rewriting.
+        .executableTarget(name: "FuzzZPLDocument", dependencies: ["FuzzDriver", .product(name: "Labels", package: "packstation")]),
         // The hub's results batch (POST /v1/results bodies).
         .executableTarget(name: "FuzzResultBatch", dependencies: [
             "FuzzDriver",

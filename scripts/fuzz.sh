@@ -4,7 +4,7 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# SECONDS_PER_TARGET defaults to 45: with two targets at a time on two cores the seven targets
+# SECONDS_PER_TARGET defaults to 45: with two targets at a time on two cores the eight targets
 # take about 3 minutes after the build. Fails on any crash, failed check, leak, timeout (an input
 # taking over 10 s) or out-of-memory (over 2 GiB); the input that did it is kept in
 # FuzzTesting/artifacts/ and printed in base64, so it survives a CI workspace being thrown away.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_swift
 
-all_targets=(FuzzOrderJSON FuzzStationTOML FuzzCSVImport FuzzBarcode FuzzScanDecoder FuzzCarrierZPL FuzzResultBatch)
+all_targets=(FuzzOrderJSON FuzzStationTOML FuzzCSVImport FuzzBarcode FuzzScanDecoder FuzzCarrierZPL FuzzResultBatch FuzzZPLDocument)
 seconds=${1:-45}
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]; targets: ${all_targets[*]}" >&2; exit 2; }
 shift || true

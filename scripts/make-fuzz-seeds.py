@@ -341,6 +341,34 @@ def pdf(pages, eof=True):
     return '%PDF-1.4\n' + body + 'trailer\n<< /Root 1 0 R >>\n' + ('%%EOF\n' if eof else '')
 
 
+# ZPL as carriers write it, for FuzzZPLDocument: each construct ZPLDocument reads, then the
+# carrier-shaped corpus (scripts/make-carrier-corpus.py, our own invented layouts).
+ZPL_DOCUMENT = {
+    **{k: v for k, v in ZPL.items() if k != 'empty'},
+    'settings-only': '^XA^MCY^XZ\r\n^XA^PW812^LL1218^XZ\r\n^XA^FO10,10^FDlabel^FS^PQ2^XZ',
+    'dg-between-labels': '~DGR:LOGO.GRF,8,2,,:FFFF:\r\n^XA^FO0,0^XGR:LOGO.GRF,1,1^FS^XZ\r\n~DGR:LOGO.GRF,40,20,gF,!\r\n^XA^FO0,0^XGR:LOGO.GRF^FS^XZ',
+    'dg-z64': '~DGR:SEAL.GRF,4,2,:Z64:eJz7/5+BAQAG/QH/:1A2B\n^XA^FO5,5^XGR:SEAL.GRF^FS^XZ',
+    'dg-b64': '~DGR:SEAL.GRF,4,2,:B64://8AAA==:ABCD\n^XA^FO5,5^XGR:SEAL.GRF^FS^XZ',
+    'dy-binary': b'~DYR:LOGO,B,G,4,2,^~\x00\xff^XA^FO0,0^XGR:LOGO.GRF^FS^XZ',
+    'gf-binary': b'^XA^FO0,0^GFB,4,4,2,^^~~^FS^XZ',
+    'stored-format': '^XA^DFR:SHIP.ZPL^FS^FO10,10^A0N,30,30^FN1^FS^FO10,60^XGR:LOGO.GRF^FS^PQ2^XZ\r\n'
+                     '^XA^XFR:SHIP.ZPL^FS^FN1^FDfirst^FS^XZ\r\n^XA^XFR:SHIP.ZPL^FS^FN1^FDsecond^FS^XZ',
+    'image-save': '^XA^FO1,1^FDstatic^FS^ISR:IMG.GRF,N^XZ^XA^ILR:IMG.GRF^FO1,100^FDvariable^FS^XZ',
+    'change-prefixes': '^XA^CC+\r\n+FO1,1+FDa^b+FS+XZ\r\n~CT#+XA#SD10+FO1,1+FH+FD_5E_7E+FS+XZ+CD;+XA+FO1;1+FDc+FS+PQ2;0;0;N+XZ',
+    'comments-and-blanks': '^XA\r\n^FX a comment, with commas\r\n^FO 10 , 10\r\n^A0N,30,30^FD hi ^FS\r\n^X\r\nZ',
+    'refused': '^XA^FO1,1^FDa^FS^XZ~JR^XA^JUS^XZ^XA^NS,1.2.3.4^XZ',
+}
+
+
+def carrier_corpus():
+    """The four carrier files of scripts/make-carrier-corpus.py (deterministic)."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([sys.executable, os.path.join(ROOT, 'scripts', 'make-carrier-corpus.py'), out], check=True, stdout=subprocess.DEVNULL)
+        return {'corpus-' + name.split('.')[0]: open(os.path.join(out, name), 'rb').read() for name in ('ups.zpl', 'fedex.zpl', 'dhl.zpl', 'usps.zpl')}
+
+
 PDFS = {'pdf-one-page': pdf(1), 'pdf-three-pages': pdf(3), 'pdf-truncated': pdf(1, eof=False), 'pdf-no-pages': pdf(0)}
 
 
@@ -376,6 +404,10 @@ TOML_TOKENS = ['[', ']', '[[', ']]', '=', '"', "'", '"""', "'''", '#', '\n', '\r
                '+', '-', 'inf', 'nan', '1e3', '\\u', '\\U', '\\b', '\\f', '\\t', '1979-05-27']
 ZPL_TOKENS = ['^XA', '^XZ', '^xa', '^xz', '~JA', '~JR', '~DG', '^FO', '^FD', '^FS', '^A0N,30,30', '^BC', '^GF', '^JUS', '^MMT', '^PQ', '\r\n',
               '%PDF-', '%%EOF', '/Type', '/Page', '/Pages', '<<', '>>']
+ZPL_DOCUMENT_TOKENS = ['^XA', '^XZ', '^FO', '^FT', '^FD', '^FV', '^SN', '^FN1', '^FS', '^FX', '^FH', '^A0N,30,30', '^A@N,20,20,E:ARIAL.TTF',
+                       '^GB10,10,1', '^GFA,', '^GFB,', '^XG', '^IL', '^IM', '^IS', ',N', '^ID', '^DF', '^XF', '^PQ', '^PQ2,0,1,Y', '^CC', '~CC',
+                       '^CT', '~CT', '^CD', '~CD', '^CW', '~DG', '~DY', '~DB', '~DT', '~DU', '~DS', '~DE', 'R:', 'E:', 'LOGO.GRF', 'SHIP.ZPL',
+                       ':Z64:', ':B64:', ',B,G,', ',A,G,', '~JA', '~JR', '^JUS', '^NS', '~SD20', '^MCY', '^PW812', '^LL1218', '\r\n']
 CSV_TOKENS = ['order_id', 'order_barcodes', 'status', 'payment', 'priority', 'sku', 'description', 'quantity', 'item_barcodes',
               'serialized', ',', '"', '""', '\n', '\r\n', ';', '\ufeff', 'ready', 'on_hold', 'cancelled', 'captured', 'pending', 'yes']
 
@@ -412,12 +444,14 @@ def main():
     write_dir('FuzzBarcode', BARCODES)
     write_dir('FuzzScanDecoder', scans())
     write_dir('FuzzCarrierZPL', {**ZPL, **PDFS})
+    write_dir('FuzzZPLDocument', {**ZPL_DOCUMENT, **carrier_corpus()})
     write_dict('FuzzOrderJSON', JSON_TOKENS + ORDER_MEMBERS)
     write_dict('FuzzResultBatch', JSON_TOKENS + RESULT_MEMBERS)
     write_dict('FuzzStationTOML', TOML_TOKENS + ['[' + s + ']' for s in dict.fromkeys(k.split('.')[0] for k in config_keys())]
                + [k.split('.')[1] + ' = ' for k in config_keys()] + ['cups://', 'ipp://', 'usb://', 'tcp://', 'file:///'])
     write_dict('FuzzCSVImport', CSV_TOKENS)
     write_dict('FuzzCarrierZPL', ZPL_TOKENS)
+    write_dict('FuzzZPLDocument', ZPL_DOCUMENT_TOKENS)
     write_dict('FuzzBarcode', [']C1', ']E0', ']E3', ']d2', ']Q3', ']I1', ']e0', GS, '(', ')', 'https://id.gs1.org/', '/01/', '/21/', '?', '&', '=', '%2F']
                + gs1_ais())
 

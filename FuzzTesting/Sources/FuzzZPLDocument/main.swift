@@ -1,0 +1,3 @@
+import FuzzDriver
+
+Fuzzer.run(fuzzZPLDocument)
