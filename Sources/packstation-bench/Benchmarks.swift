@@ -16,6 +16,7 @@ enum Benchmarks {
         Benchmark(name: "print-runs", run: PrintRunBench.run),
         Benchmark(name: "line-reader", run: LineReaderBench.run),
         Benchmark(name: "pdf", run: PDFBench.run),
+        Benchmark(name: "zpl", run: ZPLBench.run),
     ]
 }
 
