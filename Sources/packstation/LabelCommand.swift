@@ -48,7 +48,7 @@ struct LabelCommand: ParsableCommand {
     @Option(name: .customLong("printer-font"), help: "What the printer's resident font shows: latin (default) or ascii; other text is sent as graphics.")
     var printerFont = "latin"
 
-    @OptionGroup var zpl: ZPLPolicyOptions
+    @OptionGroup var zplPolicy: ZPLPolicyOptions
 
     @Option(name: .long, help: ArgumentHelp("Where to write the result.", valueName: "FILE"))
     var out: String
@@ -86,7 +86,7 @@ struct LabelCommand: ParsableCommand {
         do {
             switch format {
             case .zpl:
-                let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), pdfReader: PopplerPDF(), copies: copies, zplPolicy: try zpl.policy())
+                let stream = ZPLStream(template: labelTemplate, density: density, renderer: ZPLRenderer(rasterizer: CairoTextRasterizer(), coverage: coverage), imageDecoder: CairoPNGDecoder(), pdfReader: PopplerPDF(), copies: copies, zplPolicy: try zplPolicy.policy())
                 try stream.stream(orders.lazy.flatMap { self.contexts($0, labelTemplate) }, to: &file)
             case .pdf:
                 try writePDF(orders, template: labelTemplate, density: density, to: &file)
