@@ -82,25 +82,26 @@ public struct KioskServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: .init { writer in
                 // Each snapshot is one event; a comment every 15 s keeps proxies and the browser's
                 // reconnect logic from thinking the stream died. The stream ends on graceful shutdown.
+                // Child tasks, not unstructured ones: they end with the response and run where
+                // the server's tasks run.
                 let (ticks, tick) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(4))
-                let snapshots = Task {
-                    await cancelWhenGracefulShutdown {
-                        for await snapshot in feed.subscribe() { tick.yield("data: \(snapshot)\n\n") }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        await cancelWhenGracefulShutdown {
+                            for await snapshot in feed.subscribe() { tick.yield("data: \(snapshot)\n\n") }
+                        }
+                        tick.finish()
                     }
-                    tick.finish()
-                }
-                let keepAlive = Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(15))
-                        tick.yield(": keep-alive\n\n")
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .seconds(15))
+                            tick.yield(": keep-alive\n\n")
+                        }
                     }
+                    for await text in ticks { try await writer.write(ByteBuffer(string: text)) }
+                    group.cancelAll()
+                    try await writer.finish(nil)
                 }
-                defer {
-                    snapshots.cancel()
-                    keepAlive.cancel()
-                }
-                for await text in ticks { try await writer.write(ByteBuffer(string: text)) }
-                try await writer.finish(nil)
             })
         }
         router.get("/labels/:id") { _, context in
