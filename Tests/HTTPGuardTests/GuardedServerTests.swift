@@ -3,6 +3,7 @@ import HTTPGuard
 import Hummingbird
 import Logging
 import NIOCore
+import TestPeers
 import Testing
 
 /// A real server on 127.0.0.1 with short timeouts, attacked with raw sockets. A timeout cannot
@@ -36,7 +37,7 @@ import Testing
                 portIn.yield(channel.localAddress?.port ?? 0)
             }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
+            group.addTask(executorPreference: QueueExecutor(label: "guarded-server-test")) { try await app.run() }
             var it = ports.makeAsyncIterator()
             let port = try #require(await it.next())
             try await body(port, limiter)

@@ -5,6 +5,7 @@ import Glibc
 import HTTPGuard
 import Kiosk
 import Logging
+import TestPeers
 
 /// A kiosk server on 127.0.0.1 (an ephemeral port) for one test, stopped afterwards.
 func withKiosk(token: String? = nil, host: String = "127.0.0.1", limits: HTTPGuardConfiguration = .init(maximumConnections: 64),
@@ -128,16 +129,6 @@ struct RawHTTP {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ text: String) { description = text }
-}
-
-/// A task executor on a dispatch queue of its own, off the cooperative pool.
-final class QueueExecutor: TaskExecutor, @unchecked Sendable {
-    private let queue: DispatchQueue
-    init(label: String) { queue = DispatchQueue(label: label, attributes: .concurrent) }
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
 }
 
 /// Runs blocking socket code on a thread of its own, off the cooperative pool the server uses.
