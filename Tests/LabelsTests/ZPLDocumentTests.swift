@@ -135,6 +135,20 @@ struct ZPLDocumentTests {
         #expect(Self.text(document.bytes(of: 1, quantity: 3)) == "+XA+FO0,0+XGR:A.GRF+FS+PQ3+XZ")
     }
 
+    /// Found by FuzzZPLDocument: a file that made a digit a prefix or the delimiter would have
+    /// the new quantity's digits read as commands (`^CT3`: "^PQ3" printed one label, not three).
+    @Test(arguments: [
+        ("^CT3^XA^FO1,1^FDa^FS^XZ", 3), ("~CC3 3XA3FO1,13FDa3FS3XZ", 13), ("^CD3^XA^FO1,1^FDa^FS^PQ2^XZ", 3),
+        ("^CC5 5XA5FO1,15FDa5FS5PQ25XZ", 15), ("^CT5^XA^FO1,1^FDa^FS^PQ2,0,1,Y^XZ", 5),
+    ])
+    func aQuantityIsWrittenEvenWhenItsDigitsAreCommandCharacters(text: String, quantity: Int) throws {
+        let document = try Self.document(text)
+        try #require(document.labels.count == 1)
+        let preamble = document.preamble(before: 0)
+        let again = try Self.document(Self.text(preamble + document.bytes(of: 0, quantity: quantity)))
+        #expect(again.labels.count == 1 && again.labelCount == quantity, "\(Self.text(document.bytes(of: 0, quantity: quantity)))")
+    }
+
     @Test(arguments: [
         ("^XA^FO1,1^FDa^FS^PQ2,0,1,Y^XZ\r\n", 5, "^XA^FO1,1^FDa^FS^PQ5,0,1,Y^XZ\r\n"),
         ("^XA^FO1,1^FDa^FS^PQ2^XZ", 12, "^XA^FO1,1^FDa^FS^PQ12^XZ"),

@@ -137,6 +137,6 @@ import Testing
             Issue.record("CMD:NEWBOX:2 was taken")
             return
         }
-        #expect(error.message == "unknown command; known: CMD:UNDO, CMD:QTY:N, CMD:SHORT:REASON[:SKU], CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID")
+        #expect(error.message == "unknown command; known: CMD:UNDO, CMD:QTY:N, CMD:SHORT:REASON[:SKU], CMD:NEWBOX, CMD:ABANDON, CMD:REPRINT, CMD:VOID, CMD:SIGNOUT")
     }
 }

@@ -70,10 +70,25 @@ extension ZPLDocument {
         let target = labels[label]
         guard let quantity else { return Array(bytes[target.range]) }
         let digits = Array(String(quantity).utf8)
-        if let field = target.quantityField {
-            return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
+        let end = target.syntaxAtEnd
+        guard digits.contains(where: { $0 == end.caret || $0 == end.tilde || $0 == end.delimiter }) else {
+            if let field = target.quantityField {
+                return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
+            }
+            return Array(bytes[target.range.lowerBound..<target.end]) + [end.caret, 0x50, 0x51] + digits + bytes[target.end..<target.range.upperBound]
         }
-        let caret = target.syntaxAtEnd.caret
-        return Array(bytes[target.range.lowerBound..<target.end]) + [caret, 0x50, 0x51] + digits + bytes[target.end..<target.range.upperBound]
+        // The file made a digit of the quantity a prefix or the delimiter (^CC3, ^CT3, ^CD3): the
+        // digits would be read as commands. The format's own quantity is emptied (one label),
+        // and before its ^XZ the printer is switched to ^ ~ , for a ^PQ of its own and back.
+        var out: [UInt8]
+        if let field = target.quantityField {
+            out = Array(bytes[target.range.lowerBound..<field.lowerBound]) + bytes[field.upperBound..<target.end]
+        } else {
+            out = Array(bytes[target.range.lowerBound..<target.end])
+        }
+        Self.appendSyntaxChange(from: end, to: .standard, into: &out)
+        out += Array("^PQ".utf8) + digits
+        Self.appendSyntaxChange(from: .standard, to: end, into: &out)
+        return out + bytes[target.end..<target.range.upperBound]
     }
 }
