@@ -66,6 +66,7 @@ public final class LabelSource {
     public let source: RunSource
     private let rendering: LabelRendering
     private let pdf: (any PDFReading)?
+    private let zplPolicy: ZPLPolicy
     private var lines: LineReader?
     /// The label number the line reader returns next.
     private var lineNumber = 0
@@ -74,10 +75,12 @@ public final class LabelSource {
 
     /// A source; nothing is read until asked. `pdf` counts a PDF's pages (the graphics adapter's
     /// reader, injected so PrintRuns stays free of poppler); without one a PDF file is refused.
-    public init(_ source: RunSource, rendering: LabelRendering, pdf: (any PDFReading)? = nil) {
+    /// `zplPolicy`: what label files may carry (the site's `printer.zpl_allow` widens the default).
+    public init(_ source: RunSource, rendering: LabelRendering, pdf: (any PDFReading)? = nil, zplPolicy: ZPLPolicy = .carrier) {
         self.source = source
         self.rendering = rendering
         self.pdf = pdf
+        self.zplPolicy = zplPolicy
     }
 
     /// Reads the whole source once, checking every label (orders parse, have a shipment and
@@ -242,7 +245,7 @@ public final class LabelSource {
                 }
             } else {
                 let document: ZPLDocument
-                do { document = try ZPLDocument(bytes) } catch {
+                do { document = try ZPLDocument(bytes, policy: zplPolicy) } catch {
                     throw RunError(code: "run.not_zpl", message: "\(path) cannot be printed as it is: \(error.message) Fix or remove the file, then start the run again.")
                 }
                 let file = ZPLLabelFile(document)
@@ -264,7 +267,10 @@ public final class LabelSource {
         if let parsed, parsed.path == file.path { return parsed.file }
         let bytes = try Self.read(file.path)
         let document: ZPLDocument
-        do { document = try ZPLDocument(bytes) } catch { throw changed(file.path) }
+        do { document = try ZPLDocument(bytes, policy: zplPolicy) } catch {
+            // Refused now but read when the run started: the file changed, or the allowlist did.
+            throw RunError(code: "run.not_zpl", message: "\(file.path) cannot be printed as it is: \(error.message) Either the file or printer.zpl_allow changed since the run started; restore it, or cancel the run and start a new one.")
+        }
         let zpl = ZPLLabelFile(document)
         guard zpl.labelCount == file.labels.count else { throw changed(file.path) }
         parsed = (file.path, zpl)

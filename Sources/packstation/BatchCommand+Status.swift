@@ -19,7 +19,7 @@ extension BatchCommand {
                 var view = RunView(run: run, chunks: chunks, active: RunLock.isHeld(directory: journal.directory, run: run.id))
                 if case .labels = run.source, run.nextLabel <= run.lastLabel {
                     // Where the next label is in the files; left out when they cannot be read now.
-                    view.nextPlace = try? BatchCommand.source(run.source, rendering: BatchCommand.rendering(template: run.template, dpi: run.dpi)).describe(run.nextLabel)
+                    view.nextPlace = try? BatchCommand.source(run.source, rendering: BatchCommand.rendering(template: run.template, dpi: run.dpi), zplPolicy: StationConfiguration.load(file: nil).zplPolicy).describe(run.nextLabel)
                 }
                 print(json ? view.json(withChunks: true).jsonText : view.detail)
                 return

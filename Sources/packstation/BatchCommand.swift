@@ -30,6 +30,7 @@ struct BatchCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Template for orders: a built-in name or a template JSON file.", valueName: "NAME|FILE")) var template = "shipping"
         @Option(name: .long, help: "Printer resolution for orders: 203, 300 or 600.") var dpi = 203
         @OptionGroup var data: SyncCommand.DataDirectory
+        @OptionGroup var zpl: ZPLPolicyOptions
 
         func validate() throws {
             guard (orders == nil) != (labels == nil) else { throw ValidationError("Give exactly one of --orders FILE.jsonl or --labels FILE|DIR.") }
@@ -41,7 +42,7 @@ struct BatchCommand: ParsableCommand {
             let (uri, target) = try BatchCommand.printer(printer)
             let source: RunSource = orders.map { .orders(path: BatchCommand.absolute($0)) } ?? .labels(path: BatchCommand.absolute(labels!))
             let templateName = LabelTemplate.builtin(template) != nil ? template : BatchCommand.absolute(template)
-            let labelSource = BatchCommand.source(source, rendering: try BatchCommand.rendering(template: templateName, dpi: dpi))
+            let labelSource = BatchCommand.source(source, rendering: try BatchCommand.rendering(template: templateName, dpi: dpi), zplPolicy: try zpl.policy())
             let run = try BatchCommand.mapped { () throws(RunError) in
                 try RunPlanner.create(journal: journal, printerURI: uri.description, printer: target, source: labelSource, template: templateName, dpi: dpi, chunkSize: chunk)
             }
@@ -54,6 +55,7 @@ struct BatchCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Go on with a run that stopped (crash, Ctrl-C, printer error) at the right label.")
         @Argument(help: "The run id.") var id: String
         @OptionGroup var data: SyncCommand.DataDirectory
+        @OptionGroup var zpl: ZPLPolicyOptions
 
         func run() throws {
             let journal = try BatchCommand.journal(data)
@@ -67,7 +69,7 @@ struct BatchCommand: ParsableCommand {
             default: break
             }
             let (_, target) = try BatchCommand.printer(run.printer)
-            let source = BatchCommand.source(run.source, rendering: try BatchCommand.rendering(template: run.template, dpi: run.dpi))
+            let source = BatchCommand.source(run.source, rendering: try BatchCommand.rendering(template: run.template, dpi: run.dpi), zplPolicy: try zpl.policy())
             try BatchCommand.execute(run, journal: journal, printer: target, source: source)
         }
     }
@@ -104,6 +106,7 @@ struct BatchCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Another printer (default: the run's).", valueName: "URI")) var printer: String?
         @Option(name: .long, help: ArgumentHelp("Labels per chunk (default: the run's).", valueName: "N")) var chunk: Int?
         @OptionGroup var data: SyncCommand.DataDirectory
+        @OptionGroup var zpl: ZPLPolicyOptions
 
         func validate() throws {
             guard (labels == nil) != (from == nil && to == nil) else { throw ValidationError("Give the labels to reprint, either as LABELS (17,40-45) or as --from N --to M.") }
@@ -120,7 +123,7 @@ struct BatchCommand: ParsableCommand {
                 return LabelSelection(from!...to!)
             }
             let (uri, target) = try BatchCommand.printer(printer ?? original.printer)
-            let source = BatchCommand.source(original.source, rendering: try BatchCommand.rendering(template: original.template, dpi: original.dpi))
+            let source = BatchCommand.source(original.source, rendering: try BatchCommand.rendering(template: original.template, dpi: original.dpi), zplPolicy: try zpl.policy())
             let run = try BatchCommand.mapped { () throws(RunError) in
                 try RunPlanner.reprint(journal: journal, of: original, labels: selection, printerURI: uri.description, printer: target, source: source, chunkSize: chunk)
             }
@@ -167,9 +170,9 @@ struct BatchCommand: ParsableCommand {
         return LabelRendering(templateName: name, stream: ZPLStream(template: template, density: density, renderer: renderer, imageDecoder: CairoPNGDecoder()))
     }
 
-    /// A run's labels; PDFs' pages counted by the PDF reader.
-    static func source(_ source: RunSource, rendering: LabelRendering) -> LabelSource {
-        LabelSource(source, rendering: rendering, pdf: PopplerPDF())
+    /// A run's labels; PDFs' pages counted by the PDF reader, ZPL files read with the site's policy.
+    static func source(_ source: RunSource, rendering: LabelRendering, zplPolicy: ZPLPolicy) -> LabelSource {
+        LabelSource(source, rendering: rendering, pdf: PopplerPDF(), zplPolicy: zplPolicy)
     }
 
     static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
