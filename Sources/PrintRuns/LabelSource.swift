@@ -68,8 +68,12 @@ public final class LabelSource {
     private let pdf: (any PDFReading)?
     private let zplPolicy: ZPLPolicy
     private var lines: LineReader?
-    /// The label number the line reader returns next.
+    /// The run's label number of the last label of the orders read so far (an order makes one
+    /// label per package).
     private var lineNumber = 0
+    /// The last order read, with its first label number and label count (a chunk may end
+    /// between its packages).
+    private var lastOrder: (order: Order, lineNo: Int, first: Int, count: Int)?
     private var index: [LabelFile]?
     private var parsed: (path: String, file: ZPLLabelFile)?
 
@@ -99,9 +103,13 @@ public final class LabelSource {
                 hash.add(line)
                 hash.add([0x0A])
                 guard !Self.isBlank(line) else { continue }
-                count += 1
-                let label = try render(line, lineNo: lineNo, shippable: true)
-                if zplOnly { try Self.checkOneFormat(label, what: "\(path) line \(lineNo)") }
+                let order = try parse(line, lineNo: lineNo, shippable: true)
+                let n = labelCount(order)
+                for k in 1...n {
+                    let label = try render(order, package: k, lineNo: lineNo)
+                    if zplOnly { try Self.checkOneFormat(label, what: "\(path) line \(lineNo)" + (n > 1 ? ", package \(k) of \(n)," : "")) }
+                }
+                count += n
             }
             guard count > 0 else { throw RunError(code: "run.empty", message: "\(path) holds no orders; give a file with one order as JSON per line.") }
         case .labels:
@@ -152,21 +160,34 @@ public final class LabelSource {
     public func blocks(_ range: ClosedRange<Int>) throws(RunError) -> [LabelBlock] {
         switch source {
         case .orders(let path):
-            if lines == nil || lineNumber + 1 > range.lowerBound {
+            // Read on from the last order read when the range starts at or after its labels.
+            if lines == nil || range.lowerBound < (lastOrder?.first ?? lineNumber + 1) {
                 lines = try LineReader(path: path)
                 lineNumber = 0
+                lastOrder = nil
             }
             var bytes: [UInt8] = []
             var rendered = 0
+            // The labels first...first+n-1 of an order that fall in the range.
+            func emit(_ order: Order, lineNo: Int, first: Int, count n: Int) throws(RunError) {
+                for k in 1...n where range.contains(first + k - 1) {
+                    bytes += try render(order, package: k, lineNo: lineNo)
+                    rendered += 1
+                }
+            }
+            if let last = lastOrder, last.first + last.count - 1 >= range.lowerBound {
+                try emit(last.order, lineNo: last.lineNo, first: last.first, count: last.count)
+            }
             var lineNo = lines!.linesRead
             while lineNumber < range.upperBound, let line = try lines!.next() {
                 lineNo += 1
                 guard !Self.isBlank(line) else { continue }
-                lineNumber += 1
-                if lineNumber >= range.lowerBound {
-                    bytes += try render(line, lineNo: lineNo)
-                    rendered += 1
-                }
+                let order = try parse(line, lineNo: lineNo)
+                let n = labelCount(order)
+                let first = lineNumber + 1
+                lineNumber += n
+                lastOrder = (order, lineNo, first, n)
+                if lineNumber >= range.lowerBound { try emit(order, lineNo: lineNo, first: first, count: n) }
             }
             guard rendered == range.count else { throw changed(path) }
             return [LabelBlock(labels: range, format: .zpl, bytes: bytes, pages: nil, file: range)]
@@ -199,7 +220,27 @@ public final class LabelSource {
 
     // MARK: Details
 
-    private func render(_ line: [UInt8], lineNo: Int, shippable: Bool = false) throws(RunError) -> [UInt8] {
+    /// Labels an order makes: one per package ("k of N"), the carrier's own label of each
+    /// package when it sent them; a carrier label for the whole shipment (`shipment.label`
+    /// without `shipment.labels`) is one label, as at the bench.
+    private func labelCount(_ order: Order) -> Int {
+        guard let shipment = order.shipment else { return 1 }
+        if rendering.stream.template.carrierLabelReplaces, shipment.label != nil, !shipment.hasLabelPerPackage { return 1 }
+        return max(shipment.packages, 1)
+    }
+
+    /// Package `package`'s label of an order.
+    private func render(_ order: Order, package: Int, lineNo: Int) throws(RunError) -> [UInt8] {
+        let packages = max(order.shipment?.packages ?? 1, 1)
+        let context = LabelContext(order: order, package: package, packages: packages, weightGrams: order.shipment?.weightGrams(package: package))
+        var bytes: [UInt8] = []
+        do { try rendering.stream.appendLabel(for: context, to: &bytes) } catch {
+            throw RunError(code: error.code, message: "\(source.path) line \(lineNo): \(error.message)")
+        }
+        return bytes
+    }
+
+    private func parse(_ line: [UInt8], lineNo: Int, shippable: Bool = false) throws(RunError) -> Order {
         let order: Order
         do {
             order = try Order.decode(from: try JSONParser.parse(line))
@@ -218,11 +259,7 @@ public final class LabelSource {
                 throw RunError(code: "run.not_shippable", message: "\(source.path) line \(lineNo): order \(order.id) must not ship: \(why.joined(separator: " and ")). Remove it from the file (or settle it in the order system), then start the run again.")
             }
         }
-        var bytes: [UInt8] = []
-        do { try rendering.stream.appendLabel(for: LabelContext(order: order), to: &bytes) } catch {
-            throw RunError(code: error.code, message: "\(source.path) line \(lineNo): \(error.message)")
-        }
-        return bytes
+        return order
     }
 
     /// Every file of the source with its labels, checked; fills the fingerprint on the way.
@@ -326,7 +363,7 @@ public final class LabelSource {
     static func checkOneFormat(_ bytes: [UInt8], what: String) throws(RunError) {
         let formats = formatCount(bytes)
         guard formats == 1 else {
-            throw RunError(code: "run.multi_label", message: "\(what) makes \(formats) ZPL formats; a run counts one label per order so that it can tell exactly which came out. Use a template that makes one label per order.")
+            throw RunError(code: "run.multi_label", message: "\(what) makes \(formats) ZPL formats; a run counts one label per package of an order so that it can tell exactly which came out. Use a template (or carrier labels) that make one ZPL format per package.")
         }
     }
 }
