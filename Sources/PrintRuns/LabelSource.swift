@@ -156,8 +156,10 @@ public final class LabelSource {
     }
 
     /// The labels `range` (source numbering) as the pieces that print them, in order: ZPL of
-    /// consecutive files joined into one piece, each PDF a piece of its own.
-    public func blocks(_ range: ClosedRange<Int>) throws(RunError) -> [LabelBlock] {
+    /// consecutive files joined into one piece, each PDF a piece of its own. `zplOnly`: the
+    /// printer takes ZPL only, so each PDF page is rasterized at the run's resolution and fitted
+    /// to the template's stock (`PDFLabels`) as one `^GF` label, joined with the ZPL around it.
+    public func blocks(_ range: ClosedRange<Int>, zplOnly: Bool = false) throws(RunError) -> [LabelBlock] {
         switch source {
         case .orders(let path):
             // Read on from the last order read when the range starts at or after its labels.
@@ -199,12 +201,12 @@ public final class LabelSource {
                 let first = max(range.lowerBound, file.labels.lowerBound), last = min(range.upperBound, file.labels.upperBound - 1)
                 let local = (first - file.labels.lowerBound)...(last - file.labels.lowerBound)
                 let whole = file.labels.lowerBound...(file.labels.upperBound - 1)
-                if file.format == .pdf {
+                if file.format == .pdf, !zplOnly {
                     let bytes = try Self.read(file.path)
                     let pages = local.count == file.labels.count ? nil : (local.lowerBound + 1)...(local.upperBound + 1)
                     out.append(LabelBlock(labels: first...last, format: .pdf, bytes: bytes, pages: pages, file: whole))
                 } else {
-                    let bytes = try zpl(file).bytes(local)
+                    let bytes = file.format == .pdf ? try rasterized(file, pages: local) : try zpl(file).bytes(local)
                     if let previous = out.last, previous.format == .zpl {
                         out[out.count - 1].bytes += bytes
                         out[out.count - 1].labels = previous.labels.lowerBound...last
@@ -273,7 +275,8 @@ public final class LabelSource {
             let format = DocumentFormat(sniffing: bytes)
             let count: Int
             if format == .pdf {
-                if zplOnly { throw RunError(code: "run.pdf_on_zpl", message: "\(path) is a PDF and this printer takes ZPL only. Print PDFs through a CUPS queue, or remove the file.") }
+                // For a printer that takes ZPL only, each page is rasterized into one ^GF label
+                // when its chunk is sent (`blocks(_:zplOnly:)`).
                 guard let pdf else {
                     throw RunError(code: "run.no_pdf_reader", message: "\(path) is a PDF, and no PDF reader was given to count its pages.")
                 }
@@ -297,6 +300,31 @@ public final class LabelSource {
         }
         index = files
         return files
+    }
+
+    /// Pages `pages` (0-based) of a PDF file as ZPL labels, one `^GF` label each.
+    private func rasterized(_ file: LabelFile, pages: ClosedRange<Int>) throws(RunError) -> [UInt8] {
+        guard let pdf else {
+            throw RunError(code: "run.no_pdf_reader", message: "\(file.path) is a PDF, and no PDF reader was given to rasterize its pages.")
+        }
+        let bytes = try Self.read(file.path)
+        let labels = PDFLabels(reader: pdf, density: rendering.stream.density, labelSize: rendering.stream.template.size)
+        var out: [UInt8] = []
+        do {
+            let sizes = try pdf.pageSizes(bytes)
+            guard sizes.count == file.labels.count else { throw changed(file.path) }
+            let renderer = ZPLRenderer()
+            for index in pages {
+                try renderer.render(try labels.page(bytes, index: index, size: sizes[index]).layout, into: &out)
+            }
+        } catch let error as RunError {
+            throw error
+        } catch let error as LabelError {
+            throw RunError(code: error.code, message: "\(file.path): \(error.message) Fix or remove the file, or print it through a CUPS queue that takes PDF.")
+        } catch {
+            throw RunError(code: "run.bad_pdf", message: "\(file.path): \(error)")
+        }
+        return out
     }
 
     /// The parsed ZPL of a file (the last one stays parsed).

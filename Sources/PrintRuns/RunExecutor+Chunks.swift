@@ -60,7 +60,7 @@ extension RunExecutor {
     // MARK: Label-counting printers
 
     func printCounted(_ range: ClosedRange<Int>, _ p: any LabelCountingPrinter) throws(StepError) {
-        let bytes = try blocks(range).flatMap(\.bytes)
+        let bytes = try blocks(range, zplOnly: true).flatMap(\.bytes)
         try awaitIdle(p, toPrint: true)
         let before = try withPrinter { () throws(PrinterError) in try p.labelOdometer() }
         let chunk = try begin(range, odometer: before)

@@ -142,8 +142,8 @@ public final class RunExecutor {
     }
 
     /// The labels of a range, as the pieces that print them.
-    func blocks(_ range: ClosedRange<Int>) throws(StepError) -> [LabelBlock] {
-        do { return try source.blocks(range) } catch { throw .failed(error) }
+    func blocks(_ range: ClosedRange<Int>, zplOnly: Bool = false) throws(StepError) -> [LabelBlock] {
+        do { return try source.blocks(range, zplOnly: zplOnly) } catch { throw .failed(error) }
     }
 
     /// Throws when the supervisor cancelled the run or this process was asked to stop.

@@ -28,7 +28,7 @@ struct BatchCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A .zpl/.pdf file, or a directory of them printed in name order; every label they make is counted (each ^PQ copy, each PDF page).", valueName: "FILE|DIR")) var labels: String?
         @Option(name: .long, help: ArgumentHelp("Labels per chunk.", valueName: "N")) var chunk = RunPlanner.defaultChunkSize
         @Option(name: .long, help: ArgumentHelp("Template for orders: a built-in name or a template JSON file.", valueName: "NAME|FILE")) var template = "shipping"
-        @Option(name: .long, help: "Printer resolution for orders: 203, 300 or 600.") var dpi = 203
+        @Option(name: .long, help: "Printer resolution for orders, and for PDF pages rasterized for a printer that takes ZPL only: 203, 300 or 600.") var dpi = 203
         @OptionGroup var data: SyncCommand.DataDirectory
         @OptionGroup var zpl: ZPLPolicyOptions
 
@@ -47,6 +47,11 @@ struct BatchCommand: ParsableCommand {
                 try RunPlanner.create(journal: journal, printerURI: uri.description, printer: target, source: labelSource, template: templateName, dpi: dpi, chunkSize: chunk)
             }
             BatchCommand.announce(run.id)
+            if target is any LabelCountingPrinter, let files = try? labelSource.files() {
+                for file in files where file.format == .pdf {
+                    FileHandle.standardError.write(Data("\(file.name): \(uri) takes ZPL only; its \(file.labels.count) page\(file.labels.count == 1 ? "" : "s") are rasterized at \(dpi) dpi (--dpi), one ^GF label each.\n".utf8))
+                }
+            }
             try BatchCommand.execute(run, journal: journal, printer: target, source: labelSource)
         }
     }

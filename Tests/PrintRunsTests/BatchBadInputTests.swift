@@ -18,7 +18,7 @@ struct BatchBadInputTests {
     }
 
     enum Case: String, CaseIterable {
-        case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, pdfOnZPLPrinter, settingsOnlyFile, unclosedFormat, missingLabelFile
+        case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, damagedPDFOnZPLPrinter, settingsOnlyFile, unclosedFormat, missingLabelFile
         case badPrinterURI, unreachablePrinter, missingFileFolder
     }
 
@@ -41,10 +41,10 @@ struct BatchBadInputTests {
         case .emptyLabelDirectory:
             try FileManager.default.createDirectory(atPath: dir + "/empty", withIntermediateDirectories: true)
             return (["--printer", out, "--labels", dir + "/empty"], "holds no .zpl or .pdf files")
-        case .pdfOnZPLPrinter:
+        case .damagedPDFOnZPLPrinter:
             let labels = try labelDirectory(2)
             try "%PDF-1.4\n%%EOF\n".write(toFile: labels + "/label-3.pdf", atomically: true, encoding: .utf8)
-            return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.pdf is a PDF and this printer takes ZPL only")
+            return (["--printer", "tcp://127.0.0.1:\(closedPort())", "--labels", labels], "label-3.pdf: The PDF cannot be read: it is damaged or not a PDF poppler understands")
         case .settingsOnlyFile:
             // A format that only sets the printer up prints nothing: no label number can be its.
             let labels = try labelDirectory(2)

@@ -1,0 +1,79 @@
+import Foundation
+import LabelGraphics
+import Labels
+import TestPeers
+import Testing
+@testable import PrintRuns
+
+/// A run with a PDF for a printer that takes ZPL only (the raw, label-counting test printer):
+/// each page is rasterized at the run's dpi into one ^GF label, counted like any ZPL label.
+@Suite(.serialized) struct BatchPDFOnZPLTests {
+    /// What zbarimg reads in a printed label, drawn by the in-process ZPL preview at 203 dpi.
+    static func barcodes(_ zpl: String) throws -> String {
+        let png = try ZPLPreview(density: .dpi203).render(try ZPLDocument(Array(zpl.utf8)), label: 0, format: .png).bytes
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("run-pdf-\(UUID().uuidString).png").path
+        try Data(png).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let zbar = Process()
+        zbar.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
+        zbar.arguments = ["--nodbus", "-q", path]
+        let pipe = Pipe()
+        zbar.standardOutput = pipe
+        zbar.standardError = FileHandle.nullDevice
+        try zbar.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        zbar.waitUntilExit()
+        return out
+    }
+
+    /// The Code 128 the corpus put on each page of cairo.pdf.
+    static func trackings() throws -> [String] {
+        let pages = try #require(try CarrierCorpus.entry("cairo.pdf")["barcodes"] as? [[[String: String]]])
+        return try pages.map { try #require($0.first { $0["type"] == "code128" }?["data"]) }
+    }
+
+    @Test func eachPageIsOneGFLabelCountedOnceAcrossChunksAndReprintedAlone() throws {
+        let dir = try scratch("cli-pdf-zpl")
+        let labels = dir + "/labels"
+        try FileManager.default.createDirectory(atPath: labels, withIntermediateDirectories: true)
+        try testLabel(1).write(toFile: labels + "/1-first.zpl", atomically: true, encoding: .utf8)
+        try Data(try CarrierCorpus.bytes("cairo.pdf")).write(to: URL(fileURLWithPath: labels + "/2-cairo.pdf"))
+        try testLabel(5).write(toFile: labels + "/3-last.zpl", atomically: true, encoding: .utf8)
+        let peer = try TestPrinterPeer()
+        let r = try Agent.run(["batch", "start", "--printer", peer.uri, "--labels", labels, "--chunk", "2", "--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = try #require(r.stdout.split(separator: "\n").first.map(String.init))
+        #expect(r.stdout.contains("Run \(id) done: 5 labels printed"), "\(r.stdout)")
+        #expect(r.stderr.contains("2-cairo.pdf: \(peer.uri) takes ZPL only; its 3 pages are rasterized at 203 dpi (--dpi), one ^GF label each."), "\(r.stderr)")
+        let printed = peer.printedLabels()
+        try #require(printed.count == 5, "3 pages -> 3 labels between the two ZPL ones: \(printed.map { $0.prefix(60) })")
+        #expect(printed[0] == testLabel(1) && printed[4] == testLabel(5))
+        let trackings = try Self.trackings()
+        #expect(trackings.count == 3)
+        for (k, label) in printed[1...3].enumerated() {
+            #expect(label.contains("^GFA,"), "page \(k + 1) as a ^GF graphic")
+            let read = try Self.barcodes(label)
+            #expect(read.contains("CODE-128:\(trackings[k])"), "page \(k + 1): \(read)")
+        }
+        let status = try BatchCLITests.status(id, data: dir + "/data", in: dir)
+        #expect(status["total"] as? Int == 5 && status["printed"] as? Int == 5, "\(status)")
+
+        // Label 3 is page 2: reprinted alone, as one label.
+        let again = try Agent.run(["batch", "reprint", id, "3", "--data-dir", dir + "/data"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        let after = peer.printedLabels()
+        #expect(after.count == 6)
+        if after.count == 6 { #expect(try Self.barcodes(after[5]).contains("CODE-128:\(trackings[1])")) }
+    }
+
+    @Test func aPDFPopplerCannotReadIsRefusedBeforeAnythingPrints() throws {
+        let dir = try scratch("cli-pdf-bad")
+        let pdf = try CarrierCorpus.bytes("cairo.pdf")
+        try Data(pdf.prefix(pdf.count / 2)).write(to: URL(fileURLWithPath: dir + "/cut.pdf"))
+        let peer = try TestPrinterPeer()
+        let r = try Agent.run(["batch", "start", "--printer", peer.uri, "--labels", dir + "/cut.pdf", "--data-dir", dir + "/data"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("\(dir)/cut.pdf: ") && r.stderr.contains("Fix or remove the file"), "\(r.stderr)")
+        #expect(peer.printedLabels().isEmpty)
+    }
+}
