@@ -66,6 +66,34 @@ import Testing
         if after.count == 6 { #expect(try Self.barcodes(after[5]).contains("CODE-128:\(trackings[1])")) }
     }
 
+    @Test func killedWithNineMidPDFThenResumedEveryPageComesOutOnce() throws {
+        let dir = try scratch("cli-pdf-kill")
+        let labels = dir + "/labels"
+        try FileManager.default.createDirectory(atPath: labels, withIntermediateDirectories: true)
+        for name in ["cairo.pdf", "reportlab.pdf", "qpdf-objstm.pdf"] {
+            try Data(try CarrierCorpus.bytes(name)).write(to: URL(fileURLWithPath: labels + "/" + name))
+        }
+        // The labels an uninterrupted run prints (rasterizing is deterministic).
+        let reference = try TestPrinterPeer()
+        let whole = try Agent.run(["batch", "start", "--printer", reference.uri, "--labels", labels, "--chunk", "2", "--data-dir", dir + "/ref"], in: dir)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let expected = reference.printedLabels()
+        try #require(expected.count == 7, "3 + 2 + 2 pages")
+        #expect(Set(expected[0..<5]).count == 5, "every page its own label")
+        #expect(Array(expected[5...]) == Array(expected[3..<5]), "qpdf-objstm.pdf is reportlab.pdf rewritten with object streams: the same dots")
+
+        let peer = try TestPrinterPeer(speed: 4)
+        let start = try Agent.Running(["batch", "start", "--printer", peer.uri, "--labels", labels, "--chunk", "2", "--data-dir", dir + "/data"], in: dir)
+        #expect(eventually { peer.printedLabels().count >= 3 })
+        start.kill9()
+        let id = try #require(start.firstLine)
+        #expect(try BatchCLITests.status(id, data: dir + "/data", in: dir)["state"] as? String == "paused", "killed mid-run")
+        let resumed = try Agent.run(["batch", "resume", id, "--data-dir", dir + "/data"], in: dir)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(eventually { peer.printedLabels().count >= 7 })
+        #expect(peer.printedLabels() == expected, "every page exactly once, in order (\(peer.printedLabels().count) printed)")
+    }
+
     @Test func aPDFPopplerCannotReadIsRefusedBeforeAnythingPrints() throws {
         let dir = try scratch("cli-pdf-bad")
         let pdf = try CarrierCorpus.bytes("cairo.pdf")
