@@ -135,6 +135,17 @@ struct ZPLDocumentTests {
         #expect(Self.text(document.bytes(of: 1, quantity: 3)) == "+XA+FO0,0+XGR:A.GRF+FS+PQ3+XZ")
     }
 
+    /// Found by FuzzZPLDocument: a settings format that recalls a stored format (which prints
+    /// nothing) is not sent again before a later label, since it would print without that definition.
+    @Test func aSettingsFormatThatRecallsAStoredFormatIsNotInThePreamble() throws {
+        let text = "^XA^DFR:SHIP.ZPL^FS^PW812^XZ\r\n^XA^XFR:SHIP.ZPL^FS^XZ\r\n^XA^MCY^XZ^XA^FO1,1^FDa^FS^XZ"
+        let document = try Self.document(text)
+        #expect(Self.kinds(document) == ["stored R:SHIP.ZPL", "settings", "settings", "label 0"])
+        let preamble = Self.text(document.preamble(before: 0))
+        #expect(preamble == "^XA^MCY^XZ", "\(preamble)")
+        #expect(try Self.document(preamble + Self.text(document.bytes(of: 0))).labelCount == 1)
+    }
+
     /// Found by FuzzZPLDocument: a file that made a digit a prefix or the delimiter would have
     /// the new quantity's digits read as commands (`^CT3`: "^PQ3" printed one label, not three).
     @Test(arguments: [

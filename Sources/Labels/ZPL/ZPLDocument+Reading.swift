@@ -174,7 +174,9 @@ struct ZPLDocumentReader {
                 let content = bytes[range]
                 let id = settingsContent[content] ?? settingsContent.count
                 settingsContent[content] = id
-                settings.append((index, id))
+                // One that recalls a stored format or graphic is not sent again before a label:
+                // without that definition it would read as a printing format (found by fuzzing).
+                if needs.isEmpty { settings.append((index, id)) }
                 kind = .settingsFormat
             }
         }
