@@ -132,7 +132,7 @@ function render(s) {
 function renderBench(b) {
   const box = el("section", { class: "bench", "data-bench": b.name });
   box.append(el("h2", null, b.name + (b.scanners && b.scanners.length ? " · " + b.scanners.join(", ") : "")));
-  box.append(el("p", { class: "packer" }, b.packer ? "Signed in: " + b.packer : "Nobody signed in: scan your badge"));
+  box.append(el("div", { class: "packer" }, b.packer ? "Signed in: " + b.packer : "Nobody signed in: scan your badge"));
   const o = b.order;
   box.append(el("div", { class: "order-id" + (o ? "" : " none"), "data-order": o ? o.id : "" }, o ? "Order " + o.id : "Scan an order to start"));
   if (o) {
