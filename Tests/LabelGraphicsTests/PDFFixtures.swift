@@ -1,41 +1,15 @@
 import Foundation
 import LabelGraphics
 import Labels
+import TestPeers
 import Testing
 
 /// PDFs for the reader's tests, written here or by tools we did not write (qpdf, pdfinfo, zbarimg).
 enum PDFFixtures {
-    struct Page {
-        var width: Double = 288
-        var height: Double = 432
-        var rotate: Int = 0
-        /// Content stream operators.
-        var content = "0 g 20 20 100 50 re f"
-    }
+    typealias Page = PlainPDF.Page
 
     /// A PDF 1.4 with a plain cross-reference table, offsets exact.
-    static func plain(_ pages: [Page]) -> [UInt8] {
-        var objects: [String] = []
-        let kids = pages.indices.map { "\(3 + 2 * $0) 0 R" }.joined(separator: " ")
-        objects.append("<< /Type /Catalog /Pages 2 0 R >>")
-        objects.append("<< /Type /Pages /Count \(pages.count) /Kids [\(kids)] >>")
-        for (i, page) in pages.enumerated() {
-            let rotate = page.rotate == 0 ? "" : " /Rotate \(page.rotate)"
-            objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(page.width) \(page.height)]\(rotate) /Contents \(4 + 2 * i) 0 R >>")
-            objects.append("<< /Length \(page.content.utf8.count) >>\nstream\n\(page.content)\nendstream")
-        }
-        var out = "%PDF-1.4\n"
-        var offsets: [Int] = []
-        for (i, object) in objects.enumerated() {
-            offsets.append(out.utf8.count)
-            out += "\(i + 1) 0 obj\n\(object)\nendobj\n"
-        }
-        let xref = out.utf8.count
-        out += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { out += String(format: "%010d 00000 n \n", offset) }
-        out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        return Array(out.utf8)
-    }
+    static func plain(_ pages: [Page]) -> [UInt8] { PlainPDF.bytes(pages) }
 
     /// Two 4 × 6 in pages of our own shipping label, written by cairo (PDFLabelWriter).
     static func ours(_ density: PrinterDensity = .dpi203) throws -> [UInt8] {

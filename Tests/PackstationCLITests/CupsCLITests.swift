@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Testing
 
 /// `packstation print` and `packstation devices` against a real private cupsd
@@ -58,7 +59,7 @@ struct CupsCLITests {
         let cups = try Scheduler(queues: ["zebra"])
         let zpl = Array("^XA^CI28^FDMüller ~ \u{1}^FS^XZ\n".utf8)
         // A whole one-page PDF (poppler reads it: page count and size are checked before sending).
-        let pdf = Self.onePagePDF()
+        let pdf = PlainPDF.bytes([PlainPDF.Page()])
         let dir = try CLI.files(["label.zpl": zpl, "slip.pdf": pdf])
         let run = try CLI.run(["print", "--printer", "cups://zebra", dir.appendingPathComponent("label.zpl").path, dir.appendingPathComponent("slip.pdf").path],
                               environment: ["CUPS_SERVER": cups.server])
@@ -110,26 +111,5 @@ struct CupsCLITests {
         let cups = try #require(document["printers"] as? [[String: Any]]).filter { $0["kind"] as? String == "cups" }
         #expect(cups.count == 1)
         #expect((cups.first?["problem"] as? String)?.hasPrefix("The print server at 127.0.0.1:9 is not running or cannot be reached") == true, "\(cups)")
-    }
-
-    /// A PDF 1.4 of one 4 × 6 in page with a plain cross-reference table, offsets exact.
-    static func onePagePDF() -> [UInt8] {
-        let objects = [
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 432] /Contents 4 0 R >>",
-            "<< /Length 21 >>\nstream\n0 g 20 20 100 50 re f\nendstream",
-        ]
-        var out = "%PDF-1.4\n"
-        var offsets: [Int] = []
-        for (i, object) in objects.enumerated() {
-            offsets.append(out.utf8.count)
-            out += "\(i + 1) 0 obj\n\(object)\nendobj\n"
-        }
-        let xref = out.utf8.count
-        out += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { out += String(format: "%010d 00000 n \n", offset) }
-        out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        return Array(out.utf8)
     }
 }
