@@ -154,8 +154,9 @@ def main():
         status, headers, page = get(hub_port, '/')
         shown = '\u0600&lt;img src=x onerror=alert(1)&gt;'
         scalars = page.replace('\u0600', '')
+        # Four places: the scanner's name, the event's kind, and the order id in the queue and in the order list.
         check('hub page: a station\'s scanner name, event kind and an imported order id are text',
-              status == 200 and page.count(shown) == 3 and '<img' not in scalars and '<svg' not in scalars, (status, page[-600:]))
+              status == 200 and page.count(shown) == 4 and '<img' not in scalars and '<svg' not in scalars, (status, page[-600:]))
 
         # The kiosk, listening beyond loopback: refused without a token.
         env = dict(os.environ, PACKSTATION_SERVER_URL=f'http://127.0.0.1:{hub_port}', PACKSTATION_TOKEN=station_token,
