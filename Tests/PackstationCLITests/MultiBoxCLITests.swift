@@ -83,26 +83,16 @@ import Testing
     }
 
     @Test func aBenchClosingBoxesPrintsEachBoxLabelAndTheHubStoresTheBoxesOnce() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: OrderRefusalCLITests.hubBinary), "build first: swift build --build-tests")
         let dir = try RunCLITests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/hub.sqlite"
-        let token = try OrderRefusalCLITests.hub(["station", "add", "bench-a", "--db", db])
+        let hub = try HubProcess(dir: dir)
+        let token = try hub.addStation("bench-a")
         try Self.order(id: "BX1", packages: 3, weights: nil, lines: #"[{"sku":"MUG","quantity":3,"barcodes":["4006381333931"],"weight_g":350},{"sku":"TEE","quantity":1,"barcodes":["036000291452"],"weight_g":180}]"#)
             .write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
-        _ = try OrderRefusalCLITests.hub(["import", dir + "/orders.jsonl", "--db", db])
-        let port = OrderRefusalCLITests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        let deadline = Date().addingTimeInterval(30)
-        while !OrderRefusalCLITests.listening(port), Date() < deadline { usleep(50_000) }
+        try hub.command(["import", dir + "/orders.jsonl"])
+        try hub.start()
         let printer = try TestPrinterPeer()
-        let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a"]
+        let env = ["PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a"]
         let args = ["run", "--data-dir", dir + "/data", "--exit-when-done", "--printer", printer.uri, "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
 
         try "ORD-BX1\n4006381333931\nCMD:NEWBOX\n4006381333931\n4006381333931\nCMD:NEWBOX\n036000291452\n".write(toFile: dir + "/scans.txt", atomically: true, encoding: .utf8)
@@ -119,7 +109,7 @@ import Testing
         }
         // The hub has the result once, with its three boxes.
         func stored() throws -> [String] {
-            try Self.tool("/usr/bin/sqlite3", [db, "SELECT body FROM results WHERE type = 'pack_result' AND order_id = 'BX1'"]).split(separator: "\n").map(String.init)
+            try Self.tool("/usr/bin/sqlite3", [hub.db, "SELECT body FROM results WHERE type = 'pack_result' AND order_id = 'BX1'"]).split(separator: "\n").map(String.init)
         }
         let bodies = try stored()
         #expect(bodies.count == 1)
@@ -128,7 +118,7 @@ import Testing
         #expect(boxes.map { $0["number"] as? Int } == [1, 2, 3])
         #expect(boxes.map { ($0["lines"] as? [[String: Any]] ?? []).map { "\($0["sku"] ?? "")×\($0["quantity"] ?? "")" } } == [["MUG×1"], ["MUG×2"], ["TEE×1"]])
         #expect(boxes.map { $0["weight_g"] as? Int } == [350, 700, 180])
-        #expect(try Self.tool("/usr/bin/sqlite3", [db, "SELECT packed_outcome FROM orders WHERE id = 'BX1'"]).trimmingCharacters(in: .whitespacesAndNewlines) == "packed")
+        #expect(try Self.tool("/usr/bin/sqlite3", [hub.db, "SELECT packed_outcome FROM orders WHERE id = 'BX1'"]).trimmingCharacters(in: .whitespacesAndNewlines) == "packed")
 
         // A restart on the same journal prints nothing again and sends nothing twice.
         try Data().write(to: URL(fileURLWithPath: dir + "/empty.txt"))

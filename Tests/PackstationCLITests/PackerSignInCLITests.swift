@@ -5,25 +5,15 @@ import Testing
 /// hub refuses the order until a badge, and the result reaches the hub with its packer.
 @Suite struct PackerSignInCLITests {
     @Test func aResultReachesTheHubWithThePackerWhoseBadgeWasScanned() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: OrderRefusalCLITests.hubBinary), "build first: swift build --build-tests (no \(OrderRefusalCLITests.hubBinary))")
         let dir = try RunCLITests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/hub.sqlite"
-        let token = try OrderRefusalCLITests.hub(["station", "add", "bench-a", "--db", db])
+        let hub = try HubProcess(dir: dir)
+        let token = try hub.addStation("bench-a")
         try [OrderRefusalCLITests.order("P1"), OrderRefusalCLITests.order("P2")].joined(separator: "\n").write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
-        _ = try OrderRefusalCLITests.hub(["import", dir + "/orders.jsonl", "--db", db])
-        let port = OrderRefusalCLITests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        let deadline = Date().addingTimeInterval(30)
-        while !OrderRefusalCLITests.listening(port), Date() < deadline { usleep(50_000) }
+        try hub.command(["import", dir + "/orders.jsonl"])
+        try hub.start()
         let env = RunCLITests.noPrinters.merging([
-            "PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a",
+            "PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a",
             "PACKSTATION_STATION_REQUIRE_PACKER": "true", "PACKSTATION_STATION_PACKER_BADGE_PREFIX": "PK-",
         ]) { $1 }
         // P1 before any badge is refused; Ana packs it; after CMD:SIGNOUT P2 is refused again; Ben packs it.
@@ -38,7 +28,7 @@ import Testing
         // What the hub stored, read with sqlite3 (the hub's own reader is not under test here).
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [db, "SELECT order_id || '=' || json_extract(body, '$.packer') FROM results WHERE type = 'pack_result' ORDER BY order_id"]
+        sqlite.arguments = [hub.db, "SELECT order_id || '=' || json_extract(body, '$.packer') FROM results WHERE type = 'pack_result' ORDER BY order_id"]
         let out = Pipe()
         sqlite.standardOutput = out
         try sqlite.run()

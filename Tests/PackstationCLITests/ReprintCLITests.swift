@@ -8,25 +8,15 @@ import Testing
 /// cancels without printing, and the hub stores each reprint's event once, also after a restart.
 @Suite struct ReprintCLITests {
     @Test func reprintAndVoidReachThePrinterAndTheHubOnce() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: OrderRefusalCLITests.hubBinary), "build first: swift build --build-tests")
         let dir = try RunCLITests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/hub.sqlite"
-        let token = try OrderRefusalCLITests.hub(["station", "add", "bench-r", "--db", db])
+        let hub = try HubProcess(dir: dir)
+        let token = try hub.addStation("bench-r")
         try MultiBoxCLITests.order(id: "RP1", packages: 2, weights: [1200, 800]).write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
-        _ = try OrderRefusalCLITests.hub(["import", dir + "/orders.jsonl", "--db", db])
-        let port = OrderRefusalCLITests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate(); server.waitUntilExit() }
-        let deadline = Date().addingTimeInterval(30)
-        while !OrderRefusalCLITests.listening(port), Date() < deadline { usleep(50_000) }
+        try hub.command(["import", dir + "/orders.jsonl"])
+        try hub.start()
         let printer = try TestPrinterPeer()
-        let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-r",
+        let env = ["PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-r",
                    "PACKSTATION_STATION_SUPERVISOR_BADGES": "SUP-7", "PACKSTATION_STATION_REPRINT_REQUIRES_SUPERVISOR": "true"]
         let args = ["run", "--data-dir", dir + "/data", "--exit-when-done", "--printer", printer.uri, "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
 
@@ -48,7 +38,7 @@ import Testing
 
         // The hub has each event once, with the supervisor who allowed it.
         func events(_ kind: String) throws -> [String] {
-            try MultiBoxCLITests.tool("/usr/bin/sqlite3", [db, "SELECT body FROM results WHERE type = 'event' AND order_id = 'RP1' AND body LIKE '%\"kind\":\"\(kind)\"%'"])
+            try MultiBoxCLITests.tool("/usr/bin/sqlite3", [hub.db, "SELECT body FROM results WHERE type = 'event' AND order_id = 'RP1' AND body LIKE '%\"kind\":\"\(kind)\"%'"])
                 .split(separator: "\n").map(String.init)
         }
         let reprinted = try events("labels_reprinted")
