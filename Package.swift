@@ -153,7 +153,7 @@ let package = Package(
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "HTTPGuard", "TestPeers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
-        .testTarget(name: "StationTests", dependencies: ["Station", "PackCore", "Labels", "TestPeers"]),
+        .testTarget(name: "StationTests", dependencies: ["Station", "PackCore", "Labels", "TestPeers", "Sync", "Kiosk", .product(name: "Logging", package: "swift-log")]),
         // The real test peers (test printer, private cupsd) as processes, shared by the test targets.
         .target(name: "TestPeers", path: "Tests/TestPeers"),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers", "Labels", "LabelGraphics"]),

@@ -68,6 +68,7 @@ def main():
         f.write(json.dumps(order("1006", ["TOTE-6"])) + "\n")
     run(hub_bin, "import", os.path.join(tmp, "theirs.jsonl"), "--db", db, "--station", "bench-2")
     run_id = run(hub_bin, "label-run", "add", "--db", db, "--station", "bench-1", "1001", "1002")
+    run(hub_bin, "packer", "add", "Ana", "--badge", "B-ANA", "--db", db)
     port = free_port()
     base = "http://127.0.0.1:%d" % port
     hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--record", record, "--max-body", "65536"],
@@ -152,6 +153,7 @@ def main():
             (200, "GET", "/v1/admin/summary", None, None), (200, "GET", "/v1/admin/orders?limit=10", None, None),
             (400, "GET", "/v1/admin/orders?limit=0", None, None), (200, "GET", "/v1/admin/stations", None, None),
             (200, "GET", "/v1/admin/results?order_id=1001", None, None), (200, "GET", "/v1/admin/results", None, None),
+            (200, "GET", "/v1/packers", None, token), (401, "GET", "/v1/packers", None, None), (200, "GET", "/v1/admin/packers", None, None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:
@@ -207,7 +209,7 @@ def main():
     if agent_requests < 3:
         print("FAIL: only %d agent batches recorded" % agent_requests)
         failures += 1
-    if len(operations_ok) < 12:
+    if len(operations_ok) < 14:
         print("FAIL: only %d operations answered 2xx: %s" % (len(operations_ok), sorted(map(str, operations_ok))))
         failures += 1
     print("openapi conformance: %d exchanges (%d agent batches, %d operations with 2xx) checked against %s" % (checked, agent_requests, len(operations_ok), os.path.relpath(SPEC, ROOT)))

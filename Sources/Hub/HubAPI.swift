@@ -34,7 +34,7 @@ public struct HubAPI: Sendable {
     /// Every endpoint, for 405 answers and their `Allow` header.
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
         (.get, "/"), (.get, "/healthz"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
-        (.get, "/v1/label-runs"), (.post, "/v1/label-runs/:id/progress"),
+        (.get, "/v1/label-runs"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
@@ -73,6 +73,7 @@ public struct HubAPI: Sendable {
                 let orderID = request.uri.queryParameters["order_id"].map(String.init)
                 return Self.json(.object([("results", .array(try await store.listResults(orderID: orderID, limit: try Self.limit(request))))]))
             }
+            .get("packers") { _, _ in Self.json(try await store.packersForAdmins()) }
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }
@@ -80,6 +81,7 @@ public struct HubAPI: Sendable {
             let orders = try await store.queuedOrders(for: try context.requireStation())
             return Self.json(text: "{\"orders\":[" + orders.joined(separator: ",") + "]}")
         }
+        station.get("packers") { _, _ in Self.json(try await store.packersForStations()) }
         station.get("label-runs") { _, context in
             Self.json(.object([("runs", .array(try await store.labelRuns(for: try context.requireStation())))]))
         }

@@ -121,6 +121,11 @@ public final class HubStore: Sendable {
                     WHERE status = 'ready' AND packed_at IS NULL;
                 """)
         }
+        // The hub's list of packers (HubStore+Packers.swift): a badge barcode signs its packer in
+        // at any bench. Names and badges are each unique.
+        m.registerMigration("v4-packers-list") { db in
+            try db.execute(sql: Self.packersTable)
+        }
         return m
     }
 

@@ -72,6 +72,9 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 .label { display:flex; gap:1rem; align-items:flex-start; font-size:1.4rem; margin-top:auto; }
 .label img { max-height:14rem; max-width:45%; background:white; border-radius:.3rem; }
 .label.failed, .label.waiting { color:#ffcdd2; font-weight:bold; }
+.next { font-size:1.4rem; color:var(--muted); margin-top:.6rem; }
+.next .title { text-transform:uppercase; font-size:1.1rem; letter-spacing:.05em; }
+.next .urgent { color:#ffb74d; font-weight:bold; }
 """#
 
     /// `/kiosk.js`: the script (sounds come from the Web Audio API, no files).
@@ -161,6 +164,16 @@ function renderBench(b) {
         el("td", { class: "count" }, l.packed + " / " + l.expected + (l.short ? " (" + l.short + " short)" : ""))));
     }
     box.append(table);
+  }
+  if (!o && b.next && b.next.length) {
+    const next = el("div", { class: "next", "data-next": b.next.map(n => n.id).join(" ") }, el("div", { class: "title" }, "Next up"));
+    for (const n of b.next) {
+      const urgent = n.priority && n.priority !== "standard";
+      next.append(el("div", { class: "next-order" + (urgent ? " urgent" : ""), "data-order": n.id },
+        "Order " + n.id + (urgent ? " · " + n.priority.replace("_", " ").toUpperCase() : "") + (n.ship_by ? " · ship by " + n.ship_by : "") +
+        " · " + n.units + (n.units === 1 ? " unit" : " units")));
+    }
+    box.append(next);
   }
   const lb = b.label;
   if (lb) {

@@ -89,11 +89,13 @@ extension Journal {
     /// Records the input that finished an order with its result, in one transaction: the
     /// result and its outbox entry, the label job (when there is a label), and — when the bench
     /// is idle afterwards (`benchIdle`) — the end of the bench's replay log. Returns the label
-    /// job's id.
+    /// job's id. `reprint`, when the order printed labels, becomes what `CMD:REPRINT` prints
+    /// after a restart.
     @discardableResult
-    public func recordResult(_ result: PackResult, bench: String, input: String, labels: [QueuedLabel], benchIdle: Bool, at now: Date = Date()) throws(SyncError) -> [Int64] {
+    public func recordResult(_ result: PackResult, bench: String, input: String, labels: [QueuedLabel], benchIdle: Bool, reprint: ReprintRecord? = nil, at now: Date = Date()) throws(SyncError) -> [Int64] {
         var ids: [Int64] = []
         _ = try recordResult(result, at: now) { db in
+            if let reprint { try Self.rememberReprint(reprint, bench: bench, at: now, db) }
             if benchIdle {
                 try db.execute(sql: "DELETE FROM bench_inputs WHERE bench = ?", arguments: [bench])
             } else {

@@ -103,6 +103,8 @@ public final class Journal: Sendable {
                 ALTER TABLE outbox ADD COLUMN rejected_at REAL;
                 """)
         }
+        // The hub's packer list and each bench's reprint memory (Journal+Packers.swift).
+        m.registerMigration("v4-packers") { db in try db.execute(sql: Self.packersSchema) }
         return m
     }
 

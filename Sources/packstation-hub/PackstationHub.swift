@@ -11,7 +11,7 @@ struct PackstationHub: AsyncParsableCommand {
         commandName: "packstation-hub",
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
-        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, StationCommand.self, LabelRunCommand.self],
+        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -159,6 +159,45 @@ struct Packers: ParsableCommand {
                 }
             }
             print(fields.joined(separator: "\t"))
+        }
+    }
+}
+
+/// `packstation-hub packer add|list|remove`: the hub's list of packers, whose badges sign them in at any bench.
+struct PackerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "packer", abstract: "Manage the hub's list of packers (badges known at every bench).",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a packer with their badge barcode; stations sign them in with it from their next sync.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The packer's name, as results record it.") var name: String
+        @Option(help: "The barcode on the packer's badge.") var badge: String
+
+        func run() throws {
+            try database.open().addPacker(name: name, badge: badge)
+            print("packer \(name) added with badge \(badge)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The listed packers: name and badge, by name.")
+        @OptionGroup var database: DatabaseOption
+
+        func run() throws {
+            for p in try database.open().listPackers() { print("\(p.name)\t\(p.badge)") }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a packer from the list (their results stay); stations forget the badge at their next sync.")
+        @OptionGroup var database: DatabaseOption
+        @Argument(help: "The packer's name.") var name: String
+
+        func run() throws {
+            try database.open().removePacker(name: name)
+            print("packer \(name) removed")
         }
     }
 }

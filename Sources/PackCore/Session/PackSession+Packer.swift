@@ -6,10 +6,11 @@ extension PackSession {
     /// The packer results are recorded for: the one signed in by badge, else the configured one.
     public var packer: String? { signedIn?.packer ?? configuration.packer }
 
-    /// The packer a barcode is the badge of, if it is one: a listed badge, or the configured
-    /// prefix followed by the packer's id.
+    /// The packer a barcode is the badge of, if it is one: a configured badge, a badge on the
+    /// hub's list, or the configured prefix followed by the packer's id (in that order).
     public func packerName(forBadge data: String) -> String? {
         if let name = configuration.packerBadges[data] { return name }
+        if let name = configuration.hubPackerBadges[data] { return name }
         if let prefix = configuration.packerBadgePrefix, !prefix.isEmpty, data.count > prefix.count, data.hasPrefix(prefix) {
             return String(data.dropFirst(prefix.count))
         }

@@ -28,6 +28,8 @@ public struct PackSession: Sendable {
         public var supervisorWait: TimeInterval = 60
         /// Packer badges: barcode → the packer's name (the barcode itself when it has none).
         public var packerBadges: [String: String] = [:]
+        /// Badges from the hub's list of packers (barcode → name), after `packerBadges`.
+        public var hubPackerBadges: [String: String] = [:]
         /// Any barcode starting with this is a packer badge; the packer is the rest of it.
         public var packerBadgePrefix: String?
         /// Refuse orders and items until a packer is signed in.
@@ -85,6 +87,8 @@ public struct PackSession: Sendable {
     var lastLabel: (order: Order, label: PackageLabel)?
     /// A reprint waiting for a supervisor badge, and since when.
     var pendingReprint: (command: PackCommand, at: Date)?
+    /// Whether the owner's timer already said that the pending reprint's wait is over.
+    var reprintWaitExpired = false
     /// Who is signed in by badge, and their last input.
     var signedIn: (packer: String, lastInput: Date)?
     /// Who the idle timeout signed out, until someone signs in: what `packer_required` tells.
@@ -109,6 +113,7 @@ public struct PackSession: Sendable {
         lastBlocked = nil
         let waiting = pendingReprint
         pendingReprint = nil
+        reprintWaitExpired = false
         if let waiting, let verdict = continueReprint(waiting, input, at: time) { return .verdict(verdict) }
         switch input {
         case .command(let command):

@@ -10,12 +10,12 @@ actor Bench {
     let name: String
     /// Scanner ids or VID:PID bound to it; empty: every scanner no other bench claims.
     let scanners: [String]
-    private var session: PackSession
-    private let orders: OrderFinder
-    private let journal: Journal
+    var session: PackSession
+    let orders: OrderFinder
+    let journal: Journal
     private let labels: LabelMaker?
     private let metrics: AgentMetrics
-    private let logger: Logger
+    let logger: Logger
     private let changed: @Sendable () -> Void
     private let labelsQueued: @Sendable () -> Void
     private let speaker: Speaker?
@@ -52,6 +52,7 @@ actor Bench {
     /// Rebuilds the open order (and parked ones) from the inputs journaled since the bench was
     /// last idle. Their results were committed when they happened, so nothing is recorded again.
     func recover() async -> Int {
+        restoreReprintMemory()
         let inputs = (try? journal.openInputs(bench: name)) ?? []
         for (input, at) in inputs {
             _ = await step(input, at: at)
@@ -93,7 +94,7 @@ actor Bench {
                     (queued, labelProblem) = render(order, verdict.labels, packingSlip: true)
                 }
                 let idle = session.current == nil && session.parked.isEmpty
-                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, at: time)
+                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: reprintRecord(), at: time)
                 if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
                 labelsRecorded(ids, verdict.labels, problem: labelProblem, order: result.orderID)
             } else if !verdict.labels.isEmpty, let order = session.current?.order {
@@ -112,6 +113,15 @@ actor Bench {
         logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "verdict.reason": "\(verdict.blockReasons.first?.rawValue ?? "-")", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
+    }
+
+    /// Shows a verdict no scan made (a timer's) on the kiosk and the speaker.
+    func show(_ verdict: Verdict) {
+        speaker?.play(Speaker.tone(verdict.kind))
+        seq += 1
+        lastVerdict = (verdict, "", seq)
+        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")", "why": "timer"])
+        changed()
     }
 
     /// A box closed mid-order: its label is queued with the input, in one transaction.

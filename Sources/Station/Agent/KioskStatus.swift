@@ -50,6 +50,7 @@ actor KioskStatus {
     func publish(to feed: KioskFeed, journal: Journal) async {
         var benchViews: [JSONValue] = []
         for bench in benches { benchViews.append(await bench.view()) }
+        benchViews = await withNext(benchViews, benches: benches, journal: journal)
         let outbox = try? journal.status()
         let queued = (try? journal.pendingLabels().count) ?? 0
         // Online: the last exchange with the server (a drain or the heartbeat) succeeded.

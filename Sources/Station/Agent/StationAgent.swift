@@ -48,6 +48,7 @@ public final class StationAgent: Sendable {
     let client: HubClient?
     let lookup: OrderLookup?
     let notifier = SystemdNotifier()
+    let timers: BenchTimers
     /// The printer labels go to when nothing is configured.
     public let defaultPrinter: PrinterURI
     /// Entries the server had refused before this run (`exitWhenDone` reports new ones).
@@ -129,6 +130,9 @@ public final class StationAgent: Sendable {
         let finder = OrderFinder(local: catalog, lookup: lookup, journal: journal)
         let publish: @Sendable () -> Void = { Task { await status.publish(to: feed, journal: journal) } }
         let directory = BenchDirectory()
+        let timers = BenchTimers(benches: directory)
+        self.timers = timers
+        let changed: @Sendable () -> Void = { publish(); timers.wake() }
         let labelPrinting = LabelPrinting(
             journal: journal, printers: slots, metrics: metrics, logger: logger,
             report: { bench, id, state, message in await directory.bench(bench)?.labelChanged(jobID: id, state: state, message: message) },
@@ -140,7 +144,7 @@ public final class StationAgent: Sendable {
         var benches: [Bench] = []
         for b in configuration.benches {
             benches.append(Bench(name: b.name, scanners: b.scanners, configuration: session, orders: finder, journal: journal, labels: labels,
-                                 metrics: metrics, logger: logger, speaker: speaker, labelsQueued: { labelPrinting.labelsQueued() }, changed: publish))
+                                 metrics: metrics, logger: logger, speaker: speaker, labelsQueued: { labelPrinting.labelsQueued() }, changed: changed))
         }
         self.benches = benches
         directory.set(benches)
@@ -168,6 +172,7 @@ public final class StationAgent: Sendable {
 
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenDone`, until the replayed scans are done).
     public func run() async throws(StationError) {
+        await loadHubPackers()
         for bench in benches { _ = await bench.recover() }
         await status.setBenches(benches)
         await status.publish(to: feed, journal: journal)
@@ -202,6 +207,7 @@ public final class StationAgent: Sendable {
         if let sync { services.append(.init(service: sync)) }
         services.append(.init(service: labelPrinting))
         services.append(.init(service: StatusLoop(agent: self)))
+        services.append(.init(service: timers))
         let intake = ScanIntake(agent: self)
         services.append(.init(service: intake, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -281,6 +287,7 @@ final class BenchDirectory: Sendable {
     private let benches = Mutex<[String: Bench]>([:])
     func set(_ list: [Bench]) { benches.withLock { $0 = Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) }) } }
     func bench(_ name: String) -> Bench? { benches.withLock { $0[name] } }
+    func all() -> [Bench] { benches.withLock { Array($0.values) } }
 }
 
 /// Reads the scan source and hands each scan to its bench; each bench handles its scans in
@@ -375,6 +382,7 @@ struct StatusLoop: Service {
                     sinceHeartbeat += tick
                     if sinceHeartbeat >= .seconds(30) {
                         sinceHeartbeat = .zero
+                        await agent.refreshHubPackers()
                         do {
                             let scanners = await agent.status.scannerReports()
                             let printers = await agent.status.printerReports()
