@@ -6,11 +6,11 @@ import Testing
 /// under `station.require_packer` and the result reaches the hub with that name, and with the
 /// hub down the badge still signs in from the agent's journal.
 @Suite struct HubPackersCLITests {
-    /// Runs packstation-hub: exit status, standard output, standard error.
-    static func hubRun(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs packstation-hub against the hub's database: exit status, standard output, standard error.
+    static func hubRun(_ hub: HubProcess, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        p.arguments = arguments
+        p.executableURL = URL(fileURLWithPath: HubProcess.binary)
+        p.arguments = arguments + ["--db", hub.db]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -27,43 +27,32 @@ import Testing
     }
 
     @Test func aBadgeOnTheHubsListSignsInAtTheBenchAlsoWhileTheHubIsDown() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: OrderRefusalCLITests.hubBinary), "build first: swift build --build-tests")
         let dir = try RunCLITests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/hub.sqlite"
-        let token = try OrderRefusalCLITests.hub(["station", "add", "bench-p", "--db", db])
-        try [OrderRefusalCLITests.order("Q1"), OrderRefusalCLITests.order("Q2")].joined(separator: "\n").write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
-        _ = try OrderRefusalCLITests.hub(["import", dir + "/orders.jsonl", "--db", db])
-        #expect(try Self.hubRun(["packer", "add", "Ana Lima", "--badge", "B-ANA", "--db", db]).stdout == "packer Ana Lima added with badge B-ANA\n")
-        _ = try OrderRefusalCLITests.hub(["packer", "add", "Ben", "--badge", "B-BEN", "--db", db])
-        let taken = try Self.hubRun(["packer", "add", "Cleo", "--badge", "B-BEN", "--db", db])
+        let hub = try HubProcess(dir: dir)
+        let token = try hub.addStation("bench-p")
+        try hub.importOrders([OrderRefusalCLITests.order("Q1"), OrderRefusalCLITests.order("Q2")])
+        #expect(try Self.hubRun(hub, ["packer", "add", "Ana Lima", "--badge", "B-ANA"]).stdout == "packer Ana Lima added with badge B-ANA\n")
+        try hub.command(["packer", "add", "Ben", "--badge", "B-BEN"])
+        let taken = try Self.hubRun(hub, ["packer", "add", "Cleo", "--badge", "B-BEN"])
         #expect(taken.status == 1 && taken.stderr == "error: Badge 'B-BEN' already signs in packer 'Ben'; each badge belongs to one packer. `packstation-hub packer remove Ben` frees it.\n", "\(taken)")
-        #expect(try Self.hubRun(["packer", "list", "--db", db]).stdout == "Ana Lima\tB-ANA\nBen\tB-BEN\n")
-        let gone = try Self.hubRun(["packer", "remove", "Nobody", "--db", db])
+        #expect(try Self.hubRun(hub, ["packer", "list"]).stdout == "Ana Lima\tB-ANA\nBen\tB-BEN\n")
+        let gone = try Self.hubRun(hub, ["packer", "remove", "Nobody"])
         #expect(gone.status == 1 && gone.stderr.contains("No packer named 'Nobody' is listed"))
 
-        let port = OrderRefusalCLITests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !OrderRefusalCLITests.listening(port), Date() < deadline { usleep(50_000) }
+        try hub.start()
         let env = RunCLITests.noPrinters.merging([
-            "PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-p",
+            "PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-p",
             "PACKSTATION_STATION_REQUIRE_PACKER": "true",
         ]) { $1 }
         let args = ["run", "--data-dir", dir + "/data", "--exit-when-done", "--kiosk-listen", "127.0.0.1:0", "--log-level", "debug"]
         // First start: the list is fetched before the first scan; Ana's badge signs her in.
         try "ORD-Q1\nB-ANA\nORD-Q1\n4006381333931\n".write(toFile: dir + "/scans1.txt", atomically: true, encoding: .utf8)
         let first = try CLI.run(args + ["--scans-from", dir + "/scans1.txt"], environment: env)
-        server.terminate()
-        server.waitUntilExit()
+        hub.stop()
         #expect(first.status == 0, "\(first.stderr)")
         #expect(Self.verdicts(first.stderr) == ["packer_required", "signed_in", "order_opened", "order_complete"], "\(first.stderr)")
-        let stored = try MultiBoxCLITests.tool("/usr/bin/sqlite3", [db, "SELECT order_id || '=' || json_extract(body, '$.packer') FROM results WHERE type = 'pack_result'"])
+        let stored = try MultiBoxCLITests.tool("/usr/bin/sqlite3", [hub.db, "SELECT order_id || '=' || json_extract(body, '$.packer') FROM results WHERE type = 'pack_result'"])
         #expect(stored.split(separator: "\n") == ["Q1=Ana Lima"], "\(stored)")
 
         // The hub is down: Ben's badge still signs in from the journal (not taken for an order).
