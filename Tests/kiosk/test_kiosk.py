@@ -121,7 +121,8 @@ def session(tmp_path):
         options.add_argument(arg)
     browser = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
     browser.get(f'http://127.0.0.1:{kiosk_port}/')
-    s = {'hub': hub, 'agent': agent, 'browser': browser, 'printer_log': printer_log, 'agent_log': agent_log, 'kiosk_port': kiosk_port}
+    s = {'hub': hub, 'agent': agent, 'browser': browser, 'printer_log': printer_log, 'agent_log': agent_log, 'kiosk_port': kiosk_port,
+         'env': env, 'data': os.path.join(tmp, 'data')}
     try:
         yield s
     finally:
@@ -286,3 +287,29 @@ def test_a_shipment_of_two_boxes_on_the_kiosk_page(session):
     assert len(results) == 1, results
     assert [(x['number'], x['lines'], x.get('weight_g')) for x in results[0]['body']['boxes']] == [
         (1, [{'sku': 'LAMP-DESK', 'quantity': 1}], 2100), (2, [{'sku': 'BULB-E27', 'quantity': 4}], 400)], results
+
+
+def test_what_comes_next_on_the_kiosk_page(session):
+    """An idle bench shows "Next up": the orders the agent has cached, most urgent first (1001 is
+    express, 1005 standard); while an order is open the list is gone, and the packed order does
+    not come back."""
+    b = session['browser']
+    wait_for(b, lambda: b.find_element(By.CSS_SELECTOR, '.bench[data-bench="bench-1"]'), 'the bench column')
+    subprocess.run([BIN, 'sync', 'prefetch', '--data-dir', session['data']], env=session['env'], check=True, capture_output=True, timeout=60)
+    scan(session, 'CMD:SIGNOUT')  # any verdict publishes the kiosk state at once
+    nxt = wait_for(b, lambda: b.execute_script('const n = document.querySelector(".bench .next"); return n && n.dataset.next'), 'the next orders')
+    assert nxt == '1001 1005', nxt
+    lines = b.execute_script('return Array.from(document.querySelectorAll(".bench .next .next-order")).map(e => e.textContent)')
+    assert lines[0].startswith('Order 1001 · EXPRESS · ship by 2026-12-04 · 4 units'), lines
+    assert lines[1].startswith('Order 1005 · ') and 'EXPRESS' not in lines[1], lines
+    assert 'urgent' in b.execute_script('return document.querySelector(".bench .next .next-order").className')
+    shot(b, '06-next-up')
+    scan(session, 'ORD-1001')
+    wait_for(b, lambda: verdict(b, 2), 'order 1001 opened')
+    assert b.execute_script('return document.querySelector(".bench .next")') is None, 'no list while packing'
+    for seq, data in enumerate(['4006381333931', ']E00036000291452', '4006381333931', ']C1010950600013435221SN-000110LOT42'], start=3):
+        scan(session, data)
+        wait_for(b, lambda: verdict(b, seq), f'verdict {seq}')
+    assert verdict(b, 6)[0] == 'order_complete'
+    nxt = wait_for(b, lambda: b.execute_script('const n = document.querySelector(".bench .next"); return n && n.dataset.next'), 'the next orders after 1001')
+    assert nxt == '1005', nxt
