@@ -18,7 +18,7 @@ enum HubPage {
         let stations = try await store.listStations()
         let orders = try await store.listOrders(limit: 200)
         let queue = try store.listQueue(limit: 50)
-        let packers = try store.listPackerResults()
+        let packers = try store.packerRows()
         let results = try await store.listResults(orderID: nil, limit: 50)
         var html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">

@@ -65,6 +65,11 @@ extension HubStore {
     /// `packstation-hub packers` shows (results, packed whole, mean and longest pack time) and
     /// whether the hub lists them; results without a packer on their own row (packer null).
     public func packersForAdmins() async throws(HubError) -> JSONValue {
+        .object([("packers", .array(try packerRows()))])
+    }
+
+    /// The rows of `GET /v1/admin/packers`, `packstation-hub packers` and the page's table.
+    public func packerRows() throws(HubError) -> [JSONValue] {
         let listed = try listPackers()
         var rows = try listPackerResults()
         var seen = Set<String>()
@@ -83,7 +88,7 @@ extension HubStore {
                 ("mean_pack_seconds", .null), ("max_pack_seconds", .null),
             ]))
         }
-        return .object([("packers", .array(rows))])
+        return rows
     }
 
     static func checkPacker(name: String, badge: String) throws(HubError) {

@@ -146,11 +146,11 @@ struct Queue: ParsableCommand {
 struct Packers: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pack results per packer: results, packed whole, mean and longest pack time in seconds.",
-        discussion: "Columns: packer (- when nobody was signed in), results, packed, mean_s, max_s; most results first.")
+        discussion: "Columns: packer (- when nobody was signed in), results, packed, mean_s, max_s; most results first, then the packers listed with `packer add` who have none.")
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        for p in try database.open().listPackerResults() {
+        for p in try database.open().packerRows() {
             let fields = [p["packer"], p["results"], p["packed"], p["mean_pack_seconds"], p["max_pack_seconds"]].map { v -> String in
                 switch v {
                 case .string(let s)?: s

@@ -76,5 +76,7 @@ import Testing
         #expect(rows[1]["listed"] == .bool(true) && rows[1]["badge"] == .string("B-ANA") && rows[1]["packed"] == .int(1))
         #expect(rows[1]["mean_pack_seconds"] == .number("60.0"), "\(rows[1])")
         #expect(rows[2]["listed"] == .bool(true) && rows[2]["results"] == .int(0) && rows[2]["mean_pack_seconds"] == .null)
+        let page = await hub.call("GET", "/", token: "Bearer admin-token-0123456789")
+        #expect(page.text.contains("<tr><td>zoe</td><td>0</td><td>0</td><td></td><td></td></tr>"), "a listed packer without results is on the page")
     }
 }

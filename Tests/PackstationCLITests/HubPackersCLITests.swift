@@ -54,6 +54,8 @@ import Testing
         #expect(Self.verdicts(first.stderr) == ["packer_required", "signed_in", "order_opened", "order_complete"], "\(first.stderr)")
         let stored = try MultiBoxCLITests.tool("/usr/bin/sqlite3", [hub.db, "SELECT order_id || '=' || json_extract(body, '$.packer') FROM results WHERE type = 'pack_result'"])
         #expect(stored.split(separator: "\n") == ["Q1=Ana Lima"], "\(stored)")
+        let perPacker = try hub.command(["packers"]).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        #expect(perPacker.map { [$0[0], $0[1], $0[2]] } == [["Ana Lima", "1", "1"], ["Ben", "0", "0"]], "\(perPacker)")
 
         // The hub is down: Ben's badge still signs in from the journal (not taken for an order).
         try "B-BEN\nCMD:SIGNOUT\nB-NOBODY\n".write(toFile: dir + "/scans2.txt", atomically: true, encoding: .utf8)

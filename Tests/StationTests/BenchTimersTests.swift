@@ -90,7 +90,7 @@ import Testing
         #expect(waited >= 0.99 && waited < 3, "signed out after \(waited) s, the timeout is 1 s")
         // What the packer sees: who was signed out and what to do; the order is still open with its unit.
         #expect(view["packer"] == .null)
-        #expect(view["verdict"]?["message"] == .string("ana was signed out after 1 seconds without a scan; scan your badge to sign in again."))
+        #expect(view["verdict"]?["message"] == .string("ana was signed out after 1 second without a scan; scan your badge to sign in again."))
         #expect(view["order"]?["id"] == .string("T1") && Self.packed(view) == .int(1))
         // The server hears of it once.
         let events = try rig.events("packer_signed_out")

@@ -59,6 +59,6 @@ extension PackSession {
     }
 
     static func minutes(_ seconds: TimeInterval) -> String {
-        seconds >= 120 ? "\(Int(seconds / 60)) minutes" : "\(Int(seconds)) seconds"
+        seconds >= 120 ? "\(Int(seconds / 60)) minutes" : Int(seconds) == 1 ? "1 second" : "\(Int(seconds)) seconds"
     }
 }

@@ -94,7 +94,9 @@ actor Bench {
                     (queued, labelProblem) = render(order, verdict.labels, packingSlip: true)
                 }
                 let idle = session.current == nil && session.parked.isEmpty
-                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: reprintRecord(), at: time)
+                // What CMD:REPRINT prints changes only when an order finishes with labels.
+                let finished = result.outcome == .packed || result.outcome == .shortShipped
+                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: finished ? reprintRecord() : nil, at: time)
                 if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
                 labelsRecorded(ids, verdict.labels, problem: labelProblem, order: result.orderID)
             } else if !verdict.labels.isEmpty, let order = session.current?.order {
