@@ -35,6 +35,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Latency histograms an operator can aggregate (issue 14): swift-metrics is the API
+        // Hummingbird's MetricsMiddleware records through; swift-prometheus keeps the histograms
+        // and writes the text format /metrics serves.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Text into HTML, SVG and XML, escaped per Unicode scalar: the one escaper of the hub page,
@@ -60,10 +65,11 @@ let package = Package(
             "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         // The kiosk page, its live state (server-sent events) and /metrics, on Hummingbird.
         .target(name: "Kiosk", dependencies: [
-            "HTTPGuard",
+            "HTTPGuard", "HTTPMetrics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,9 +107,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
+        // Prometheus metrics of the hub's and the kiosk's HTTP servers (Hummingbird's MetricsMiddleware
+        // through swift-metrics) and the process-wide registry /metrics writes out.
+        .target(name: "HTTPMetrics", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // The reference central server (library) and its executable.
         .target(name: "Hub", dependencies: [
-            "PackCore", "Markup", "HTTPGuard",
+            "PackCore", "Markup", "HTTPGuard", "HTTPMetrics",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -115,7 +128,7 @@ let package = Package(
         // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
         .systemLibrary(name: "CMalloc"),
         .executableTarget(name: "packstation-hub", dependencies: [
-            "Hub", "HTTPGuard",
+            "Hub", "HTTPGuard", "HTTPMetrics",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -128,6 +141,7 @@ let package = Package(
                 "Printing",
                 "Sync",
                 "PrintRuns",
+                "HTTPMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

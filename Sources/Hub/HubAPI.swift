@@ -1,5 +1,6 @@
 import Foundation
 import HTTPGuard
+import HTTPMetrics
 import Hummingbird
 import NIOCore
 import PackCore
@@ -33,7 +34,7 @@ public struct HubAPI: Sendable {
 
     /// Every endpoint, for 405 answers and their `Allow` header.
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
-        (.get, "/"), (.get, "/healthz"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
+        (.get, "/"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
         (.get, "/v1/label-runs"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
@@ -49,6 +50,7 @@ public struct HubAPI: Sendable {
     /// The router: middlewares outermost first, then the route groups.
     public func makeRouter(port: BoundPort, recorder: ExchangeRecorder? = nil) -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: HTTPMetrics.middleware(context: HubRequestContext.self))
         if let recorder { router.add(middleware: ExchangeRecording(recorder: recorder)) }
         router.add(middleware: SecurityHeadersMiddleware(contentSecurityPolicy: HubPage.contentSecurityPolicy))
         router.add(middleware: JSONErrors())
@@ -61,6 +63,10 @@ public struct HubAPI: Sendable {
         router.get("/healthz") { _, _ in Self.json(["ok": true]) }
 
         let admin = router.group().add(middleware: AdminAuthentication(token: adminToken))
+        // The HTTP server's request counts and latencies (Prometheus text format), to admins as the page is.
+        admin.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: HTTPMetrics.text())))
+        }
         admin.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                      body: .init(byteBuffer: ByteBuffer(string: try await HubPage.render(store))))

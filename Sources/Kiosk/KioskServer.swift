@@ -1,12 +1,14 @@
 import Foundation
 import HTTPGuard
+import HTTPMetrics
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 
 /// The kiosk's HTTP server: the page (`/`), its live state (`/events`, server-sent events;
-/// `/state`, JSON), label previews (`/labels/ID`: SVG, or a carrier's PNG), Prometheus metrics (`/metrics`) and
+/// `/state`, JSON), label previews (`/labels/ID`: SVG, or a carrier's PNG), Prometheus metrics (`/metrics`: the
+/// agent's, then the HTTP server's own from Hummingbird's MetricsMiddleware) and
 /// `/healthz`. Everything is served from the binary: no internet, no CDN.
 ///
 /// Guarded as the hub is (HTTPGuard): request-head and idle timeouts and a connection limit; a
@@ -61,6 +63,7 @@ public struct KioskServer: Sendable {
             names += [name, name + ".local"]
         }
         let router = Router(context: KioskRequestContext.self)
+        router.add(middleware: HTTPMetrics.middleware(context: KioskRequestContext.self))
         router.add(middleware: SecurityHeadersMiddleware(contentSecurityPolicy: KioskPage.contentSecurityPolicy))
         router.add(middleware: KioskAccess(hosts: .loopback(port: boundPort, extra: names), token: token, localPeersNeedNoToken: localPeersNeedNoToken))
         let feed = self.feed
@@ -84,21 +87,25 @@ public struct KioskServer: Sendable {
                 // reconnect logic from thinking the stream died. The stream ends on graceful shutdown.
                 // Child tasks, not unstructured ones: they end with the response and run where
                 // the server's tasks run.
-                let (ticks, tick) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(4))
+                // Once a snapshot is written, the feed learns its number (scan → screen timing).
+                let (ticks, tick) = AsyncStream.makeStream(of: (text: String, version: Int?).self, bufferingPolicy: .bufferingNewest(4))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         await cancelWhenGracefulShutdown {
-                            for await snapshot in feed.subscribe() { tick.yield("data: \(snapshot)\n\n") }
+                            for await update in feed.updates() { tick.yield(("data: \(update.text)\n\n", update.version)) }
                         }
                         tick.finish()
                     }
                     group.addTask {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: .seconds(15))
-                            tick.yield(": keep-alive\n\n")
+                            tick.yield((": keep-alive\n\n", nil))
                         }
                     }
-                    for await text in ticks { try await writer.write(ByteBuffer(string: text)) }
+                    for await (text, version) in ticks {
+                        try await writer.write(ByteBuffer(string: text))
+                        if let version { feed.written(version: version) }
+                    }
                     group.cancelAll()
                     try await writer.finish(nil)
                 }
@@ -111,7 +118,7 @@ public struct KioskServer: Sendable {
             return Response(status: .ok, headers: Self.previewHeaders(bytes), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: await metrics())))
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: await metrics() + HTTPMetrics.text())))
         }
         router.get("/healthz") { _, _ in "ok\n" }
         let onRunning = self.onRunning

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HTTPGuard
+import HTTPMetrics
 import Hub
 import Logging
 
@@ -86,6 +87,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--host \(host) would open the read API and the web page (every order and result) to the network; give them a token with --admin-token-file FILE or PACKSTATION_HUB_ADMIN_TOKEN.")
         }
         let store = try database.open()
+        HTTPMetrics.bootstrap()
         var logger = Logger(label: "packstation-hub")
         logger.logLevel = .warning
         var api = HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPMetrics
 import Logging
 import Station
 
@@ -67,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "packstation")
+        HTTPMetrics.bootstrap()   // the kiosk server's request metrics, on /metrics
         logger.notice("packstation starting", metadata: [
             "config": "\(configuration.file ?? "embedded defaults")", "data_dir": "\(configuration.dataDirectory)",
             "benches": "\(configuration.benches.map(\.name).joined(separator: ","))",

@@ -17,7 +17,8 @@
   label, to LOG/labels.jsonl: {"seq", "odometer", "zpl" (the format as received), "format_index"
   (0-based count of ^XA formats received since the printer started, settings and ^DF formats
   included), "copy" (1-based within ^PQ), "fields" (field data after ^FH and ^FN, in order),
-  "missing" (graphics, images and formats it recalls that are not stored; also on stderr)}.
+  "missing" (graphics, images and formats it recalls that are not stored; also on stderr),
+  "received_at" (wall-clock time, Unix seconds, when the format's ^XZ arrived: latency benchmarks)}.
 - Answers ~HS with a Zebra host-status reply (paper out, pause, head open, formats in buffer,
   labels remaining) and `! U1 getvar "odometer.total_label_count"` with the label counter.
 - ~JA cancels everything in the buffer.
@@ -567,7 +568,9 @@ class Printer:
             return
         if missing:
             log("format %d recalls %s, not stored: the label prints without it" % (index, ", ".join(missing)))
-        self.buffer.append(Job(raw, copies, index, fields, missing))
+        job = Job(raw, copies, index, fields, missing)
+        job.received_at = time.time()
+        self.buffer.append(job)
         self.lock.notify_all()
 
     # -- power ---------------------------------------------------------------------------------
@@ -625,7 +628,7 @@ class Printer:
                 self.zpl_log.flush()
                 self.json_log.write(json.dumps({"seq": self.printed, "odometer": self.odometer, "zpl": job.raw.decode("utf-8", "replace"),
                                                 "format_index": job.index, "copy": job.done, "fields": job.fields,
-                                                "missing": job.missing}) + "\n")
+                                                "missing": job.missing, "received_at": job.received_at}) + "\n")
                 self.json_log.flush()
                 if job.done >= job.copies:
                     self.buffer.pop(0)

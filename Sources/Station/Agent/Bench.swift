@@ -21,6 +21,8 @@ actor Bench {
     private let speaker: Speaker?
 
     private var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
+    /// When the scans whose verdicts no published snapshot shows yet were read (scan → screen).
+    private var unpublishedScans: [Date] = []
     private var seq = 0
     /// Labels printed again at this bench since the agent started (the kiosk shows it).
     private var reprints = 0
@@ -98,6 +100,7 @@ actor Bench {
                 let finished = result.outcome == .packed || result.outcome == .shortShipped
                 let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: finished ? reprintRecord() : nil, at: time)
                 if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
+                metrics.awaitPrinter(labels: ids, scanAt: time)
                 labelsRecorded(ids, verdict.labels, problem: labelProblem, order: result.orderID)
             } else if !verdict.labels.isEmpty, let order = session.current?.order {
                 try boxClosed(verdict, order: order, input: input, at: time)
@@ -112,6 +115,7 @@ actor Bench {
         speaker?.play(Speaker.tone(verdict.kind))
         seq += 1
         lastVerdict = (verdict, input, seq)
+        unpublishedScans.append(time)
         logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "verdict.reason": "\(verdict.blockReasons.first?.rawValue ?? "-")", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
@@ -205,6 +209,13 @@ actor Bench {
     func scannerDetached(_ id: String) {
         attachedScanners.removeAll { $0 == id }
         changed()
+    }
+
+    /// The view, and when the scans it answers for the first time were read: one actor turn,
+    /// so no verdict is counted as shown before a snapshot holding it is built.
+    func viewForPublishing() -> (JSONValue, [Date]) {
+        defer { unpublishedScans.removeAll() }
+        return (view(), unpublishedScans)
     }
 
     /// The bench as the kiosk shows it.

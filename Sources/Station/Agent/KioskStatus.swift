@@ -49,7 +49,12 @@ actor KioskStatus {
     /// Builds the snapshot and publishes it.
     func publish(to feed: KioskFeed, journal: Journal) async {
         var benchViews: [JSONValue] = []
-        for bench in benches { benchViews.append(await bench.view()) }
+        var answered: [Date] = []   // when the scans this snapshot answers were read
+        for bench in benches {
+            let (view, scans) = await bench.viewForPublishing()
+            benchViews.append(view)
+            answered += scans
+        }
         benchViews = await withNext(benchViews, benches: benches, journal: journal)
         let outbox = try? journal.status()
         let queued = (try? journal.pendingLabels().count) ?? 0
@@ -73,6 +78,6 @@ actor KioskStatus {
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("benches", .array(benchViews)),
         ])
-        feed.publish(snapshot.jsonText)
+        feed.publish(snapshot.jsonText, marks: answered)
     }
 }

@@ -90,8 +90,9 @@ final class LabelPrinting: Service, Sendable {
                 }
                 let document = PrintDocument(name: "packstation order \(job.orderID) label \(job.id)", format: job.format == "pdf" ? .pdf : .zpl, bytes: job.document)
                 let submitted = try await slot.call { p throws(PrinterError) in try p.submit(document) }
+                let acceptedAt = Date()
                 try journal.labelPrinted(job, printer: slot.uri.description, jobID: submitted.jobID)
-                metrics.labelPrinted()
+                metrics.labelPrinted(jobID: job.id, at: acceptedAt)
                 await printerState(slot.printer.name, true, [])
                 await report(job.bench, job.id, "printed", "Label for order \(job.orderID) printed on \(slot.printer.name).")
                 logger.info("label printed", metadata: ["order.id": "\(job.orderID)", "printer": "\(slot.uri)"])

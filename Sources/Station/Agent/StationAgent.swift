@@ -40,8 +40,8 @@ public final class StationAgent: Sendable {
     let logger: Logger
     let journal: Journal
     let benches: [Bench]
-    let metrics = AgentMetrics()
-    let feed = KioskFeed()
+    let metrics: AgentMetrics
+    let feed: KioskFeed
     let status: KioskStatus
     let labelPrinting: LabelPrinting
     let sync: SyncService?
@@ -59,6 +59,9 @@ public final class StationAgent: Sendable {
         self.configuration = configuration
         self.options = options
         self.logger = logger
+        let agentMetrics = AgentMetrics()
+        metrics = agentMetrics
+        feed = KioskFeed(onShown: { scans in agentMetrics.shown(scans) })
         do { journal = try Journal(directory: configuration.dataDirectory) } catch { throw StationError(code: error.code, message: error.message) }
         rejectedAtStart = (try? journal.status().rejected) ?? 0
 
