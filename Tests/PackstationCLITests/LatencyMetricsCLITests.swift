@@ -24,7 +24,7 @@ import TestPeers
         try ids.map(Self.order).joined(separator: "\n").write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
         let scans = ["29810001" + "00001"] + ids.flatMap { ["ORD-\($0)", "29\($0)00001", "29\($0)00001", "29\($0)00002"] }
         let printer = try TestPrinterPeer()
-        let kiosk = OrderRefusalCLITests.freePort()
+        let kiosk = HubProcess.freePort()
         let agent = Process()
         agent.executableURL = CLI.binary
         agent.arguments = ["run", "--scans-from", "-", "--orders", dir + "/orders.jsonl", "--data-dir", dir + "/data", "--printer", printer.uri,
@@ -36,7 +36,7 @@ import TestPeers
         agent.standardError = FileHandle.nullDevice
         try agent.run()
         defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
-        for _ in 0..<600 where !OrderRefusalCLITests.listening(kiosk) { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<600 where !HubProcess.listening(kiosk) { Thread.sleep(forTimeInterval: 0.05) }
         // A page is open: the screen histogram times the verdicts written on its stream.
         let page = try RawSocket(port: kiosk)
         page.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(kiosk)\r\n\r\n")
@@ -77,16 +77,9 @@ import TestPeers
 
     /// The hub's `/metrics`: each request counted once by route, method and status.
     @Test func theHubCountsItsRequestsByRoute() throws {
-        let dir = try RunCLITests.scratch()
-        let port = OrderRefusalCLITests.freePort()
-        let hub = Process()
-        hub.executableURL = URL(fileURLWithPath: OrderRefusalCLITests.hubBinary)
-        hub.arguments = ["serve", "--db", dir + "/hub.sqlite", "--port", String(port)]
-        hub.standardOutput = FileHandle.nullDevice
-        hub.standardError = FileHandle.nullDevice
-        try hub.run()
-        defer { kill(hub.processIdentifier, SIGKILL); hub.waitUntilExit() }
-        for _ in 0..<600 where !OrderRefusalCLITests.listening(port) { Thread.sleep(forTimeInterval: 0.05) }
+        let hub = try HubProcess(dir: try RunCLITests.scratch())
+        try hub.start()
+        let port = hub.port
         for _ in 0..<3 { _ = try RawSocket.get(port: port, "/healthz") }
         _ = try RawSocket.get(port: port, "/v1/orders/queue")   // no token: 401
         var metrics = ""
