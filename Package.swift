@@ -63,6 +63,8 @@ let package = Package(
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: [
             "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc",
+            // Label runs from the hub print as durable bulk runs (Agent/HubRuns.swift).
+            "PrintRuns",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -147,6 +147,11 @@ def main():
             (413, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running", "pad": "x" * 5000}), token),
             (200, "GET", "/v1/label-runs", None, token),
             (200, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running"}), token),
+            (200, "GET", "/v1/label-runs/%s/labels" % run_id, None, token),
+            (404, "GET", "/v1/label-runs/%s/labels" % run_id, None, other),
+            (404, "GET", "/v1/label-runs/999999/labels", None, token),
+            (200, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "failed", "total": 2, "reason": "zebra1: head open"}), token),
+            (422, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "failed", "reason": 7}), token),
             (409, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 0, "state": "running"}), token),
             (422, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": "1", "state": "running"}), token),
             (404, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 2, "state": "done"}), other),
@@ -198,7 +203,7 @@ def main():
         if 200 <= x["status"] < 300:
             try:
                 openapi.validate_request(request)
-                operations_ok.add((x["method"], "/".join(x["path"].split("/")[1:4]) if not x["path"].startswith("/v1/label-runs/") else "progress"))
+                operations_ok.add((x["method"], "/".join(x["path"].split("/")[1:4]) if not x["path"].startswith("/v1/label-runs/") else x["path"].rsplit("/", 1)[1]))
             except Exception as e:
                 print("FAIL: %s %s was accepted but does not validate as a request: %s" % (x["method"], path, e))
                 print("      body: %s" % (x["request_body"] or "")[:300])

@@ -14,7 +14,7 @@ public struct HubAPI: Sendable {
     public var maximumBodyBytes: Int
     /// Largest heartbeat accepted (`POST /v1/status`): a station's device list, a few kB.
     public var maximumStatusBytes = 64 << 10
-    /// Largest label-run progress report accepted: `{"printed": N, "state": S}`.
+    /// Largest label-run progress report accepted: `{"printed": N, "state": S, "total": T, "reason": R}`.
     public var maximumProgressBytes = 4 << 10
 
     /// When set, the read API (`/v1/admin/*`) and the web page need it: `Authorization: Bearer
@@ -35,7 +35,7 @@ public struct HubAPI: Sendable {
     /// Every endpoint, for 405 answers and their `Allow` header.
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
         (.get, "/"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
-        (.get, "/v1/label-runs"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"),
+        (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
@@ -91,6 +91,7 @@ public struct HubAPI: Sendable {
         station.get("label-runs") { _, context in
             Self.json(.object([("runs", .array(try await store.labelRuns(for: try context.requireStation())))]))
         }
+        station.get("label-runs/:id/labels") { _, context in try await labelRunLabels(context) }
         station.group().add(middleware: JSONBody(limit: maximumBodyBytes)).post("results") { _, context in try await results(context) }
         station.group().add(middleware: JSONBody(limit: maximumStatusBytes)).post("status") { _, context in try await status(context) }
         station.group().add(middleware: JSONBody(limit: maximumProgressBytes)).post("label-runs/:id/progress") { _, context in try await progress(context) }
@@ -120,24 +121,6 @@ public struct HubAPI: Sendable {
         let status = try Self.checkStatus(try Self.parse(context.body))
         try await store.recordStatus(status, from: station)
         return Self.json(.object([("station", .string(station.name)), ("online", true), ("received_at", .string(HubStore.timestamp(Date().timeIntervalSince1970)))]))
-    }
-
-    private func progress(_ context: HubRequestContext) async throws -> Response {
-        let station = try context.requireStation()
-        let id = context.parameters.get("id") ?? ""
-        guard let runID = Int64(id) else { throw HubError(404, "unknown_run", "Label run '\(id)' does not exist.") }
-        let doc = try Self.parse(context.body)
-        guard case .object(let members) = doc else { throw HubError(422, "wrong_type", "The body must be an object {\"printed\": N, \"state\": S}, not \(doc.typeDescription).") }
-        if let unknown = members.first(where: { $0.0 != "printed" && $0.0 != "state" }) {
-            throw HubError(422, "wrong_type", "The body holds \"printed\" and \"state\" only.", problems: [.init(path: unknown.0, message: "unknown field; expected printed, state")])
-        }
-        guard let printed = doc["printed"]?.wholeNumber, printed >= 0 else {
-            throw HubError(422, "wrong_type", "printed must be a whole number, 0 or more.", problems: [.init(path: "printed", message: "expected a whole number >= 0, found \(Self.describe(doc["printed"]))")])
-        }
-        guard case .string(let state)? = doc["state"] else {
-            throw HubError(422, "wrong_type", "state must be a string.", problems: [.init(path: "state", message: "expected a string, found \(doc["state"]?.typeDescription ?? "nothing")")])
-        }
-        return Self.json(try await store.reportProgress(run: runID, printed: printed, state: state, from: station))
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

@@ -126,6 +126,17 @@ public final class HubStore: Sendable {
         m.registerMigration("v4-packers-list") { db in
             try db.execute(sql: Self.packersTable)
         }
+        // Label runs a station fetches and prints (hubruns): the printer a run names, a label
+        // file stored as it came (else the run is its orders), its size, and why it failed.
+        m.registerMigration("v4-hubruns-label-run-content") { db in
+            try db.execute(sql: """
+                ALTER TABLE label_runs ADD COLUMN printer TEXT;
+                ALTER TABLE label_runs ADD COLUMN content BLOB;
+                ALTER TABLE label_runs ADD COLUMN content_name TEXT;
+                ALTER TABLE label_runs ADD COLUMN content_bytes INTEGER;
+                ALTER TABLE label_runs ADD COLUMN reason TEXT;
+                """)
+        }
         return m
     }
 

@@ -24,6 +24,7 @@ enum KioskPage {
   <span class="station" id="station">packstation</span>
   <span class="state" id="printer-state">printer: …</span>
   <span class="state" id="sync-state">sync: …</span>
+  <span class="state" id="run-state" hidden></span>
 </header>
 <div id="offline" role="alert"></div>
 <div id="warning" role="alert"></div>
@@ -125,6 +126,12 @@ function render(s) {
   off.className = y.configured && !y.online ? "show" : "";
   off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";
   off.dataset.pending = y.pending || 0;
+  const r = s.run;
+  const rs = document.getElementById("run-state");
+  rs.hidden = !r;
+  rs.textContent = r ? "label run " + r.name + ": " + r.printed + " of " + r.total + (r.state === "waiting" ? " · waiting for the printer" : " printed") : "";
+  rs.className = "state " + (r && r.state === "waiting" ? "bad" : "ok");
+  rs.dataset.runState = r ? r.state : "";
   const warnings = s.warnings || [];
   const warn = document.getElementById("warning");
   warn.className = warnings.length ? "show" : "";

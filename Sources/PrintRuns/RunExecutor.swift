@@ -24,6 +24,8 @@ public final class RunExecutor {
         public var pollInterval: Duration
         /// How long an unreachable printer is waited for before the run stops as failed.
         public var offlineLimit: Duration
+        /// Shares the printer with other senders (the bench's pack labels) between chunks.
+        public var turn: (any PrinterTurn)?
 
         /// Creates options.
         public init(pollInterval: Duration = .milliseconds(200), offlineLimit: Duration = .seconds(600)) {
@@ -73,11 +75,11 @@ public final class RunExecutor {
         }
         do throws(StepError) {
             try lift { () throws(RunError) in try setState(.running, nil) }
-            if let inFlight = try lift({ () throws(RunError) in try journal.inFlightChunk(run.id) }) { try recover(inFlight) }
+            if let inFlight = try lift({ () throws(RunError) in try journal.inFlightChunk(run.id) }) { try inTurn { () throws(StepError) in try recover(inFlight) } }
             var unprinted = 0
             while let range = RunCursor.nextChunk(next: run.nextLabel, in: run.selection, chunkSize: run.chunkSize) {
                 try checkInterruptions()
-                try printChunk(range)
+                try inTurn { () throws(StepError) in try printChunk(range) }
                 tell(.progress(printed: run.printed, total: run.total))
                 // A printer that takes a label and counts nothing does not print it (it reads it
                 // as settings, or drops it): sending it again forever would print nothing either.

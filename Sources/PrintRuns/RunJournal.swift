@@ -78,6 +78,10 @@ public final class RunJournal: Sendable {
             // A reprint of scattered labels (17,40-45); NULL: first_label…last_label.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN selection TEXT")
         }
+        m.registerMigration("v3-hubruns-hub-runs") { db in
+            // Runs the hub sent (hubruns): hub run id -> local run, and the progress to report.
+            try db.execute(sql: HubRunRecord.schema)
+        }
         return m
     }
 

@@ -10,7 +10,7 @@ import PackCore
 public final class HubClient: Sendable {
     /// The configuration in use (its description redacts the token).
     public let configuration: SyncConfiguration
-    private let client: HTTPClient
+    let client: HTTPClient
     /// The largest response body read.
     static let maximumResponseBytes = 16 << 20
 
@@ -122,8 +122,12 @@ public final class HubClient: Sendable {
     }
 
     /// Reports a label run's progress (`POST /v1/label-runs/{id}/progress`); returns the run.
-    public func reportProgress(run id: String, printed: Int, state: String) async throws(SyncError) -> JSONValue {
-        try await send(.POST, "/v1/label-runs/\(id)/progress", body: JSONValue.object([("printed", .int(printed)), ("state", .string(state))]).jsonText)
+    /// `total` is the station's count of a label file's labels; `reason` says why it failed.
+    public func reportProgress(run id: String, printed: Int, state: String, total: Int? = nil, reason: String? = nil) async throws(SyncError) -> JSONValue {
+        var body: [(String, JSONValue)] = [("printed", .int(printed)), ("state", .string(state))]
+        if let total { body.append(("total", .int(total))) }
+        if let reason { body.append(("reason", .string(reason))) }
+        return try await send(.POST, "/v1/label-runs/\(id)/progress", body: JSONValue.object(body).jsonText)
     }
 
     // MARK: Plumbing

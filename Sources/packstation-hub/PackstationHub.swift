@@ -217,19 +217,3 @@ struct StationCommand: ParsableCommand {
         }
     }
 }
-
-struct LabelRunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "label-run", abstract: "Manage bulk label runs.", subcommands: [Add.self])
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assign a bulk label run of orders to a station; prints the run id.")
-        @OptionGroup var database: DatabaseOption
-        @Option(help: "The station that prints it.") var station: String
-        @Option(help: "A name shown to the supervisor.") var name = "label run"
-        @Argument(help: "Order ids, in print order.") var orders: [String]
-
-        func run() throws {
-            print(try database.open().addLabelRun(name: name, station: station, orders: orders))
-        }
-    }
-}

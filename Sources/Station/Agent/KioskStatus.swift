@@ -16,6 +16,8 @@ actor KioskStatus {
     private var printerReady: Bool?
     private var printerAdvice: [String] = []
     private var heartbeatOK: Bool?
+    /// The label run from the hub that prints now (`run`), and the number of its last update.
+    private var run: (view: JSONValue?, seq: Int) = (nil, 0)
 
     init(station: String, sound: String, printerName: String, syncConfigured: Bool, warnings: [String] = []) {
         self.warnings = warnings
@@ -33,6 +35,11 @@ actor KioskStatus {
     }
 
     func heartbeat(ok: Bool) { heartbeatOK = ok }
+
+    /// Shows a hub label run (nil: none prints); an update older than the one shown is dropped.
+    func setRun(_ view: JSONValue?, seq: Int) {
+        if seq > run.seq { run = (view, seq) }
+    }
 
     func scannerReports() async -> [DeviceReport] {
         var reports: [DeviceReport] = []
@@ -76,6 +83,7 @@ actor KioskStatus {
                 ("last_error", .optional(outbox?.lastError)),
             ])),
             ("warnings", .array(warnings.map(JSONValue.string))),
+            ("run", run.view ?? .null),
             ("benches", .array(benchViews)),
         ])
         feed.publish(snapshot.jsonText, marks: answered)

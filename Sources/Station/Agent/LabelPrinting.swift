@@ -23,6 +23,8 @@ final class LabelPrinting: Service, Sendable {
         let printer: any Printer
         let uri: PrinterURI
         let queue: DispatchQueue
+        /// Shared with a label run from the hub on this printer (HubRuns): a call waits for the run's chunk.
+        let share = PrinterShare()
         init(printer: any Printer, uri: PrinterURI) {
             self.printer = printer
             self.uri = uri
@@ -30,7 +32,7 @@ final class LabelPrinting: Service, Sendable {
         }
         func call<T: Sendable>(_ body: @escaping @Sendable (any Printer) throws(PrinterError) -> T) async throws(PrinterError) -> T {
             let result: Result<T, PrinterError> = await withCheckedContinuation { c in
-                queue.async { c.resume(returning: Result { () throws(PrinterError) -> T in try body(self.printer) }) }
+                queue.async { c.resume(returning: self.share.withLabelTurn { Result { () throws(PrinterError) -> T in try body(self.printer) } }) }
             }
             return try result.get()
         }

@@ -47,6 +47,8 @@ public final class StationAgent: Sendable {
     let sync: SyncService?
     let client: HubClient?
     let lookup: OrderLookup?
+    /// Label runs from the hub (with a server only).
+    let hubRuns: HubRuns?
     let notifier = SystemdNotifier()
     let timers: BenchTimers
     /// The printer labels go to when nothing is configured.
@@ -141,6 +143,13 @@ public final class StationAgent: Sendable {
             report: { bench, id, state, message in await directory.bench(bench)?.labelChanged(jobID: id, state: state, message: message) },
             printerState: { name, ready, advice in await status.printer(ready: ready, advice: advice); publish() })
         self.labelPrinting = labelPrinting
+        if let client {
+            hubRuns = try HubRuns.make(configuration: configuration, client: client, slots: slots, interval: options.statusInterval, logger: logger) { run, seq in
+                Task { await status.setRun(run, seq: seq); publish() }
+            }
+        } else {
+            hubRuns = nil
+        }
         let speaker = configuration.kioskSound.onSpeaker
             ? Speaker(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("sounds").path, device: configuration.soundDevice, logger: logger)
             : nil
@@ -209,6 +218,7 @@ public final class StationAgent: Sendable {
         }
         if let sync { services.append(.init(service: sync)) }
         services.append(.init(service: labelPrinting))
+        if let hubRuns { services.append(.init(service: hubRuns)) }
         services.append(.init(service: StatusLoop(agent: self)))
         services.append(.init(service: timers))
         let intake = ScanIntake(agent: self)

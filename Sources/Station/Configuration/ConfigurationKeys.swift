@@ -52,6 +52,8 @@ public struct ConfigurationKey: Sendable {
         .init("printer.packing_slip", .boolean, "false", "Also print a packing slip when an order completes."),
         .init("printer.wait_seconds", .integer, "0 (wait as long as it takes)", "How long a label waits for a printer that cannot print before it is reported failed (it stays queued)."),
         .init("printer.zpl_allow", .strings, "[] (nothing harmful)", "ZPL commands a carrier label or bulk file may carry although they are refused by default (they reset the printer, change saved or network settings, erase memory, cancel other jobs, or store on flash), e.g. [\"~JA\"]; with their prefix, as listed in docs/zpl.md."),
+        .init("runs.max_bytes", .integer, "67108864 (64 MiB)", "The largest label run this station fetches from the server (packstation-hub label-run add); a bigger one fails on the hub with the reason, nothing printed."),
+        .init("runs.chunk_size", .integer, "10", "Labels per chunk of a run from the server (1–1000): a pack label on the same printer waits at most one chunk's printing."),
         .init("scanner.layout", .string, "us", "The scanners' keyboard layout (any xkb layout: us, gb, de, fr, …)."),
         .init("scanner.terminator", .string, "enter", "What ends a scan: enter, kp_enter, tab or none."),
         .init("scanner.timeout_ms", .integer, "the terminator's default", "Inter-key timeout that ends a scan without a terminator."),

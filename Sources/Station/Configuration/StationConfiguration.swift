@@ -62,6 +62,10 @@ public struct StationConfiguration: Sendable {
     public var printerTemplate: String
     public var packingSlip: Bool
     public var printerWaitSeconds: Int
+    /// `runs.max_bytes`: the largest label run fetched from the server.
+    public var runMaximumBytes: Int
+    /// `runs.chunk_size`: labels per chunk of a run from the server.
+    public var runChunkSize: Int
     /// What carrier ZPL and bulk ZPL files may carry: the default policy plus `printer.zpl_allow`.
     public var zplPolicy: ZPLPolicy
     public var scannerLayout: String
@@ -254,6 +258,10 @@ public struct StationConfiguration: Sendable {
         packingSlip = boolean("printer.packing_slip") ?? false
         printerWaitSeconds = integer("printer.wait_seconds") ?? 0
         guard printerWaitSeconds >= 0 else { throw fail("printer.wait_seconds", "must be 0 (no limit) or more") }
+        runMaximumBytes = integer("runs.max_bytes") ?? 64 << 20
+        guard runMaximumBytes >= 1 else { throw fail("runs.max_bytes", "must be 1 byte or more, not \(runMaximumBytes)") }
+        runChunkSize = integer("runs.chunk_size") ?? 10
+        guard (1...1000).contains(runChunkSize) else { throw fail("runs.chunk_size", "must be 1 to 1000 labels, not \(runChunkSize)") }
         let allowed = strings("printer.zpl_allow") ?? []
         let refusable = Set(ZPLPolicy.refusedCommands.keys).union(ZPLPolicy.storingCommands)
         for command in allowed where !refusable.contains(command.uppercased()) {
