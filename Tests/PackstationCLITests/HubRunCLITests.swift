@@ -6,8 +6,6 @@ import Testing
 /// at the test printer, with real processes: exactly once through a kill -9 of the agent and an
 /// outage of the hub, progress on the hub; and the runs that must not print.
 @Suite(.serialized) struct HubRunCLITests {
-    static let hubBinary = CLI.binary.deletingLastPathComponent().appendingPathComponent("packstation-hub").path
-
     /// A process with its output in a log file.
     final class Running: @unchecked Sendable {
         let process = Process()
@@ -32,69 +30,52 @@ import Testing
         var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
     }
 
-    /// A hub database with a station, served on a port, and the agent's environment for it.
+    /// A hub (HubProcess) with stations, the agent's environment for it, and the agents started.
     final class Setup: @unchecked Sendable {
         let dir: String
-        let db: String
-        let port: Int
+        let hub: HubProcess
         let token: String
-        var hub: Running?
-        var started: [Running] = []
+        var agents: [Running] = []
 
         init(stations: [String] = ["bench"]) throws {
             dir = try RunCLITests.scratch()
-            db = dir + "/hub.sqlite"
-            port = Self.freePort()
-            var first = ""
-            for (i, name) in stations.enumerated() {
-                let t = try Self.hubCommand(["station", "add", name, "--db", db])
-                #expect(t.status == 0, "\(t.stderr)")
-                if i == 0 { first = t.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
-            }
-            token = first
+            hub = try HubProcess(dir: dir)
+            token = try hub.addStation(stations[0])
+            for name in stations.dropFirst() { _ = try hub.addStation(name) }
         }
 
-        deinit { for p in started where p.process.isRunning { p.signal(SIGKILL) } }
-
-        func startHub() throws {
-            let h = try Running(HubRunCLITests.hubBinary, ["serve", "--db", db, "--port", "\(port)"], log: dir + "/hub.log")
-            started.append(h)
-            hub = h
-            #expect(Self.waitForPort(port), "the hub did not start: \(h.output)")
-        }
+        deinit { for p in agents where p.process.isRunning { p.signal(SIGKILL) } }
 
         func startAgent(printer: String, kiosk: Int = 0, environment extra: [String: String] = [:]) throws -> Running {
             let env = [
-                "PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench",
+                "PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench",
                 "PACKSTATION_RUNS_CHUNK_SIZE": "5", "CUPS_SERVER": "127.0.0.1:9",
             ].merging(extra) { $1 }
             let a = try Running(CLI.binary.path, ["run", "--scans-from", "/dev/null", "--data-dir", dir + "/agent", "--printer", printer,
                                                   "--kiosk-listen", "127.0.0.1:\(kiosk)", "--log-level", "info"], environment: env, log: dir + "/agent.log")
-            started.append(a)
+            agents.append(a)
             return a
         }
 
         /// `label-run add`; returns the run id.
         func addRun(_ arguments: [String]) throws -> String {
-            let r = try Self.hubCommand(["label-run", "add", "--db", db] + arguments)
-            #expect(r.status == 0, "\(r.stderr)")
-            return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try hub.command(["label-run", "add"] + arguments)
         }
 
         /// `label-run list --json`, by run id.
         func runs() throws -> [String: [String: Any]] {
-            let r = try Self.hubCommand(["label-run", "list", "--json", "--db", db])
             var byID: [String: [String: Any]] = [:]
-            for line in r.stdout.split(separator: "\n") {
+            for line in try hub.command(["label-run", "list", "--json"]).split(separator: "\n") {
                 if let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let id = o["id"] as? String { byID[id] = o }
             }
             return byID
         }
 
-        static func hubCommand(_ arguments: [String]) throws -> CLI.Output {
+        /// `packstation-hub ARGUMENTS --db DB` whatever its exit status, with its standard error.
+        func refused(_ arguments: [String]) throws -> CLI.Output {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: HubRunCLITests.hubBinary)
-            p.arguments = arguments
+            p.executableURL = URL(fileURLWithPath: HubProcess.binary)
+            p.arguments = arguments + ["--db", hub.db]
             let out = Pipe(), err = Pipe()
             p.standardOutput = out
             p.standardError = err
@@ -102,34 +83,6 @@ import Testing
             let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
             p.waitUntilExit()
             return CLI.Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-        }
-
-        static func freePort() -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-            return Int(UInt16(bigEndian: addr.sin_port))
-        }
-
-        static func waitForPort(_ port: Int) -> Bool {
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                var addr = sockaddr_in()
-                addr.sin_family = sa_family_t(AF_INET)
-                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-                addr.sin_port = in_port_t(UInt16(port).bigEndian)
-                let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-                close(fd)
-                if ok { return true }
-                usleep(50_000)
-            }
-            return false
         }
     }
 
@@ -168,9 +121,9 @@ import Testing
         let file = setup.dir + "/wave-42.zpl"
         try Self.labels(total).write(toFile: file, atomically: true, encoding: .utf8)
         let id = try setup.addRun(["--station", "bench", "--name", "wave 42", "--labels", file])
-        try setup.startHub()
+        try setup.hub.start()
 
-        let kiosk = Setup.freePort()
+        let kiosk = HubProcess.freePort()
         var agent = try setup.startAgent(printer: printer.uri, kiosk: kiosk)
         // The kiosk shows the run while it prints.
         var shown: [String: Any]?
@@ -187,12 +140,12 @@ import Testing
 
         agent = try setup.startAgent(printer: printer.uri)
         try Self.until("40 labels are printed") { printer.printedRecords().count >= 40 }
-        setup.hub?.signal(SIGKILL)  // the hub goes down; the run goes on
+        setup.hub.kill()  // the hub goes down; the run goes on
         try Self.until("every label is printed") { printer.printedRecords().count >= total }
         try Self.until("the agent records the run done") { agent.output.contains("label run done") }
         agent.signal(SIGKILL)  // done here, but the hub has not heard it
 
-        try setup.startHub()
+        try setup.hub.start()
         agent = try setup.startAgent(printer: printer.uri)
         try Self.until("the hub shows the run done") {
             let run = try setup.runs()[id]
@@ -207,8 +160,8 @@ import Testing
         #expect(printed == (1...total).map { String(format: "LABEL-%04d", $0) }, "every label once, in order (killed at \(atKill)): \(printed)")
         let run = try setup.runs()[id]
         #expect(run?["total"] as? Int == total && run?["printed"] as? Int == total, "\(String(describing: run))")
-        let list = try Setup.hubCommand(["label-run", "list", "--db", setup.db])
-        #expect(list.stdout.contains("\(id)\tbench\tdone\t\(total)/\(total)"), "\(list.stdout)")
+        let list = try setup.hub.command(["label-run", "list"])
+        #expect(list.contains("\(id)\tbench\tdone\t\(total)/\(total)"), "\(list)")
     }
 
     @Test(.timeLimit(.minutes(5)))
@@ -231,13 +184,13 @@ import Testing
         // The hub refuses, and stores nothing of, a file that is not a label file or is over its limit.
         let text = setup.dir + "/labels.txt"
         try "^XA^FDx^FS^XZ".write(toFile: text, atomically: true, encoding: .utf8)
-        let notZPL = try Setup.hubCommand(["label-run", "add", "--db", setup.db, "--station", "bench", "--labels", text])
+        let notZPL = try setup.refused(["label-run", "add", "--station", "bench", "--labels", text])
         #expect(notZPL.status != 0 && notZPL.stderr.contains("is not a label file"), "\(notZPL.stderr)")
-        let tooBig = try Setup.hubCommand(["label-run", "add", "--db", setup.db, "--station", "bench", "--labels", big, "--max-bytes", "1000"])
+        let tooBig = try setup.refused(["label-run", "add", "--station", "bench", "--labels", big, "--max-bytes", "1000"])
         #expect(tooBig.status != 0 && tooBig.stderr.contains("at most 1000"), "\(tooBig.stderr)")
         #expect(try setup.runs().count == 5)
 
-        try setup.startHub()
+        try setup.hub.start()
         let agent = try setup.startAgent(printer: printer.uri, environment: ["PACKSTATION_RUNS_MAX_BYTES": "2000"])
         try Self.until("the good run is done") { try setup.runs()[fine]?["state"] as? String == "done" }
         try Self.until("the bad runs have failed") {
