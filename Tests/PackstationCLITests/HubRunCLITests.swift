@@ -10,7 +10,10 @@ import Testing
     final class Running: @unchecked Sendable {
         let process = Process()
         let log: String
-        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], log: String) throws {
+        /// Standard input, when the process reads scans from it.
+        let input: Pipe?
+        init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], log: String, input: Pipe? = nil) throws {
+            self.input = input
             self.log = log
             if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
             let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -20,7 +23,7 @@ import Testing
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = out
             process.standardError = out
-            process.standardInput = FileHandle.nullDevice
+            process.standardInput = input ?? FileHandle.nullDevice
             try process.run()
         }
         func signal(_ sig: Int32) {
@@ -46,13 +49,13 @@ import Testing
 
         deinit { for p in agents where p.process.isRunning { p.signal(SIGKILL) } }
 
-        func startAgent(printer: String, kiosk: Int = 0, environment extra: [String: String] = [:]) throws -> Running {
+        func startAgent(printer: String, kiosk: Int = 0, scans: Pipe? = nil, environment extra: [String: String] = [:]) throws -> Running {
             let env = [
                 "PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench",
                 "PACKSTATION_RUNS_CHUNK_SIZE": "5", "CUPS_SERVER": "127.0.0.1:9",
             ].merging(extra) { $1 }
-            let a = try Running(CLI.binary.path, ["run", "--scans-from", "/dev/null", "--data-dir", dir + "/agent", "--printer", printer,
-                                                  "--kiosk-listen", "127.0.0.1:\(kiosk)", "--log-level", "info"], environment: env, log: dir + "/agent.log")
+            let a = try Running(CLI.binary.path, ["run", "--scans-from", scans == nil ? "/dev/null" : "-", "--data-dir", dir + "/agent", "--printer", printer,
+                                                  "--kiosk-listen", "127.0.0.1:\(kiosk)", "--log-level", "info"], environment: env, log: dir + "/agent.log", input: scans)
             agents.append(a)
             return a
         }
@@ -162,6 +165,40 @@ import Testing
         #expect(run?["total"] as? Int == total && run?["printed"] as? Int == total, "\(String(describing: run))")
         let list = try setup.hub.command(["label-run", "list"])
         #expect(list.contains("\(id)\tbench\tdone\t\(total)/\(total)"), "\(list)")
+    }
+
+    /// The bench packs while a run prints on its printer: the order's label comes out between two
+    /// of the run's chunks (not after the run), and the run's labels still come out once each, in
+    /// order, counted by the printer without the pack label.
+    @Test(.timeLimit(.minutes(5)))
+    func aPackLabelPrintsBetweenTheRunsChunksAndTheRunStaysExactlyOnce() throws {
+        let printer = try TestPrinterPeer(speed: 10)
+        let setup = try Setup()
+        let total = 80
+        let file = setup.dir + "/wave.zpl"
+        try Self.labels(total).write(toFile: file, atomically: true, encoding: .utf8)
+        let id = try setup.addRun(["--station", "bench", "--labels", file])
+        try setup.hub.start()
+        let scans = Pipe()
+        let agent = try setup.startAgent(printer: printer.uri, scans: scans, environment: ["PACKSTATION_STATION_ORDERS_FILE": RunCLITests.orders])
+        try Self.until("the run has printed 10 labels") { printer.printedRecords().count >= 10 }
+        let lines = try String(contentsOfFile: RunCLITests.scans, encoding: .utf8)
+        scans.fileHandleForWriting.write(Data(lines.utf8))
+        let sent = Date()
+        func isRunLabel(_ label: TestPrinterPeer.PrintedLabel) -> Bool { label.fields.joined().hasPrefix("LABEL-") }
+        try Self.until("the order's label is printed") { printer.printedRecords().contains { !isRunLabel($0) } }
+        let waited = Date().timeIntervalSince(sent)
+        let atPackLabel = printer.printedRecords().filter(isRunLabel).count
+        try Self.until("the run is done on the hub") { try setup.runs()[id]?["state"] as? String == "done" }
+        agent.signal(SIGTERM)
+
+        let records = printer.printedRecords()
+        #expect(records.filter(isRunLabel).map { $0.fields.joined() } == (1...total).map { String(format: "LABEL-%04d", $0) }, "the run's labels once each, in order")
+        #expect(records.filter { !isRunLabel($0) }.count == 1, "the order's label once")
+        #expect(atPackLabel < total - 10, "the order's label came out while the run printed (after \(atPackLabel) of its \(total) labels), not after it")
+        #expect(waited < 10, "from the last scan to the order's label: \(waited) s")
+        #expect(!agent.output.contains("something else printed on it meanwhile"), "the run's label counter counted its own chunks only")
+        print("hub run shared printer: the order's label printed \(String(format: "%.2f", waited)) s after its scans were sent, after \(atPackLabel) of the run's \(total) labels")
     }
 
     @Test(.timeLimit(.minutes(5)))
