@@ -4,6 +4,7 @@ import PackCore
 @testable import Station
 import Sync
 import Synchronization
+import TestPeers
 import Testing
 
 /// A bench as the agent runs it (journal, labels, its timer service), with timeouts of about a
@@ -11,6 +12,22 @@ import Testing
 /// the open order keeps its counts, and a restart neither undoes nor repeats it. `CMD:REPRINT`
 /// after a restart prints the order finished before it.
 @Suite struct BenchTimersTests {
+    /// The bench, its timers and the test's polling prefer a thread of their own: amid the whole
+    /// suite the cooperative pool is busy for tens of seconds (Tests/TestPeers/QueueExecutor.swift).
+    /// A `Task.sleep` still wakes on the pool, so there the timers fire late: how late they may
+    /// be (under 3 s for a 1 s timeout) is checked when the suite runs alone
+    /// (`PACKSTATION_ALONE_TESTS=1`, scripts/test.sh); amid the suite, that they fire without a
+    /// scan, and not early.
+    static let executor = QueueExecutor(label: "bench-timers-test")
+    static let alone = ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1"
+    /// How long a test waits for a timer's verdict before it fails.
+    static let patience: TimeInterval = alone ? 5 : 120
+
+    /// Runs `body` with the test's executor preferred (the Bench actor's code follows it).
+    static func offPool(_ body: () async throws -> Void) async throws {
+        try await withTaskExecutorPreference(executor) { try await body() }
+    }
+
     static let mug = "4006381333931"
     static let shipment = #""shipment":{"carrier":"DHL","service":"Paket","from":{"name":"W","street":["S 1"],"city":"X","country":"DE"},"to":{"name":"P","street":["A 2"],"city":"Y","country":"DE"}}"#
 
@@ -43,14 +60,14 @@ import Testing
                           labels: labels, metrics: AgentMetrics(), logger: logger, speaker: nil, labelsQueued: {}, changed: { timers.wake() })
             directory.set([bench])
             if recover { _ = await bench.recover() }
-            task.withLock { $0 = Task { try await timers.run() } }
+            task.withLock { $0 = Task(executorPreference: BenchTimersTests.executor) { try await timers.run() } }
         }
 
         func stop() { task.withLock { $0?.cancel() } }
 
-        /// The bench's kiosk view once `done` holds, or after 5 s (the caller's #expect fails then).
+        /// The bench's kiosk view once `done` holds, or after `patience` (the caller's #expect fails then).
         func view(until done: (JSONValue) -> Bool) async -> JSONValue {
-            let deadline = Date().addingTimeInterval(5)
+            let deadline = Date().addingTimeInterval(BenchTimersTests.patience)
             var view = await bench.view()
             while !done(view), Date() < deadline {
                 try? await Task.sleep(for: .milliseconds(20))
@@ -77,17 +94,23 @@ import Testing
     }
 
     @Test func anIdlePackerIsSignedOutWithoutAScanAndARestartKeepsItThatWay() async throws {
+        try await Self.offPool { try await self.anIdlePackerIsSignedOutWithoutAScanAndARestartKeepsItThatWayBody() }
+    }
+
+    func anIdlePackerIsSignedOutWithoutAScanAndARestartKeepsItThatWayBody() async throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let rig = try await Rig(dir: dir) { $0.packerIdleTimeout = 1 }
-        for scan in ["PK-ana", "ORD-T1", Self.mug] { await rig.bench.handle(scan) }
+        for scan in ["PK-ana", "ORD-T1"] { await rig.bench.handle(scan) }
         let lastScan = Date()
+        await rig.bench.handle(Self.mug, at: lastScan)
         #expect(await rig.bench.view()["packer"] == .string("ana"))
         let view = await rig.view { $0["verdict"]?["kind"] == .string("signed_out") }
         let waited = Date().timeIntervalSince(lastScan)
         rig.stop()
-        #expect(view["verdict"]?["kind"] == .string("signed_out"), "no sign-out within 5 s: \(view)")
-        #expect(waited >= 0.99 && waited < 3, "signed out after \(waited) s, the timeout is 1 s")
+        #expect(view["verdict"]?["kind"] == .string("signed_out"), "no sign-out within \(Self.patience) s: \(view)")
+        #expect(waited >= 1, "signed out after \(waited) s, the timeout is 1 s")
+        if Self.alone { #expect(waited < 3, "signed out after \(waited) s, the timeout is 1 s") }
         // What the packer sees: who was signed out and what to do; the order is still open with its unit.
         #expect(view["packer"] == .null)
         #expect(view["verdict"]?["message"] == .string("ana was signed out after 1 second without a scan; scan your badge to sign in again."))
@@ -112,6 +135,10 @@ import Testing
     }
 
     @Test func anUnansweredSupervisorWaitIsCancelledOnTimeAndPrintsNothing() async throws {
+        try await Self.offPool { try await self.anUnansweredSupervisorWaitIsCancelledOnTimeAndPrintsNothingBody() }
+    }
+
+    func anUnansweredSupervisorWaitIsCancelledOnTimeAndPrintsNothingBody() async throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let rig = try await Rig(dir: dir) {
@@ -122,12 +149,13 @@ import Testing
         for scan in ["ORD-T1", Self.mug, Self.mug] { await rig.bench.handle(scan) }
         let printed = try rig.journal.pendingLabels().count
         #expect(printed == 1, "the order's label")
-        #expect(await rig.bench.handle("CMD:REPRINT").kind == .supervisorRequired)
         let asked = Date()
+        #expect(await rig.bench.handle("CMD:REPRINT", at: asked).kind == .supervisorRequired)
         let view = await rig.view { $0["verdict"]?["kind"] == .string("reprint_cancelled") }
         let waited = Date().timeIntervalSince(asked)
         #expect(view["verdict"]?["message"] == .string("Reprint cancelled: no supervisor badge within 1 s. Nothing was printed; scan the command again, then the badge."), "\(view)")
-        #expect(waited >= 0.99 && waited < 3, "cancelled after \(waited) s, the wait is 1 s")
+        #expect(waited >= 1, "cancelled after \(waited) s, the wait is 1 s")
+        if Self.alone { #expect(waited < 3, "cancelled after \(waited) s, the wait is 1 s") }
         #expect(try rig.journal.pendingLabels().count == printed && rig.events("labels_reprinted").isEmpty, "nothing printed again")
         // The badge now is late; asked again, it prints.
         #expect(await rig.bench.handle("SUP-1").kind == .reprintCancelled)
@@ -137,6 +165,10 @@ import Testing
     }
 
     @Test func reprintAfterARestartPrintsTheOrderFinishedBeforeIt() async throws {
+        try await Self.offPool { try await self.reprintAfterARestartPrintsTheOrderFinishedBeforeItBody() }
+    }
+
+    func reprintAfterARestartPrintsTheOrderFinishedBeforeItBody() async throws {
         let dir = Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {

@@ -30,6 +30,10 @@ import Testing
     }
 
     @Test func anIdleBenchShowsTheNextOrdersMostUrgentFirst() async throws {
+        try await T.offPool { try await self.body() }
+    }
+
+    func body() async throws {
         let dir = T.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let rig = try await T.Rig(dir: dir) { _ in }
