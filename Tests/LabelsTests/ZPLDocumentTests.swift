@@ -151,6 +151,10 @@ struct ZPLDocumentTests {
     @Test(arguments: [
         ("^CT3^XA^FO1,1^FDa^FS^XZ", 3), ("~CC3 3XA3FO1,13FDa3FS3XZ", 13), ("^CD3^XA^FO1,1^FDa^FS^PQ2^XZ", 3),
         ("^CC5 5XA5FO1,15FDa5FS5PQ25XZ", 15), ("^CT5^XA^FO1,1^FDa^FS^PQ2,0,1,Y^XZ", 5),
+        // The digits written in place of the ^PQ's are read with the syntax there, not with the
+        // one a later ~CD, ^CC or ~CT sets before ^XZ.
+        ("^CD3^XA^FO1^FDa^FS^PQ2~CD,^XZ", 3), ("^XA^FO1,1^FDa^FS^PQ2~CD3^XZ", 3),
+        ("^CC3 3XA3FO1,13FDa3FS3PQ23CC^ ^XZ", 3), ("^XA^FO1,1^FDa^FS^PQ2^CC7 7XZ", 17),
     ])
     func aQuantityIsWrittenEvenWhenItsDigitsAreCommandCharacters(text: String, quantity: Int) throws {
         let document = try Self.document(text)
@@ -158,6 +162,43 @@ struct ZPLDocumentTests {
         let preamble = document.preamble(before: 0)
         let again = try Self.document(Self.text(preamble + document.bytes(of: 0, quantity: quantity)))
         #expect(again.labels.count == 1 && again.labelCount == quantity, "\(Self.text(document.bytes(of: 0, quantity: quantity)))")
+    }
+
+    /// Found by FuzzZPLDocument: a format that prints and saves an image with `^IS`, where `~CD`
+    /// then changes the delimiter, was sent again before a later label with the new delimiter
+    /// and "N" after the image's name. Read with the delimiter in force at `^IS`, that saved an
+    /// image of another name and printed the format: a label nobody counts before the resumed one.
+    @Test(arguments: [
+        ("^XA^FO1,1^FDstatic^FS^ISR:IMG.GRF~CD;^XZ\n", "^XA^ILR:IMG.GRF^FO1;100^FDvariable^FS^XZ\n",
+         "^XA^FO1,1^FDstatic^FS^ISR:IMG.GRF,N~CD;^XZ\n"),
+        ("^XA^CD;^FO1;1^FDs^FS^ISR:IMG.GRF;Y~CD,^XZ", "^XA^ILR:IMG.GRF^XZ", "^XA^CD;^FO1;1^FDs^FS^ISR:IMG.GRF;N~CD,^XZ"),
+        // The fuzzer's input (docs/fuzzing.md): the delimiter becomes F, so "R:IMG.GRF" is recalled as "R:IMG.GR".
+        ("^XA^FO1,1^FDstatic^FS^ISR:IMG.GR~CDF,N^XZ", "^XA^ILR:IMG.GRF^FO1,100^FDvariable^S^MG.GR~CDF,N^XZCTZ",
+         "^XA^FO1,1^FDstatic^FS^ISR:IMG.GR,N~CDF,N^XZ"),
+        // N is the format prefix there: the flag is written n, which the printer reads alike
+        // (and ~CCN puts the printer back in the syntax the format was written in).
+        ("^CCN\nNXANFO1,1NFDsNFSNISR:IMG.GRF,YNXZ\n", "NXANILR:IMG.GRFNXZ", "~CCNNXANFO1,1NFDsNFSNISR:IMG.GRF,nNXZ\n"),
+    ])
+    func anImageSavedByAPrintingFormatIsSentAgainWithoutPrinting(save: String, recall: String, resent: String) throws {
+        let document = try Self.document(save + recall)
+        #expect(document.labels.count == 2)
+        let preamble = document.preamble(before: 1)
+        #expect(Self.text(preamble) == resent)
+        let alone = try Self.document(Self.text(preamble + document.bytes(of: 1)))
+        #expect(Self.kinds(alone).filter { !$0.hasPrefix("host ~C") } == ["download \(document.labels[1].needs[0])", "label 0"])
+        #expect(alone.labels.map(\.needs) == [document.labels[1].needs] && alone.labelCount == 1)
+    }
+
+    @Test func anImageSaveThatCouldNotBeSentAgainWithoutPrintingIsRefused() {
+        // ^CC and ~CT made N and n the two prefixes: no byte says "do not print" after ^IS.
+        #expect {
+            try Self.document("^CCN~CTn\nNXANFO1,1NFDsNFSNISR:IMG.GRF,YNXZ\nNXANILR:IMG.GRFNXZ")
+        } throws: { error in
+            guard let error = error as? LabelError else { return false }
+            return error.code == "carrier.zpl_unresendable" && error.message.contains("^IS at byte 25 saves R:IMG.GRF") && error.message.contains("Ask the sender")
+        }
+        // The same format without ^IS is read as usual.
+        #expect((try? Self.document("^CCN~CTn\nNXANFO1,1NFDsNFSNXZ"))?.labels.count == 1)
     }
 
     @Test(arguments: [

@@ -71,15 +71,19 @@ extension ZPLDocument {
         guard let quantity else { return Array(bytes[target.range]) }
         let digits = Array(String(quantity).utf8)
         let end = target.syntaxAtEnd
-        guard digits.contains(where: { $0 == end.caret || $0 == end.tilde || $0 == end.delimiter }) else {
-            if let field = target.quantityField {
-                return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
-            }
+        // Digits are read with the syntax where they are written: at the ^PQ, or before ^XZ.
+        func readable(in syntax: ZPLSyntax) -> Bool {
+            !digits.contains { $0 == syntax.caret || $0 == syntax.tilde || $0 == syntax.delimiter }
+        }
+        if let field = target.quantityField, readable(in: target.syntaxAtQuantity) {
+            return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
+        }
+        if target.quantityField == nil, readable(in: end) {
             return Array(bytes[target.range.lowerBound..<target.end]) + [end.caret, 0x50, 0x51] + digits + bytes[target.end..<target.range.upperBound]
         }
-        // The file made a digit of the quantity a prefix or the delimiter (^CC3, ^CT3, ^CD3): the
-        // digits would be read as commands. The format's own quantity is emptied (one label),
-        // and before its ^XZ the printer is switched to ^ ~ , for a ^PQ of its own and back.
+        // The file made a digit of the quantity a prefix or the delimiter there (^CC3, ^CT3,
+        // ^CD3): the digits would be read as commands. The format's own quantity is emptied (one
+        // label), and before its ^XZ the printer is switched to ^ ~ , for a ^PQ of its own and back.
         var out: [UInt8]
         if let field = target.quantityField {
             out = Array(bytes[target.range.lowerBound..<field.lowerBound]) + bytes[field.upperBound..<target.end]

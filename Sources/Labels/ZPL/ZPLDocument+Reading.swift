@@ -27,14 +27,29 @@ struct ZPLDocumentReader {
         var storedName: String?
         var quantity: Int?
         var quantityField: Range<Int>?
+        /// The syntax `^PQ` was read with: a new quantity written in its place must be read with it.
+        var quantitySyntax = ZPLSyntax.standard
         var needs: [String] = []
         var recalledFormats: [String] = []
-        var imageSave: (name: String, prints: Bool, parameters: Range<Int>, field: ArraySlice<UInt8>)?
+        var imageSave: ImageSave?
         var pieces: [(name: String, piece: ZPLDocument.Piece)] = []
 
         mutating func need(_ name: String) {
             if !needs.contains(name) { needs.append(name) }
         }
+    }
+
+    /// A format's `^IS`: the image it saves, whether the format also prints, and what sending it
+    /// again told not to print rewrites.
+    struct ImageSave {
+        var name: String
+        var prints: Bool
+        var offset: Int
+        var parameters: Range<Int>
+        /// Its first parameter, the object name as written.
+        var field: ArraySlice<UInt8>
+        /// The syntax its parameters were read with, which `~CD`/`^CD` may change before `^XZ`.
+        var syntax: ZPLSyntax
     }
 
     init(bytes: [UInt8], policy: ZPLPolicy) {
@@ -64,7 +79,7 @@ struct ZPLDocumentReader {
                 guard let format = open else {
                     throw LabelError(code: "carrier.zpl_unopened", message: "The ZPL has ^XZ at byte \(command.offset) without a ^XA before it; ask the sender for the label again.")
                 }
-                close(format, at: command, syntaxAtEnd: syntax, syntaxAfter: after)
+                try close(format, at: command, syntaxAtEnd: syntax, syntaxAfter: after)
                 open = nil
             default:
                 if open != nil {
@@ -120,12 +135,13 @@ struct ZPLDocumentReader {
             // Out of range or absent, the printer prints one; it prints at most 99,999,999.
             format.quantity = min(max(ZPLNumber.parse(first) ?? 1, 1), 99_999_999)
             format.quantityField = first.startIndex..<first.endIndex
+            format.quantitySyntax = syntax
         case K.DF:
             format.storedName = object
         case K.IS:
             if let object, let first = field(0, of: parameters, syntax: syntax) {
                 let flag = field(1, of: parameters, syntax: syntax)?.first { $0 != 0x20 && $0 != 0x0D && $0 != 0x0A }
-                format.imageSave = (object, flag.map { ZPLTokenizer.upper($0) != 0x4E } ?? true, parameters, first)
+                format.imageSave = ImageSave(name: object, prints: flag.map { ZPLTokenizer.upper($0) != 0x4E } ?? true, offset: command.offset, parameters: parameters, field: first, syntax: syntax)
             }
         default:
             if let object, K.isDownload(command.key) {
@@ -135,7 +151,7 @@ struct ZPLDocumentReader {
         }
     }
 
-    mutating func close(_ format: OpenFormat, at xz: ZPLCommand, syntaxAtEnd: ZPLSyntax, syntaxAfter after: ZPLSyntax) {
+    mutating func close(_ format: OpenFormat, at xz: ZPLCommand, syntaxAtEnd: ZPLSyntax, syntaxAfter after: ZPLSyntax) throws(LabelError) {
         let range = format.start..<xz.parameters.upperBound
         let index = segments.count
         var needs = format.needs
@@ -160,11 +176,13 @@ struct ZPLDocumentReader {
         } else {
             let saveOnly = format.imageSave.map { !$0.prints } ?? false
             if (format.hasContent || recalledPrints) && !saveOnly {
-                labels.append(ZPLLabel(segment: index, range: range, quantity: format.quantity ?? recalledQuantity ?? 1, needs: needs, quantityField: format.quantityField, end: xz.offset, syntaxAtEnd: syntaxAtEnd))
+                labels.append(ZPLLabel(segment: index, range: range, quantity: format.quantity ?? recalledQuantity ?? 1, needs: needs, quantityField: format.quantityField, syntaxAtQuantity: format.quantitySyntax, end: xz.offset, syntaxAtEnd: syntaxAtEnd))
                 kind = .printingFormat(label: labels.count - 1)
                 if let save = format.imageSave {
-                    // Sent again, it must store the image without printing a label nobody counts.
-                    let rewritten = Array(save.field) + [syntaxAtEnd.delimiter, 0x4E]
+                    // Sent again, it must store the image without printing a label nobody counts:
+                    // its parameters become the name and "N", written in the syntax they are read
+                    // with there (a ~CD after the ^IS changes only what follows; found by fuzzing).
+                    let rewritten = try Self.notPrinting(save)
                     definitions[save.name, default: []].append(ZPLDocument.Piece(range: range, replacement: (save.parameters, rewritten), syntax: format.syntax, syntaxAfter: after, needs: needs))
                 }
             } else if let save = format.imageSave {
@@ -181,6 +199,17 @@ struct ZPLDocumentReader {
             }
         }
         append(ZPLSegment(kind: kind, range: range), syntax: format.syntax, after: after)
+    }
+
+    /// The parameters of `save` rewritten to store its image without printing: its name, the
+    /// delimiter and `N` (or `n` when `N` is a prefix or the delimiter there). Throws
+    /// `carrier.zpl_unresendable` when both are: the format could not be sent again on its own.
+    static func notPrinting(_ save: ImageSave) throws(LabelError) -> [UInt8] {
+        let syntax = save.syntax
+        guard let flag = [UInt8(ascii: "N"), UInt8(ascii: "n")].first(where: { $0 != syntax.caret && $0 != syntax.tilde && $0 != syntax.delimiter }) else {
+            throw LabelError(code: "carrier.zpl_unresendable", message: "The ZPL's ^IS at byte \(save.offset) saves \(save.name) from a format that also prints, while the command characters (^CC, ^CT, ^CD) make both N and n commands or delimiters: that format could not be sent again before a later label (a resumed run, a reprint) without printing a label nobody counts. Ask the sender for the label with the usual command characters.")
+        }
+        return Array(save.field) + [syntax.delimiter, flag]
     }
 
     /// The object a storing or deleting command names, after checking a download's data against

@@ -33,8 +33,10 @@ public struct ZPLLabel: Sendable, Hashable {
     /// "R:SHIP.ZPL" (upper case, drive R: when none is given), in the order first recalled.
     public var needs: [String]
 
-    /// The first parameter of its last `^PQ`, rewritten by `bytes(of:quantity:)`.
+    /// The first parameter of its last `^PQ`, rewritten by `bytes(of:quantity:)`, and the syntax
+    /// it is read with (a `~CD`, `~CC` or `~CT` later in the format does not change that).
     var quantityField: Range<Int>?
+    var syntaxAtQuantity: ZPLSyntax
     /// Where its `^XZ` starts, and the syntax there: a new `^PQ` goes before it.
     var end: Int
     var syntaxAtEnd: ZPLSyntax
@@ -76,7 +78,9 @@ public struct ZPLDocument: Sendable {
     /// Reads a stream. Throws `LabelError` for a format opened twice (`carrier.zpl_unclosed`),
     /// `^XZ` without `^XA` (`carrier.zpl_unopened`), a stream that ends inside a format
     /// (`carrier.zpl_truncated`), a download whose data does not match its declared size
-    /// (`carrier.zpl_payload`), and a command the policy refuses (`carrier.zpl_refused`).
+    /// (`carrier.zpl_payload`), a command the policy refuses (`carrier.zpl_refused`), and a format
+    /// that prints and saves an image which could not be sent again without printing
+    /// (`carrier.zpl_unresendable`).
     public init(_ bytes: [UInt8], policy: ZPLPolicy = .carrier) throws(LabelError) {
         var reader = ZPLDocumentReader(bytes: bytes, policy: policy)
         try reader.read()
