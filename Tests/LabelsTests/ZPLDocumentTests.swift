@@ -189,6 +189,21 @@ struct ZPLDocumentTests {
         #expect(alone.labels.map(\.needs) == [document.labels[1].needs] && alone.labelCount == 1)
     }
 
+    /// Found by FuzzZPLDocument: a format that recalls a stored format and is then stored under
+    /// the same name needs the earlier definition; sent alone, the later label lost it (its
+    /// preamble looked up what the stored format recalls as of the label, which is itself).
+    @Test func aFormatStoredAgainUnderANameItRecallsIsSentWithTheEarlierDefinition() throws {
+        let first = "^XA^DFR:SHIP.ZPL^FS^FO10,60^XGR:OLD.GRF^FS^XZ\r\n"
+        let again = "^XA^XFR:SHIP.ZPL^FS^DFR:SHIP.ZPL^FS^FO10,60^XGR:LOGO.GRF^FS^XZ\r\n"
+        let label = "^XA^XFR:SHIP.ZPL^FS^FN2^FDsecond^FS^XZ"
+        let document = try Self.document(first + again + label)
+        #expect(Self.kinds(document) == ["stored R:SHIP.ZPL", "stored R:SHIP.ZPL", "label 0"])
+        #expect(document.labels[0].needs == ["R:SHIP.ZPL", "R:LOGO.GRF", "R:OLD.GRF"])
+        #expect(Self.text(document.preamble(before: 0)) == first + again)
+        let alone = try Self.document(Self.text(document.preamble(before: 0) + document.bytes(of: 0)))
+        #expect(alone.labels.map(\.needs) == [document.labels[0].needs])
+    }
+
     @Test func anImageSaveThatCouldNotBeSentAgainWithoutPrintingIsRefused() {
         // ^CC and ~CT made N and n the two prefixes: no byte says "do not print" after ^IS.
         #expect {

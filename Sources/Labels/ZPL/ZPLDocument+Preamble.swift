@@ -15,16 +15,19 @@ extension ZPLDocument {
                 pieces.append(Piece(range: segments[segment].range, replacement: nil, syntax: syntaxBefore[segment], syntaxAfter: syntaxAfter[segment], needs: []))
             }
         }
-        // Definitions: what the label recalls, then what those recall, each once.
-        var wanted = target.needs
+        // Definitions: what the label recalls, then what those recall, each piece once. What a
+        // definition recalls is the definition in force where that piece is, not where the label
+        // is: a format stored again under a name it recalls (^XF then ^DF of the same name) needs
+        // the earlier one (found by fuzzing).
+        var wanted = target.needs.map { (name: $0, before: start) }
         var chosen = Set<Int>()
         var index = 0
         while index < wanted.count {
-            let name = wanted[index]
+            let (name, before) = wanted[index]
             index += 1
-            guard let piece = latestDefinition(of: name, before: start), chosen.insert(piece.range.lowerBound).inserted else { continue }
+            guard let piece = latestDefinition(of: name, before: before), chosen.insert(piece.range.lowerBound).inserted else { continue }
             pieces.append(piece)
-            for need in piece.needs where !wanted.contains(need) { wanted.append(need) }
+            for need in piece.needs { wanted.append((need, piece.range.lowerBound)) }
         }
         pieces.sort { $0.range.lowerBound < $1.range.lowerBound }
         var out: [UInt8] = []
