@@ -24,7 +24,8 @@ Usage: make-carrier-corpus.py OUTDIR [--big]
   with data as a reader returns it (GS1-128 in bracketed form "(420)12345", a MaxiCode's primary
   message put back after its [)> header as zxing-cpp returns it), "text" (its text fields in
   format order, after ^FH decoding)}. A PDF entry: "format": "pdf", "pages", "page_size_pt"
-  ([w, h] per page) and "barcodes" per page.
+  ([w, h] per page) and "barcodes" per page; a4-two-up.pdf also "label_barcodes", per label (two
+  per page, left then right) as a bench that cuts the sheet into its labels prints them.
 
 Deterministic: the same bytes on every run (fixed seeds and dates, PDFs with a fixed CreationDate
 and /ID). Needs python3, python3-reportlab, python3-cairo and qpdf from Debian.
@@ -567,17 +568,19 @@ def reportlab_pages_one(c, seed, n, pages, origin=(0, 0), matrix=False, title="R
 def a4_two_up(path):
     c = rl_canvas.Canvas(path, pagesize=A4, invariant=1, pageCompression=1)
     c.setCreator("packstation make-carrier-corpus.py")
-    manifest = []
+    manifest, labels = [], []
     gap = (A4[0] - 2 * LABEL_PT[0]) / 3
     for page in range(2):
         codes = []
         for side in range(2):
             n = page * 2 + side
-            codes += reportlab_pages_one(c, 3, n, 4, origin=(gap + side * (LABEL_PT[0] + gap), A4[1] - LABEL_PT[1] - 40), matrix=(n % 2 == 1), title="A4")
+            label = reportlab_pages_one(c, 3, n, 4, origin=(gap + side * (LABEL_PT[0] + gap), A4[1] - LABEL_PT[1] - 40), matrix=(n % 2 == 1), title="A4")
+            codes += label
+            labels.append(label)
         manifest.append(codes)
         c.showPage()
     c.save()
-    return manifest
+    return manifest, labels
 
 
 def pdf_entry(pages_barcodes, size):
@@ -604,7 +607,8 @@ def main():
     except FileNotFoundError:
         sys.exit("error: qpdf is not installed; apt-get install qpdf")
     manifest["qpdf-objstm.pdf"] = dict(manifest["reportlab.pdf"])
-    manifest["a4-two-up.pdf"] = pdf_entry(a4_two_up(os.path.join(out, "a4-two-up.pdf")), A4)
+    pages, labels = a4_two_up(os.path.join(out, "a4-two-up.pdf"))
+    manifest["a4-two-up.pdf"] = dict(pdf_entry(pages, A4), label_barcodes=labels)
     if big:
         manifest["pages-500.pdf"] = pdf_entry(reportlab_pdf(os.path.join(out, "pages-500.pdf"), 500, 5, matrix_every=2), LABEL_PT)
     with open(os.path.join(out, "manifest.json.tmp"), "w", encoding="utf-8") as f:

@@ -22,6 +22,16 @@ public struct PopplerPDF: PDFReading {
     }
 
     public func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int) throws(LabelError) -> MonoBitmap {
+        try rasterize(pdf, page: page, dotsPerInch: dotsPerInch, area: nil)
+    }
+
+    /// Only `area` of the page is rendered (a label of a two-up sheet): the page is drawn shifted
+    /// so that the area's corner is the raster's, and what falls outside is never drawn.
+    public func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int, area: PDFArea) throws(LabelError) -> MonoBitmap {
+        try rasterize(pdf, page: page, dotsPerInch: dotsPerInch, area: Optional(area))
+    }
+
+    func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int, area: PDFArea?) throws(LabelError) -> MonoBitmap {
         guard (72...2400).contains(dotsPerInch) else {
             throw LabelError(code: "pdf.dpi", message: "A PDF page cannot be rasterized at \(dotsPerInch) dpi; use the printer's resolution (203, 300 or 600).")
         }
@@ -29,13 +39,13 @@ public struct PopplerPDF: PDFReading {
             guard (0..<document.pageCount).contains(page) else {
                 throw LabelError(code: "pdf.no_such_page", message: "The PDF has \(document.pageCount) page\(document.pageCount == 1 ? "" : "s"); page \(page + 1) does not exist.")
             }
-            let size = document.size(ofPage: page)
+            let size = area?.size ?? document.size(ofPage: page)
             let scale = Double(dotsPerInch) / 72
             let width = Int((size.widthPoints * scale).rounded()), height = Int((size.heightPoints * scale).rounded())
             guard width > 0, height > 0, width <= Self.maximumDots / max(1, height) else {
                 throw LabelError(code: "pdf.page_too_large", message: "Page \(page + 1) of the PDF is \(size), too large to rasterize at \(dotsPerInch) dpi (\(width) × \(height) dots); a label page is a few inches wide.")
             }
-            return document.render(page: page, width: width, height: height, scale: scale)
+            return document.render(page: page, width: width, height: height, scale: scale, origin: (area?.x ?? 0, area?.y ?? 0))
         }
     }
 }
@@ -120,8 +130,9 @@ struct PopplerDocument: ~Copyable {
     }
 
     /// Renders the page for printing (annotations as printed) and turns it into dots (`ThermalRaster`).
-    func render(page index: Int, width: Int, height: Int, scale: Double) -> MonoBitmap {
+    func render(page index: Int, width: Int, height: Int, scale: Double, origin: (x: Double, y: Double) = (0, 0)) -> MonoBitmap {
         ThermalRaster.render(width: width, height: height, scale: scale) { cr in
+            cairo_translate(cr, -origin.x, -origin.y)
             // cairo's names come from CPangoCairo only (ThermalRaster): poppler.h includes cairo.h too,
             // and in a whole-module build Swift finds cairo's constants in one of the two modules only.
             if let page = poppler_document_get_page(handle, Int32(index)) {

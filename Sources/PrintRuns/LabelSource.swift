@@ -55,12 +55,28 @@ public struct LabelFile: Hashable, Sendable {
     public var format: DocumentFormat
     /// The labels it makes in the run's numbering (empty when it prints nothing).
     public var labels: Range<Int>
+    /// For a PDF, the 0-based page of each of its labels: each page once, or twice for a sheet
+    /// that carries two labels when the printer takes ZPL only (`PDFTwoUp`); empty for ZPL.
+    public var pages: [Int] = []
+
+    /// Pages of a PDF (labels of a ZPL file).
+    public var pageCount: Int { format == .pdf ? (pages.last.map { $0 + 1 } ?? 0) : labels.count }
+
+    /// Where its `k`th label (0-based) is: "page 2", "page 1, label 2 of 2" (PDFs only).
+    func place(ofLabel k: Int) -> String {
+        let page = pages[k]
+        let first = pages.firstIndex(of: page) ?? k
+        let count = pages[first...].prefix { $0 == page }.count
+        return "page \(page + 1)" + (count > 1 ? ", label \(k - first + 1) of \(count)" : "")
+    }
 }
 
 /// The labels of a run, read and rendered a chunk at a time: an orders file is read line by line
 /// and only the chunk's orders are rendered; label files are numbered label by label (each `^PQ`
 /// copy, each PDF page) and only the files of the chunk are read, one at a time (the last ZPL
-/// file read stays parsed, so a run through one big file parses it once).
+/// file read stays parsed, so a run through one big file parses it once). For a printer that
+/// takes ZPL only, a PDF sheet that carries two labels (`PDFTwoUp`) counts as two labels, each
+/// printed at full size; a printer that takes PDF gets the page, one label.
 public final class LabelSource {
     /// Where the labels come from.
     public let source: RunSource
@@ -74,7 +90,8 @@ public final class LabelSource {
     /// The last order read, with its first label number and label count (a chunk may end
     /// between its packages).
     private var lastOrder: (order: Order, lineNo: Int, first: Int, count: Int)?
-    private var index: [LabelFile]?
+    /// The files as numbered for a printer that takes ZPL only (true) or one that takes PDF.
+    private var indexes: [Bool: [LabelFile]] = [:]
     private var parsed: (path: String, file: ZPLLabelFile)?
 
     /// A source; nothing is read until asked. `pdf` counts a PDF's pages (the graphics adapter's
@@ -114,6 +131,7 @@ public final class LabelSource {
             guard count > 0 else { throw RunError(code: "run.empty", message: "\(path) holds no orders; give a file with one order as JSON per line.") }
         case .labels:
             let files = try labelFiles(hash: &hash, zplOnly: zplOnly)
+            indexes[zplOnly] = files
             hasPDF = files.contains { $0.format == .pdf }
             count = (files.last?.labels.upperBound ?? 1) - 1
         }
@@ -140,18 +158,21 @@ public final class LabelSource {
     }
 
     /// The label files in order with the labels each makes (label sources only; read once).
-    public func files() throws(RunError) -> [LabelFile] {
-        if let index { return index }
+    /// `zplOnly`: numbered for a printer that takes ZPL only, where a two-up PDF sheet is two labels.
+    public func files(zplOnly: Bool = false) throws(RunError) -> [LabelFile] {
+        if let index = indexes[zplOnly] { return index }
         var hash = Fingerprint()
-        return try labelFiles(hash: &hash, zplOnly: false)
+        let files = try labelFiles(hash: &hash, zplOnly: zplOnly)
+        indexes[zplOnly] = files
+        return files
     }
 
-    /// Where label `n` is, in words: "bulk-500.zpl format 140, copy 2 of 3", "a4.pdf page 2";
-    /// nil for orders.
-    public func describe(_ n: Int) throws(RunError) -> String? {
-        guard case .labels = source, let file = try files().first(where: { $0.labels.contains(n) }) else { return nil }
+    /// Where label `n` is, in words: "bulk-500.zpl format 140, copy 2 of 3", "a4.pdf page 2",
+    /// "a4.pdf page 1, label 2 of 2"; nil for orders.
+    public func describe(_ n: Int, zplOnly: Bool = false) throws(RunError) -> String? {
+        guard case .labels = source, let file = try files(zplOnly: zplOnly).first(where: { $0.labels.contains(n) }) else { return nil }
         let k = n - file.labels.lowerBound
-        if file.format == .pdf { return "\(file.name) page \(k + 1)" }
+        if file.format == .pdf { return "\(file.name) " + file.place(ofLabel: k) }
         return "\(file.name) " + (try zpl(file)).describe(k)
     }
 
@@ -194,7 +215,7 @@ public final class LabelSource {
             guard rendered == range.count else { throw changed(path) }
             return [LabelBlock(labels: range, format: .zpl, bytes: bytes, pages: nil, file: range)]
         case .labels(let path):
-            let files = try files()
+            let files = try files(zplOnly: zplOnly)
             guard range.upperBound < (files.last?.labels.upperBound ?? 1) else { throw changed(path) }
             var out: [LabelBlock] = []
             for file in files where file.labels.overlaps(range.lowerBound..<range.upperBound + 1) {
@@ -206,7 +227,7 @@ public final class LabelSource {
                     let pages = local.count == file.labels.count ? nil : (local.lowerBound + 1)...(local.upperBound + 1)
                     out.append(LabelBlock(labels: first...last, format: .pdf, bytes: bytes, pages: pages, file: whole))
                 } else {
-                    let bytes = file.format == .pdf ? try rasterized(file, pages: local) : try zpl(file).bytes(local)
+                    let bytes = file.format == .pdf ? try rasterized(file, labels: local) : try zpl(file).bytes(local)
                     if let previous = out.last, previous.format == .zpl {
                         out[out.count - 1].bytes += bytes
                         out[out.count - 1].labels = previous.labels.lowerBound...last
@@ -274,15 +295,23 @@ public final class LabelSource {
             hash.add(bytes)
             let format = DocumentFormat(sniffing: bytes)
             let count: Int
+            var pages: [Int] = []
             if format == .pdf {
                 // For a printer that takes ZPL only, each page is rasterized into one ^GF label
-                // when its chunk is sent (`blocks(_:zplOnly:)`).
+                // (two for a two-up sheet) when its chunk is sent (`blocks(_:zplOnly:)`).
                 guard let pdf else {
                     throw RunError(code: "run.no_pdf_reader", message: "\(path) is a PDF, and no PDF reader was given to count its pages.")
                 }
-                do { count = try pdf.pageSizes(bytes).count } catch {
+                do {
+                    let sizes = try pdf.pageSizes(bytes)
+                    for (index, size) in sizes.enumerated() {
+                        let labels = zplOnly ? try pdfLabels(pdf).twoUpAreas(bytes, index: index, size: size)?.count ?? 1 : 1
+                        pages += Array(repeating: index, count: labels)
+                    }
+                } catch {
                     throw RunError(code: "run.bad_pdf", message: "\(path): \(error.message) Fix or remove the file, then start the run again.")
                 }
+                count = pages.count
             } else {
                 let document: ZPLDocument
                 do { document = try ZPLDocument(bytes, policy: zplPolicy) } catch {
@@ -295,27 +324,39 @@ public final class LabelSource {
                 count = file.labelCount
                 parsed = (path, file)
             }
-            files.append(LabelFile(name: name, path: path, format: format, labels: next..<(next + count)))
+            files.append(LabelFile(name: name, path: path, format: format, labels: next..<(next + count), pages: pages))
             next += count
         }
-        index = files
         return files
     }
 
-    /// Pages `pages` (0-based) of a PDF file as ZPL labels, one `^GF` label each.
-    private func rasterized(_ file: LabelFile, pages: ClosedRange<Int>) throws(RunError) -> [UInt8] {
+    /// How the run's PDF pages become ZPL labels: its resolution and the template's stock.
+    private func pdfLabels(_ reader: any PDFReading) -> PDFLabels {
+        PDFLabels(reader: reader, density: rendering.stream.density, labelSize: rendering.stream.template.size)
+    }
+
+    /// Labels `local` (0-based, in the file) of a PDF file as ZPL, one `^GF` label each: a page,
+    /// or one label of a two-up sheet.
+    private func rasterized(_ file: LabelFile, labels local: ClosedRange<Int>) throws(RunError) -> [UInt8] {
         guard let pdf else {
             throw RunError(code: "run.no_pdf_reader", message: "\(file.path) is a PDF, and no PDF reader was given to rasterize its pages.")
         }
         let bytes = try Self.read(file.path)
-        let labels = PDFLabels(reader: pdf, density: rendering.stream.density, labelSize: rendering.stream.template.size)
+        let labels = pdfLabels(pdf)
         var out: [UInt8] = []
         do {
             let sizes = try pdf.pageSizes(bytes)
-            guard sizes.count == file.labels.count else { throw changed(file.path) }
+            guard sizes.count == file.pageCount, file.pages.count == file.labels.count else { throw changed(file.path) }
             let renderer = ZPLRenderer()
-            for index in pages {
-                try renderer.render(try labels.page(bytes, index: index, size: sizes[index]).layout, into: &out)
+            var sheet: (page: Int, areas: [PDFArea]?)?
+            for k in local {
+                let page = file.pages[k]
+                if sheet?.page != page { sheet = (page, try labels.twoUpAreas(bytes, index: page, size: sizes[page])) }
+                let part = k - (file.pages.firstIndex(of: page) ?? k)
+                // The page must still split as it did when the labels were numbered.
+                guard (sheet?.areas?.count ?? 1) == file.pages.filter({ $0 == page }).count else { throw changed(file.path) }
+                let area = sheet?.areas?[part]
+                try renderer.render(try labels.page(bytes, index: page, size: sizes[page], area: area).layout, into: &out)
             }
         } catch let error as RunError {
             throw error

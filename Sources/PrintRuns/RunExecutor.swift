@@ -199,7 +199,7 @@ public final class RunExecutor {
 
     /// " (bulk-500.zpl format 140, copy 2 of 3)" for a label file run; empty otherwise.
     func whereabouts(_ label: Int) -> String {
-        guard label <= run.lastLabel, let place = try? source.describe(label) else { return "" }
+        guard label <= run.lastLabel, let place = try? source.describe(label, zplOnly: printer is any LabelCountingPrinter) else { return "" }
         return " (\(place))"
     }
 

@@ -138,17 +138,19 @@ public struct LabelMaker: Sendable {
     }
 
     /// A carrier's PDF: as it is for a PDF printer, else each page rasterized at the printer's
-    /// resolution into a ^GF label; either way the kiosk previews page 1 as the printer's dots.
+    /// resolution into a ^GF label (two for a two-up sheet); either way the kiosk previews the
+    /// first label as the printer's dots.
     private func carrierPDF(_ pdf: [UInt8], template: LabelTemplate) throws -> Document {
         let labels = PDFLabels(reader: pdfReader, density: density, labelSize: template.size)
         let sizes = try pdfReader.pageSizes(pdf)
-        let first = try labels.page(pdf, index: 0, size: sizes[0])
-        let preview = try LabelPNG.render(first.layout)
+        let firstPage = try labels.labels(pdf, index: 0, size: sizes[0])
+        let preview = try LabelPNG.render(firstPage[0].layout)
         guard format == .zpl else { return Document(format: .pdf, bytes: pdf, preview: preview) }
         let renderer = ZPLRenderer()
-        var zpl = try renderer.render(first.layout)
+        var zpl: [UInt8] = []
+        for label in firstPage { try renderer.render(label.layout, into: &zpl) }
         for (index, size) in sizes.enumerated().dropFirst() {
-            try renderer.render(try labels.page(pdf, index: index, size: size).layout, into: &zpl)
+            for label in try labels.labels(pdf, index: index, size: size) { try renderer.render(label.layout, into: &zpl) }
         }
         return Document(format: .zpl, bytes: zpl, preview: preview)
     }

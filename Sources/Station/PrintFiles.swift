@@ -77,13 +77,14 @@ public struct FilePrinting {
     private func printRasterized(_ file: String, _ pdf: [UInt8], name: String, done: [Printed]) throws(StationError) -> Printed {
         guard let pdfLabels else { preconditionFailure("called only with a converter") }
         var zpl: [UInt8] = []
-        let (pages, notes): (Int, [String])
+        let (pages, labels, notes): (Int, Int, [String])
         do {
-            (pages, notes) = try pdfLabels.appendLabels(pdf, to: &zpl)
+            (pages, labels, notes) = try pdfLabels.appendLabels(pdf, to: &zpl)
         } catch {
             throw StationError(code: error.code, message: "\(file): \(error.message) Nothing of it was sent to \(printer.name)." + sentSoFar(done))
         }
-        tell("\(file): \(printer.name) takes ZPL only; \(pages) page\(pages == 1 ? "" : "s") rasterized at \(pdfLabels.density.dpi) dpi, one ^GF label each")
+        let each = labels == pages ? "one ^GF label each" : "\(labels) ^GF labels (two-up sheets cut into their labels)"
+        tell("\(file): \(printer.name) takes ZPL only; \(pages) page\(pages == 1 ? "" : "s") rasterized at \(pdfLabels.density.dpi) dpi, \(each)")
         notes.forEach { tell("\(file): \($0)") }
         do {
             let job = try printer.submit(PrintDocument(name: name, format: .zpl, bytes: zpl))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PackCore
 import PrintRuns
+import Printing
 import Station
 
 extension BatchCommand {
@@ -19,7 +20,14 @@ extension BatchCommand {
                 var view = RunView(run: run, chunks: chunks, active: RunLock.isHeld(directory: journal.directory, run: run.id))
                 if case .labels = run.source, run.nextLabel <= run.lastLabel {
                     // Where the next label is in the files; left out when they cannot be read now.
-                    view.nextPlace = try? BatchCommand.source(run.source, rendering: BatchCommand.rendering(template: run.template, dpi: run.dpi), zplPolicy: StationConfiguration.load(file: nil).zplPolicy).describe(run.nextLabel)
+                    // A printer that takes ZPL only (tcp, usb) numbers a two-up PDF sheet as two labels.
+                    let zplOnly = (try? PrinterURI(parsing: run.printer)).map { uri in
+                        switch uri {
+                        case .tcp, .usb: true
+                        default: false
+                        }
+                    } ?? false
+                    view.nextPlace = try? BatchCommand.source(run.source, rendering: BatchCommand.rendering(template: run.template, dpi: run.dpi), zplPolicy: StationConfiguration.load(file: nil).zplPolicy).describe(run.nextLabel, zplOnly: zplOnly)
                 }
                 print(json ? view.json(withChunks: true).jsonText : view.detail)
                 return

@@ -47,9 +47,11 @@ struct BatchCommand: ParsableCommand {
                 try RunPlanner.create(journal: journal, printerURI: uri.description, printer: target, source: labelSource, template: templateName, dpi: dpi, chunkSize: chunk)
             }
             BatchCommand.announce(run.id)
-            if target is any LabelCountingPrinter, let files = try? labelSource.files() {
+            if target is any LabelCountingPrinter, let files = try? labelSource.files(zplOnly: true) {
                 for file in files where file.format == .pdf {
-                    FileHandle.standardError.write(Data("\(file.name): \(uri) takes ZPL only; its \(file.labels.count) page\(file.labels.count == 1 ? "" : "s") are rasterized at \(dpi) dpi (--dpi), one ^GF label each.\n".utf8))
+                    let pages = file.pageCount
+                    let each = file.labels.count == pages ? "one ^GF label each" : "\(file.labels.count) ^GF labels in all: a page with two labels on it is cut into them, each printed at full size"
+                    FileHandle.standardError.write(Data("\(file.name): \(uri) takes ZPL only; its \(pages) page\(pages == 1 ? "" : "s") are rasterized at \(dpi) dpi (--dpi), \(each).\n".utf8))
                 }
             }
             try BatchCommand.execute(run, journal: journal, printer: target, source: labelSource)

@@ -100,9 +100,11 @@ struct LabelCommand: ParsableCommand {
                     // The carrier's PDF as a ZPL printer gets it and the kiosk previews it: page 1's dots.
                     let reader = PopplerPDF()
                     let sizes = try reader.pageSizes(carrier.data)
-                    let page = try PDFLabels(reader: reader, density: density, labelSize: labelTemplate.size).page(carrier.data, index: 0, size: sizes[0])
+                    let labels = try PDFLabels(reader: reader, density: density, labelSize: labelTemplate.size).labels(carrier.data, index: 0, size: sizes[0])
+                    let page = labels[0]
                     try file.write(try LabelPNG.render(page.layout)[...])
-                    for note in [page.note, sizes.count > 1 ? "The carrier's PDF has \(sizes.count) pages; the PNG shows page 1 (--format zpl gives every page)." : nil].compactMap({ $0 }) {
+                    let more = sizes.count > 1 || labels.count > 1 ? "The carrier's PDF has \(sizes.count) page\(sizes.count == 1 ? "" : "s")\(labels.count > 1 ? " (two labels on page 1)" : ""); the PNG shows the first label (--format zpl gives every one)." : nil
+                    for note in [page.note, more].compactMap({ $0 }) {
                         FileHandle.standardError.write(Data((note + "\n").utf8))
                     }
                 } else if let carrier {

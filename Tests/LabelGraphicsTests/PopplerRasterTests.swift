@@ -46,7 +46,7 @@ struct PopplerRasterTests {
     func theGFLabelsMadeOfAPDFDecode(density: PrinterDensity) throws {
         let pdf = try PDFFixtures.qpdf(PDFFixtures.ours(), ["--object-streams=generate"])
         var zpl: [UInt8] = []
-        let (pages, notes) = try PDFLabels(reader: PopplerPDF(), density: density, labelSize: .inches4x6).appendLabels(pdf, to: &zpl)
+        let (pages, _, notes) = try PDFLabels(reader: PopplerPDF(), density: density, labelSize: .inches4x6).appendLabels(pdf, to: &zpl)
         #expect(pages == 2 && notes.isEmpty)
         let graphics = try PDFFixtures.graphics(inZPL: zpl)
         try #require(graphics.count == 2)

@@ -78,7 +78,7 @@ struct PDFLabelsTests {
     @Test func everyPageBecomesOneGFLabelWithItsCopies() throws {
         let labels = PDFLabels(reader: FakeReader(sizes: [Self.fourBySix, Self.fourBySix, Self.a4]), density: .dpi203, labelSize: .inches4x6)
         var out: [UInt8] = []
-        let (pages, notes) = try labels.appendLabels([], copies: 2, to: &out)
+        let (pages, _, notes) = try labels.appendLabels([], copies: 2, to: &out)
         let zpl = String(decoding: out, as: UTF8.self)
         #expect(pages == 3 && notes.count == 1 && notes[0].hasPrefix("Page 3 is 8.27 × 11.69 in"))
         #expect(zpl.components(separatedBy: "^XA").count - 1 == 3)

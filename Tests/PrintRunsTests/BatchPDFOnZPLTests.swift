@@ -94,6 +94,38 @@ import Testing
         #expect(peer.printedLabels() == expected, "every page exactly once, in order (\(peer.printedLabels().count) printed)")
     }
 
+    /// An A4 sheet of two 4 × 6 in labels is two labels on a ZPL printer: each printed once at
+    /// full size, in order, numbered and counted as labels, also when a chunk ends between the
+    /// two labels of a sheet; a reprint of label 2 prints the right-hand label of page 1 alone.
+    @Test func eachLabelOfATwoUpSheetIsALabelOfItsOwnPrintedOnce() throws {
+        let dir = try scratch("cli-pdf-two-up")
+        try Data(try CarrierCorpus.bytes("a4-two-up.pdf")).write(to: URL(fileURLWithPath: dir + "/a4-two-up.pdf"))
+        let perLabel = try #require(try CarrierCorpus.entry("a4-two-up.pdf")["label_barcodes"] as? [[[String: String]]])
+        let trackings = try perLabel.map { try #require($0.first { $0["type"] == "code128" }?["data"]) }
+        let peer = try TestPrinterPeer()
+        let r = try Agent.run(["batch", "start", "--printer", peer.uri, "--labels", dir + "/a4-two-up.pdf", "--chunk", "3", "--data-dir", dir + "/data"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = try #require(r.stdout.split(separator: "\n").first.map(String.init))
+        #expect(r.stdout.contains("Run \(id) done: 4 labels printed"), "\(r.stdout)")
+        #expect(r.stderr.contains("a4-two-up.pdf: \(peer.uri) takes ZPL only; its 2 pages are rasterized at 203 dpi (--dpi), 4 ^GF labels in all: a page with two labels on it is cut into them, each printed at full size."), "\(r.stderr)")
+        let printed = peer.printedLabels()
+        try #require(printed.count == 4, "2 sheets -> 4 labels: \(printed.map { $0.prefix(60) })")
+        #expect(Set(printed).count == 4, "every label once")
+        for (k, label) in printed.enumerated() {
+            #expect(label.contains("^GFA,"), "label \(k + 1) as a ^GF graphic")
+            let read = try Self.barcodes(label)
+            #expect(read.contains("CODE-128:\(trackings[k])"), "label \(k + 1): \(read)")
+        }
+        let status = try BatchCLITests.status(id, data: dir + "/data", in: dir)
+        #expect(status["total"] as? Int == 4 && status["printed"] as? Int == 4, "\(status)")
+
+        let again = try Agent.run(["batch", "reprint", id, "2", "--data-dir", dir + "/data"], in: dir)
+        #expect(again.status == 0, "\(again.stderr)")
+        let after = peer.printedLabels()
+        #expect(after.count == 5)
+        if after.count == 5 { #expect(after[4] == printed[1], "label 2 alone is the right-hand label of page 1") }
+    }
+
     @Test func aPDFPopplerCannotReadIsRefusedBeforeAnythingPrints() throws {
         let dir = try scratch("cli-pdf-bad")
         let pdf = try CarrierCorpus.bytes("cairo.pdf")

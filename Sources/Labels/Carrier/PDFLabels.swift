@@ -1,8 +1,9 @@
 /// A PDF's pages as ZPL labels, for a printer that takes only ZPL: each page is rasterized at the
 /// printer's resolution (dithered for the thermal head) and sent as one `^GF` graphic per label.
-/// A page larger than the label is scaled down to fit, turned a quarter when that lets it print
-/// larger (an A4 page of two side-by-side labels on 4 × 6 in stock); a smaller page is centred
-/// across the label and printed at full size.
+/// An A4 or Letter sheet that carries two labels (`PDFTwoUp`) is cut into them, each printed at
+/// full size as a label of its own (turned a quarter when it lies across the stock). Any other
+/// page larger than the label is scaled down to fit, turned a quarter when that lets it print
+/// larger; a smaller page is centred across the label and printed at full size.
 public struct PDFLabels: Sendable {
     /// The PDF library (LabelGraphics' `PopplerPDF`).
     public var reader: any PDFReading
@@ -18,12 +19,14 @@ public struct PDFLabels: Sendable {
         self.labelSize = labelSize
     }
 
-    /// One page made ready for the printer.
+    /// One page, or one label of a two-up sheet, made ready for the printer.
     public struct Page: Sendable {
         /// 0-based page number.
         public var index: Int
         /// The page as the PDF gives it.
         public var size: PDFPageSize
+        /// The part of the page printed: nil for the whole page, else one label of a two-up sheet.
+        public var area: PDFArea? = nil
         /// The label with the page's dots on it.
         public var layout: LabelLayout
         /// The resolution the page was rasterized at (below the printer's when it was scaled down).
@@ -38,14 +41,42 @@ public struct PDFLabels: Sendable {
     /// page at 203 dpi is 812 dots; 4 in of 8 dots/mm stock is 812.8).
     static let tolerance = 1.02
 
-    /// Page `index` rasterized and fitted to the label.
-    public func page(_ pdf: [UInt8], index: Int, size: PDFPageSize) throws(LabelError) -> Page {
+    /// The two labels of page `index` when it is a sheet that carries two (`PDFTwoUp`: a page of
+    /// A4 or Letter size is rasterized at 72 dpi to see where its ink is), else nil: the page is
+    /// one label. Nil too without a label stock, where pages print at their own size.
+    public func twoUpAreas(_ pdf: [UInt8], index: Int, size: PDFPageSize) throws(LabelError) -> [PDFArea]? {
+        guard let labelSize, PDFTwoUp.isSheet(size) else { return nil }
+        let ink = try reader.rasterize(pdf, page: index, dotsPerInch: PDFTwoUp.inkDotsPerInch)
+        return PDFTwoUp.areas(page: size, ink: ink, dotsPerInch: PDFTwoUp.inkDotsPerInch, label: labelSize)
+    }
+
+    /// The labels page `index` prints, rasterized and fitted: the two of a two-up sheet at full
+    /// size (the first with a note saying so), else the page.
+    public func labels(_ pdf: [UInt8], index: Int, size: PDFPageSize) throws(LabelError) -> [Page] {
+        guard let areas = try twoUpAreas(pdf, index: index, size: size) else { return [try page(pdf, index: index, size: size)] }
+        var out: [Page] = []
+        for area in areas {
+            out.append(try page(pdf, index: index, size: size, area: area))
+        }
+        let turned = out.contains { $0.turned }
+        for i in out.indices { out[i].note = nil }
+        out[0].note = "Page \(index + 1) is \(size) with \(areas.count) labels on it: each is printed as a label of its own at full size\(turned ? ", turned a quarter" : "")."
+        return out
+    }
+
+    /// Page `index` (or `area` of it, a label of a two-up sheet) rasterized and fitted to the label.
+    public func page(_ pdf: [UInt8], index: Int, size: PDFPageSize, area: PDFArea? = nil) throws(LabelError) -> Page {
         let dpi = Double(density.dpi)
-        let pageWidth = size.widthInches * dpi, pageHeight = size.heightInches * dpi
+        let printed = area?.size ?? size
+        let pageWidth = printed.widthInches * dpi, pageHeight = printed.heightInches * dpi
+        func rasterize(_ dotsPerInch: Int) throws(LabelError) -> MonoBitmap {
+            if let area { return try reader.rasterize(pdf, page: index, dotsPerInch: dotsPerInch, area: area) }
+            return try reader.rasterize(pdf, page: index, dotsPerInch: dotsPerInch)
+        }
         guard let labelSize else {
-            let bitmap = try reader.rasterize(pdf, page: index, dotsPerInch: density.dpi)
+            let bitmap = try rasterize(density.dpi)
             let layout = LabelLayout(size: LabelSize(widthMM: Double(bitmap.width) / Double(density.dotsPerMM), heightMM: Double(bitmap.height) / Double(density.dotsPerMM)), density: density, elements: [.image(ImageBlock(x: 0, y: 0, bitmap: bitmap))])
-            return Page(index: index, size: size, layout: layout, dotsPerInch: density.dpi, turned: false, note: nil)
+            return Page(index: index, size: size, area: area, layout: layout, dotsPerInch: density.dpi, turned: false, note: nil)
         }
         let frame = LabelLayout(size: labelSize, density: density)
         let labelWidth = Double(frame.widthDots), labelHeight = Double(frame.heightDots)
@@ -55,7 +86,7 @@ public struct PDFLabels: Sendable {
         let turned = !fits && sideways > upright
         let scale = fits ? 1 : max(upright, sideways)
         let rasterDPI = fits ? density.dpi : max(72, Int(dpi * scale))
-        var bitmap = try reader.rasterize(pdf, page: index, dotsPerInch: rasterDPI)
+        var bitmap = try rasterize(rasterDPI)
         if turned { bitmap = bitmap.turnedClockwise() }
         if bitmap.width > frame.widthDots || bitmap.height > frame.heightDots {
             bitmap = bitmap.cropped(width: min(bitmap.width, frame.widthDots), height: min(bitmap.height, frame.heightDots))
@@ -69,23 +100,27 @@ public struct PDFLabels: Sendable {
             let percent = Int((Double(rasterDPI) / dpi * 100).rounded())
             note = "Page \(index + 1) is \(size), larger than the \(labelSize.inchesDescription) label: it is printed at \(percent) % (rasterized at \(rasterDPI) dpi)\(turned ? ", turned a quarter" : "") to fit; small barcodes may not scan. Ask the sender for \(labelSize.inchesDescription) pages."
         }
-        return Page(index: index, size: size, layout: layout, dotsPerInch: rasterDPI, turned: turned, note: note)
+        return Page(index: index, size: size, area: area, layout: layout, dotsPerInch: rasterDPI, turned: turned, note: note)
     }
 
-    /// Appends one label per page (each with `copies` copies) to `out`; returns the page count and
-    /// the notes about pages that had to be fitted, for the person.
+    /// Appends one label per page, two per two-up sheet (each with `copies` copies), to `out`;
+    /// returns the page and label counts and the notes about pages that had to be fitted or
+    /// cut, for the person.
     @discardableResult
-    public func appendLabels(_ pdf: [UInt8], copies: Int = 1, to out: inout [UInt8]) throws(LabelError) -> (pages: Int, notes: [String]) {
+    public func appendLabels(_ pdf: [UInt8], copies: Int = 1, to out: inout [UInt8]) throws(LabelError) -> (pages: Int, labels: Int, notes: [String]) {
         var notes: [String] = []
+        var count = 0
         let renderer = ZPLRenderer()
         let sizes = try reader.pageSizes(pdf)
         for (index, size) in sizes.enumerated() {
-            var page = try page(pdf, index: index, size: size)
-            page.layout.copies = copies
-            try renderer.render(page.layout, into: &out)
-            if let note = page.note { notes.append(note) }
+            for var label in try labels(pdf, index: index, size: size) {
+                label.layout.copies = copies
+                try renderer.render(label.layout, into: &out)
+                if let note = label.note { notes.append(note) }
+                count += 1
+            }
         }
-        return (sizes.count, notes)
+        return (sizes.count, count, notes)
     }
 }
 

@@ -36,9 +36,25 @@ public protocol PDFReading: Sendable {
     /// One page (0-based) rendered at `dotsPerInch` into black and white dots: gray areas are
     /// dithered, black and white stay crisp, so barcodes still decode.
     func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int) throws(LabelError) -> MonoBitmap
+    /// The part `area` of one page, rendered like `rasterize(_:page:dotsPerInch:)`: a label of a
+    /// sheet that carries two (`PDFTwoUp`).
+    func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int, area: PDFArea) throws(LabelError) -> MonoBitmap
 }
 
 extension PDFReading {
+    /// The whole page rasterized, then cut to `area` (a reader that can render a part alone does so).
+    public func rasterize(_ pdf: [UInt8], page: Int, dotsPerInch: Int, area: PDFArea) throws(LabelError) -> MonoBitmap {
+        let whole = try rasterize(pdf, page: page, dotsPerInch: dotsPerInch)
+        let scale = Double(dotsPerInch) / 72
+        let x = min(whole.width, max(0, Int((area.x * scale).rounded()))), y = min(whole.height, max(0, Int((area.y * scale).rounded())))
+        let width = min(whole.width - x, Int((area.width * scale).rounded())), height = min(whole.height - y, Int((area.height * scale).rounded()))
+        var out = MonoBitmap(width: max(width, 0), height: max(height, 0))
+        for row in 0..<out.height {
+            for column in 0..<out.width where whole[x + column, y + row] { out[column, row] = true }
+        }
+        return out
+    }
+
     /// The number of pages.
     public func pageCount(_ pdf: [UInt8]) throws(LabelError) -> Int {
         try pageSizes(pdf).count
