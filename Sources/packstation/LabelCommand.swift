@@ -103,7 +103,9 @@ struct LabelCommand: ParsableCommand {
                     let labels = try PDFLabels(reader: reader, density: density, labelSize: labelTemplate.size).labels(carrier.data, index: 0, size: sizes[0])
                     let page = labels[0]
                     try file.write(try LabelPNG.render(page.layout)[...])
-                    let more = sizes.count > 1 || labels.count > 1 ? "The carrier's PDF has \(sizes.count) page\(sizes.count == 1 ? "" : "s")\(labels.count > 1 ? " (two labels on page 1)" : ""); the PNG shows the first label (--format zpl gives every one)." : nil
+                    let more = labels.count > 1
+                        ? "The carrier's PDF has \(sizes.count) page\(sizes.count == 1 ? "" : "s") and \(labels.count) labels on page 1; the PNG shows the first label (--format zpl gives every one)."
+                        : sizes.count > 1 ? "The carrier's PDF has \(sizes.count) pages; the PNG shows page 1 (--format zpl gives every page)." : nil
                     for note in [page.note, more].compactMap({ $0 }) {
                         FileHandle.standardError.write(Data((note + "\n").utf8))
                     }
