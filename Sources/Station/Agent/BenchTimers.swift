@@ -57,6 +57,12 @@ final class Wakeup: Sendable {
 
     /// Returns at a signal, after `limit` (nil: no limit), or when the task is cancelled.
     func wait(upTo limit: Duration?) async {
+        // A signal already given: no child tasks to start (and wait for) at all.
+        let signalled = state.withLock { s -> Bool in
+            defer { s.pending = false }
+            return s.pending
+        }
+        if signalled { return }
         await withTaskGroup(of: Void.self) { group in
             if let limit {
                 group.addTask {
