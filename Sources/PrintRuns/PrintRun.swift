@@ -130,6 +130,33 @@ public struct RunChunk: Hashable, Sendable {
     public static func jobName(run: String, chunk: Int) -> String { "packstation run \(run) chunk \(chunk)" }
 }
 
+/// How a chunk ended, as the journal records it: its state and labels printed, and where the run
+/// goes on.
+public struct ChunkSettlement: Hashable, Sendable {
+    /// The chunk's index in the run.
+    public var chunk: Int
+    /// Done, or cancelled.
+    public var state: RunChunk.State
+    /// Labels of the chunk that came out, counted from its first.
+    public var printed: Int
+    /// The run's next label once this is recorded.
+    public var next: Int
+    /// The printer's label counter once it had finished (label-counting printers).
+    public var odometerAfter: Int?
+    /// A warning the supervisor must see.
+    public var note: String?
+
+    /// Creates a settlement.
+    public init(chunk: Int, state: RunChunk.State = .done, printed: Int, next: Int, odometerAfter: Int? = nil, note: String? = nil) {
+        self.chunk = chunk
+        self.state = state
+        self.printed = printed
+        self.next = next
+        self.odometerAfter = odometerAfter
+        self.note = note
+    }
+}
+
 /// A bulk-run failure, written for the supervisor: what failed and what to do.
 public struct RunError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A stable code, e.g. `run.unknown`, `run.source_changed`.

@@ -18,43 +18,23 @@ extension RunExecutor {
         return .plain
     }
 
-    /// Sends the labels `range` (or, for a spooler, the first job's worth of them) and settles them.
+    /// Sends the labels `range` (or, for a printer that takes a PDF whole, the file holding its
+    /// first) and settles them. Spoolers go through `printSpooledRun`, which keeps jobs queued.
     func printChunk(_ range: ClosedRange<Int>) throws(StepError) {
-        switch kind {
-        case .counting(let p): try printCounted(range, p)
-        case .spooling(let s): try printSpooled(range, s)
-        case .plain: try printPlain(range)
-        }
+        if case .counting(let p) = kind { try printCounted(range, p) } else { try printPlain(range) }
     }
 
-    /// Settles the chunk a crash (or kill -9) left recorded as sending.
+    /// Settles the chunk a crash (or kill -9) left recorded as sending, on a printer that counts
+    /// labels or reports nothing (a spooler's are taken up by `printSpooledRun`).
     func recover(_ chunk: RunChunk) throws(StepError) {
         nextIndex = max(nextIndex, chunk.index + 1)
-        switch kind {
-        case .counting(let p) where chunk.odometerBefore != nil:
+        if case .counting(let p) = kind, chunk.odometerBefore != nil {
             try settleCounted(chunk, p)
-        case .spooling(let s):
-            let name = RunChunk.jobName(run: run.id, chunk: chunk.index)
-            let jobs = try withPrinter { () throws(PrinterError) in try s.jobs(named: name) }
-            if let live = jobs.first(where: { $0.state != .canceled && $0.state != .aborted }) {
-                try lift { () throws(RunError) in try journal.setJob(run: run.id, chunk: chunk.index, jobID: live.id) }
-                try follow(chunk, jobID: live.id, s)
-            } else {
-                if let gone = jobs.first {
-                    let passed = (gone.impressionsCompleted ?? 0) > 0 ? " after CUPS had passed \(gone.impressionsCompleted!) page(s) of it on to the printer, which may have printed them" : ""
-                    tell(.warning("\(s.name): job \(gone.id) for \(RunCursor.describe(chunk.firstLabel...chunk.lastLabel)) was \(gone.state.rawValue)\(passed); sending them again as a new job"))
-                }
-                let redo = try spoolBlock(chunk.firstLabel...chunk.lastLabel, s)
-                guard redo.labels == chunk.firstLabel...chunk.lastLabel else {
-                    throw .failed(RunError(code: "run.source_changed", message: "\(run.source.path) no longer splits into the jobs it made when chunk \(chunk.index) was sent; it was changed. Restore it, or cancel the run and start a new one."))
-                }
-                try submitAndFollow(chunk, redo, s)
-            }
-        default:
-            let range = chunk.firstLabel...chunk.lastLabel
-            let note = "\(RunCursor.describe(range)) may have printed twice: the agent stopped while sending them to \(printer.name), which cannot tell what it received, so they were sent again."
-            try settle(chunk, printed: 0, next: chunk.firstLabel, note: note)
+            return
         }
+        let range = chunk.firstLabel...chunk.lastLabel
+        let note = "\(RunCursor.describe(range)) may have printed twice: the agent stopped while sending them to \(printer.name), which cannot tell what it received, so they were sent again."
+        try settle(chunk, printed: 0, next: chunk.firstLabel, note: note)
     }
 
     // MARK: Label-counting printers
@@ -133,13 +113,7 @@ extension RunExecutor {
         }
     }
 
-    // MARK: Spoolers
-
-    func printSpooled(_ range: ClosedRange<Int>, _ s: any SpoolingPrinter) throws(StepError) {
-        let block = try spoolBlock(range, s)
-        let chunk = try begin(block.labels)
-        try submitAndFollow(chunk, block, s)
-    }
+    // MARK: Spoolers and printers that report nothing
 
     /// The first job's worth of `range`: ZPL labels end to end, or one PDF (PDFs cannot be
     /// joined byte-wise) with the pages of the range. A spooler that cannot pick pages (a raw
@@ -157,56 +131,6 @@ extension RunExecutor {
         }
         return try blocks(block.file)[0]
     }
-
-    func submitAndFollow(_ chunk: RunChunk, _ block: LabelBlock, _ s: any SpoolingPrinter) throws(StepError) {
-        let document = PrintDocument(name: RunChunk.jobName(run: run.id, chunk: chunk.index), format: block.format, bytes: block.bytes, pages: block.pages)
-        let job = try withPrinter { () throws(PrinterError) in try s.submit(document) }
-        guard let id = job.jobID else {
-            try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1)
-            return
-        }
-        try lift { () throws(RunError) in try journal.setJob(run: run.id, chunk: chunk.index, jobID: id) }
-        try follow(chunk, jobID: id, s)
-    }
-
-    /// Follows a spooler job until it is over; a held or stopped job (or queue) makes the run
-    /// wait with the spooler's reasons in words.
-    func follow(_ chunk: RunChunk, jobID: Int, _ s: any SpoolingPrinter) throws(StepError) {
-        let range = chunk.firstLabel...chunk.lastLabel
-        var cancelSent = false
-        while true {
-            guard let job = try withPrinter({ () throws(PrinterError) in try s.job(id: jobID) }) else {
-                // CUPS forgets a job only after it is over (job history off): it was printed.
-                try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1, note: "\(s.name) no longer lists job \(jobID) (\(RunCursor.describe(range))); taken as printed")
-                return
-            }
-            switch job.state {
-            case .completed:
-                try showReady()
-                try settle(chunk, printed: chunk.count, next: chunk.lastLabel + 1)
-                return
-            case .canceled, .aborted:
-                if try isCancelled() {
-                    try settle(chunk, state: .cancelled, printed: 0, next: chunk.firstLabel, note: "run cancelled: job \(jobID) (\(RunCursor.describe(range))) was cancelled; some of them may have printed")
-                    throw .cancelled
-                }
-                throw .failed(RunError(code: "run.job_\(job.state.rawValue)", message: "\(s.name): job \(jobID) for \(RunCursor.describe(range)) was \(job.state.rawValue) outside packstation (\(job.reasons.joined(separator: ", "))). Check the printer; `packstation batch resume \(run.id)` sends those labels again as a new job."))
-            case .held, .stopped, .pending, .processing:
-                let state = try withPrinter { () throws(PrinterError) in try s.state() }
-                var advice = state.map { $0.advice(printer: s.name) } ?? []
-                if advice.isEmpty, job.state == .held { advice = ["\(s.name): job \(jobID) is held — release it with `lp -i \(jobID) -H resume`"] }
-                if advice.isEmpty { try showReady() } else { try showWaiting(advice) }
-            }
-            if try isCancelled(), !cancelSent {
-                _ = try withPrinter { () throws(PrinterError) in try s.cancel(jobID: jobID) }
-                cancelSent = true
-            }
-            if shouldStop() { throw .stopped }
-            pause()
-        }
-    }
-
-    // MARK: Printers that report nothing
 
     func printPlain(_ range: ClosedRange<Int>) throws(StepError) {
         let block = try spoolBlock(range, nil)

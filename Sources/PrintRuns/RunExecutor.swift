@@ -26,11 +26,16 @@ public final class RunExecutor {
         public var offlineLimit: Duration
         /// Shares the printer with other senders (the bench's pack labels) between chunks.
         public var turn: (any PrinterTurn)?
+        /// Jobs a spooler (CUPS) holds for the run at once: the one printing and the next ones,
+        /// queued while it prints, so the printer never waits for the agent between chunks.
+        /// 1 sends each chunk only once the one before it has printed.
+        public var spoolerJobs: Int
 
         /// Creates options.
-        public init(pollInterval: Duration = .milliseconds(200), offlineLimit: Duration = .seconds(600)) {
+        public init(pollInterval: Duration = .milliseconds(200), offlineLimit: Duration = .seconds(600), spoolerJobs: Int = 3) {
             self.pollInterval = pollInterval
             self.offlineLimit = offlineLimit
+            self.spoolerJobs = max(1, spoolerJobs)
         }
     }
 
@@ -74,8 +79,14 @@ public final class RunExecutor {
             throw RunError(code: "run.source_changed", message: "\(run.source.path) changed since run \(run.id) started, so the labels left would not match the ones printed. Restore the file(s), or cancel the run (`packstation batch cancel \(run.id)`) and start a new one.")
         }
         do throws(StepError) {
-            try lift { () throws(RunError) in try setState(.running, nil) }
-            if let inFlight = try lift({ () throws(RunError) in try journal.inFlightChunk(run.id) }) { try inTurn { () throws(StepError) in try recover(inFlight) } }
+            if run.state != .running || run.message != nil { try lift { () throws(RunError) in try setState(.running, nil) } }
+            let inFlight = try lift { () throws(RunError) in try journal.inFlightChunks(run.id) }
+            if case .spooling(let s) = kind {
+                try printSpooledRun(s, inFlight: inFlight)
+                try lift { () throws(RunError) in try setState(.done, nil) }
+                return run
+            }
+            for chunk in inFlight { try inTurn { () throws(StepError) in try recover(chunk) } }
             var unprinted = 0
             while let range = RunCursor.nextChunk(next: run.nextLabel, in: run.selection, chunkSize: run.chunkSize) {
                 try checkInterruptions()
@@ -127,18 +138,28 @@ public final class RunExecutor {
 
     /// Settles a chunk in the journal and moves the cursor.
     func settle(_ chunk: RunChunk, state: RunChunk.State = .done, printed: Int, next: Int, odometerAfter: Int? = nil, note: String? = nil) throws(StepError) {
-        do { try journal.finishChunk(run: run.id, chunk: chunk.index, state: state, printed: printed, next: next, odometerAfter: odometerAfter, note: note) } catch {
-            throw .failed(error)
-        }
-        run.nextLabel = next
-        if let note { tell(.warning(note)) }
+        try settle(ChunkSettlement(chunk: chunk.index, state: state, printed: printed, next: next, odometerAfter: odometerAfter, note: note))
     }
 
-    /// Records a chunk as being sent, before the first byte goes out.
-    func begin(_ range: ClosedRange<Int>, odometer: Int? = nil) throws(StepError) -> RunChunk {
+    /// Records a settlement and moves the cursor.
+    func settle(_ settlement: ChunkSettlement) throws(StepError) {
+        do { try journal.finishChunk(run: run.id, settlement) } catch { throw .failed(error) }
+        settled(settlement)
+    }
+
+    /// Moves the cursor past a settlement the journal holds.
+    private func settled(_ settlement: ChunkSettlement) {
+        run.nextLabel = settlement.next
+        if let note = settlement.note { tell(.warning(note)) }
+    }
+
+    /// Records a chunk as being sent, before the first byte goes out; with `settling`, records
+    /// an earlier chunk's end in the same transaction.
+    func begin(_ range: ClosedRange<Int>, odometer: Int? = nil, settling: ChunkSettlement? = nil) throws(StepError) -> RunChunk {
         do {
-            let chunk = try journal.beginChunk(run: run.id, index: nextIndex, labels: range, odometerBefore: odometer)
+            let chunk = try journal.beginChunk(run: run.id, index: nextIndex, labels: range, odometerBefore: odometer, settling: settling)
             nextIndex += 1
+            if let settling { settled(settling) }
             return chunk
         } catch { throw .failed(error) }
     }

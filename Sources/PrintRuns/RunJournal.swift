@@ -31,6 +31,11 @@ public final class RunJournal: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB turns WAL connections to `synchronous = NORMAL` after `prepareDatabase` ran
+            // (Database.setUpWALMode), so the writer is set back to FULL here: with NORMAL a commit
+            // survives kill -9 but not a power cut, and a chunk begun, sent and then lost from
+            // the journal would print twice on resume.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw RunError(code: "runs.open", message: "Cannot open the run journal \(path): \(error). Check the file's permissions and free disk space.")
@@ -150,7 +155,15 @@ public final class RunJournal: Sendable {
 
     /// Records that a chunk is about to be sent (before any byte of it goes out).
     public func beginChunk(run: String, index: Int, labels: ClosedRange<Int>, odometerBefore: Int?, at now: Date = Date()) throws(RunError) -> RunChunk {
+        try beginChunk(run: run, index: index, labels: labels, odometerBefore: odometerBefore, settling: nil, at: now)
+    }
+
+    /// Settles an earlier chunk (when `settling` is given) and records that a chunk is about to
+    /// be sent, in one transaction: one disk sync where two would do, while the spooler prints
+    /// the chunks queued before it.
+    public func beginChunk(run: String, index: Int, labels: ClosedRange<Int>, odometerBefore: Int?, settling: ChunkSettlement?, at now: Date = Date()) throws(RunError) -> RunChunk {
         try write { db in
+            if let settling { try Self.finish(db, run: run, settling, at: now) }
             try db.execute(
                 sql: "INSERT INTO run_chunks (run_id, idx, first_label, last_label, state, odometer_before, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [run, index, labels.lowerBound, labels.upperBound, RunChunk.State.sending.rawValue, odometerBefore, now.timeIntervalSince1970])
@@ -167,12 +180,19 @@ public final class RunJournal: Sendable {
 
     /// Settles a chunk and moves the run's next label, in one transaction.
     public func finishChunk(run: String, chunk: Int, state: RunChunk.State = .done, printed: Int, next: Int, odometerAfter: Int? = nil, note: String? = nil, at now: Date = Date()) throws(RunError) {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE run_chunks SET state = ?, printed = ?, odometer_after = ?, note = ?, finished_at = ? WHERE run_id = ? AND idx = ?",
-                arguments: [state.rawValue, printed, odometerAfter, note, now.timeIntervalSince1970, run, chunk])
-            try db.execute(sql: "UPDATE runs SET next_label = ?, updated_at = ? WHERE id = ?", arguments: [next, now.timeIntervalSince1970, run])
-        }
+        try finishChunk(run: run, ChunkSettlement(chunk: chunk, state: state, printed: printed, next: next, odometerAfter: odometerAfter, note: note), at: now)
+    }
+
+    /// Settles a chunk and moves the run's next label, in one transaction.
+    public func finishChunk(run: String, _ settlement: ChunkSettlement, at now: Date = Date()) throws(RunError) {
+        try write { db in try Self.finish(db, run: run, settlement, at: now) }
+    }
+
+    private static func finish(_ db: Database, run: String, _ s: ChunkSettlement, at now: Date) throws {
+        try db.execute(
+            sql: "UPDATE run_chunks SET state = ?, printed = ?, odometer_after = ?, note = ?, finished_at = ? WHERE run_id = ? AND idx = ?",
+            arguments: [s.state.rawValue, s.printed, s.odometerAfter, s.note, now.timeIntervalSince1970, run, s.chunk])
+        try db.execute(sql: "UPDATE runs SET next_label = ?, updated_at = ? WHERE id = ?", arguments: [s.next, now.timeIntervalSince1970, run])
     }
 
     /// A run's chunks in order.
@@ -180,10 +200,17 @@ public final class RunJournal: Sendable {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM run_chunks WHERE run_id = ? ORDER BY idx", arguments: [run]).map(Self.chunk) }
     }
 
-    /// The chunk of a run still recorded as sending (at most one), left by a crash.
+    /// The last chunk of a run still recorded as sending, left by a crash.
     public func inFlightChunk(_ run: String) throws(RunError) -> RunChunk? {
+        try inFlightChunks(run).last
+    }
+
+    /// The chunks of a run still recorded as sending, in order, left by a crash: one for a printer
+    /// that counts labels or reports nothing, up to `RunExecutor.Options.spoolerJobs` for a
+    /// spooler, which holds the next jobs while it prints one.
+    public func inFlightChunks(_ run: String) throws(RunError) -> [RunChunk] {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM run_chunks WHERE run_id = ? AND state = ? ORDER BY idx DESC", arguments: [run, RunChunk.State.sending.rawValue]).map(Self.chunk)
+            try Row.fetchAll(db, sql: "SELECT * FROM run_chunks WHERE run_id = ? AND state = ? ORDER BY idx", arguments: [run, RunChunk.State.sending.rawValue]).map(Self.chunk)
         }
     }
 
@@ -193,6 +220,13 @@ public final class RunJournal: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// The writer's `PRAGMA synchronous` (2: FULL, every commit synced to disk before it returns).
+    func synchronousMode() throws(RunError) -> Int {
+        do { return try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 } } catch {
+            throw RunError(code: "runs.read", message: "Cannot read the run journal \(path): \(error).")
+        }
+    }
 
     /// Ids are 7 characters from an alphabet without look-alikes (no 0/o, 1/l/i), starting with r.
     static func newID() -> String {

@@ -4,20 +4,31 @@ import Printing
 /// anything is recorded, so bad input leaves no half-made run behind.
 public enum RunPlanner {
     /// Labels per chunk unless told otherwise: small enough that a repeated chunk on a printer
-    /// that reports nothing wastes little, large enough that a CUPS run is a few jobs.
+    /// that reports nothing wastes little, and that a label-counting printer is asked often.
     public static let defaultChunkSize = 50
+    /// Labels per chunk through a spooler (CUPS) unless told otherwise. A spooler keeps each
+    /// chunk's job, so a crash of the agent repeats nothing whatever the size; each job costs
+    /// the spooler a backend start and a connection to the printer, so fewer, larger jobs keep
+    /// a fast printer fed (docs/benchmarks.md). A job CUPS aborts part way is sent again whole.
+    public static let defaultSpoolerChunkSize = 250
+
+    /// The chunk size a run on `printer` gets when none is given.
+    public static func defaultChunkSize(for printer: any Printer) -> Int {
+        printer is any LabelCountingPrinter || !(printer is any SpoolingPrinter) ? defaultChunkSize : defaultSpoolerChunkSize
+    }
     /// The largest chunk accepted.
     public static let maximumChunkSize = 10_000
 
     /// Checks the source and the printer, then records a new run of the source's labels
-    /// (or of `range` of them), ready for `RunExecutor`.
-    public static func create(journal: RunJournal, printerURI: String, printer: any Printer, source: LabelSource, template: String, dpi: Int, chunkSize: Int = defaultChunkSize, range: ClosedRange<Int>? = nil, reprintOf: String? = nil) throws(RunError) -> PrintRun {
+    /// (or of `range` of them), ready for `RunExecutor`; `chunkSize` nil: the printer's default.
+    public static func create(journal: RunJournal, printerURI: String, printer: any Printer, source: LabelSource, template: String, dpi: Int, chunkSize: Int? = nil, range: ClosedRange<Int>? = nil, reprintOf: String? = nil) throws(RunError) -> PrintRun {
         try create(journal: journal, printerURI: printerURI, printer: printer, source: source, template: template, dpi: dpi, chunkSize: chunkSize, selection: range.map { LabelSelection($0) }, reprintOf: reprintOf)
     }
 
     /// Checks the source and the printer, then records a new run of the labels `selection` of
     /// the source (all of them when nil).
-    public static func create(journal: RunJournal, printerURI: String, printer: any Printer, source: LabelSource, template: String, dpi: Int, chunkSize: Int = defaultChunkSize, selection: LabelSelection?, reprintOf: String? = nil) throws(RunError) -> PrintRun {
+    public static func create(journal: RunJournal, printerURI: String, printer: any Printer, source: LabelSource, template: String, dpi: Int, chunkSize: Int? = nil, selection: LabelSelection?, reprintOf: String? = nil) throws(RunError) -> PrintRun {
+        let chunkSize = chunkSize ?? defaultChunkSize(for: printer)
         guard (1...maximumChunkSize).contains(chunkSize) else {
             throw RunError(code: "run.chunk", message: "--chunk \(chunkSize) is out of range; use 1 to \(maximumChunkSize) labels per chunk.")
         }

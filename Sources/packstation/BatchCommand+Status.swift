@@ -66,7 +66,8 @@ struct RunView {
         return run.message
     }
 
-    var inFlight: RunChunk? { chunks.last { $0.state == .sending } }
+    /// Chunks recorded as sending: one, or for a spooler up to the jobs it holds at once.
+    var inFlight: [RunChunk] { chunks.filter { $0.state == .sending } }
     var notes: [String] { chunks.compactMap(\.note) }
 
     var line: String {
@@ -83,8 +84,8 @@ struct RunView {
             "chunks: \(chunks.count) of up to \(run.chunkSize) labels",
         ]
         if let reprint = run.reprintOf { out.append("reprint of run \(reprint)") }
-        if let c = inFlight {
-            out.append("in flight: chunk \(c.index), \(RunCursor.describe(c.firstLabel...c.lastLabel)); settled on resume")
+        for c in inFlight {
+            out.append("in flight: chunk \(c.index), \(RunCursor.describe(c.firstLabel...c.lastLabel))" + (c.jobID.map { " (job \($0))" } ?? "") + "; settled on resume")
         }
         out += notes.map { "warning: \($0)" }
         return out.joined(separator: "\n")

@@ -26,7 +26,7 @@ struct BatchCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The printer.", valueName: "URI")) var printer: String
         @Option(name: .long, help: ArgumentHelp("Orders as JSON lines; each becomes its shipping label.", valueName: "FILE.jsonl")) var orders: String?
         @Option(name: .long, help: ArgumentHelp("A .zpl/.pdf file, or a directory of them printed in name order; every label they make is counted (each ^PQ copy, each PDF page).", valueName: "FILE|DIR")) var labels: String?
-        @Option(name: .long, help: ArgumentHelp("Labels per chunk.", valueName: "N")) var chunk = RunPlanner.defaultChunkSize
+        @Option(name: .long, help: ArgumentHelp("Labels per chunk (default: \(RunPlanner.defaultSpoolerChunkSize) through CUPS, whose jobs say what printed; \(RunPlanner.defaultChunkSize) otherwise).", valueName: "N")) var chunk: Int?
         @Option(name: .long, help: ArgumentHelp("Template for orders: a built-in name or a template JSON file.", valueName: "NAME|FILE")) var template = "shipping"
         @Option(name: .long, help: "Printer resolution for orders, and for PDF pages rasterized for a printer that takes ZPL only: 203, 300 or 600.") var dpi = 203
         @OptionGroup var data: SyncCommand.DataDirectory
@@ -34,7 +34,7 @@ struct BatchCommand: ParsableCommand {
 
         func validate() throws {
             guard (orders == nil) != (labels == nil) else { throw ValidationError("Give exactly one of --orders FILE.jsonl or --labels FILE|DIR.") }
-            guard chunk > 0 else { throw ValidationError("--chunk must be 1 or more labels.") }
+            guard chunk ?? 1 > 0 else { throw ValidationError("--chunk must be 1 or more labels.") }
         }
 
         func run() throws {
