@@ -3,7 +3,7 @@
 side in the same run (issue 14, docs/benchmarks.md "Bulk runs through CUPS against one lp job").
 
     scripts/bench-cups-run.py [--packstation PATH] [--labels 300,10000] [--chunks default,50]
-                              [--rounds 7]
+                              [--rounds 7] [--baseline OTHER/packstation]
 
 Starts the test printer (scripts/peers/zebra_printer.py, speed 0: it prints as fast as it reads)
 and a private cupsd (scripts/peers/cupsd.py) with a raw queue `zebra` to it
@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--labels", default="300,10000", help="label counts, comma-separated (default 300,10000)")
     ap.add_argument("--chunks", default="default,50", help="chunk sizes of the packstation runs; `default`: no --chunk (default: default,50)")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--baseline", help="another packstation binary (an earlier build) run the same way with --chunk 50, its default then")
     args = ap.parse_args()
     for tool in ("cupsd", "lpadmin", "lp"):
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
@@ -138,6 +139,10 @@ def main():
                 data = tempfile.mkdtemp(dir=work, prefix="data-")  # one journal per command, as an agent keeps one
                 commands.append((name, lambda extra=extra, data=data: [args.packstation, "batch", "start", "--printer", "cups://zebra", "--labels", path,
                                                                        "--data-dir", data] + extra))
+            if args.baseline:
+                data = tempfile.mkdtemp(dir=work, prefix="data-")
+                commands.append(("`%s batch start` --chunk 50 (baseline)" % args.baseline, lambda data=data: [
+                    args.baseline, "batch", "start", "--printer", "cups://zebra", "--labels", path, "--data-dir", data, "--chunk", "50"]))
             times = {name: [] for name, _ in commands}
             for name, make in commands:  # warm-up: page cache, cupsd's first job
                 timed(make(), env, ctl, count)

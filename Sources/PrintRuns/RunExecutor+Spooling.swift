@@ -4,8 +4,9 @@ import Printing
 /// `Options.spoolerJobs` jobs are queued at once, so while the spooler prints one chunk the agent
 /// records and submits the next and the printer never waits for it. Exactly-once holds as with
 /// one job at a time: every chunk is recorded as sending before its job is submitted, jobs are
-/// settled in order, and after a crash every chunk still sending is found again by its job's name
-/// (followed if the job is alive, sent again if it never reached the spooler or was lost there).
+/// settled in order, and after a crash every chunk still sending is found again by its job's id or
+/// name (followed if the job is alive or over, sent again if it never reached the spooler or was
+/// cancelled or aborted there).
 extension RunExecutor {
     /// A chunk handed to the spooler and not settled yet.
     struct QueuedJob {
@@ -39,7 +40,8 @@ extension RunExecutor {
                 }
                 if let done = printed {
                     printed = nil
-                    try settle(done)
+                    // After the last job the run is done in the same transaction.
+                    try settle(done, runState: queue.isEmpty ? .done : nil)
                     tell(.progress(printed: run.printed, total: run.total))
                 }
                 guard let head = queue.first else { return }

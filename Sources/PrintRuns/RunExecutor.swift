@@ -83,7 +83,7 @@ public final class RunExecutor {
             let inFlight = try lift { () throws(RunError) in try journal.inFlightChunks(run.id) }
             if case .spooling(let s) = kind {
                 try printSpooledRun(s, inFlight: inFlight)
-                try lift { () throws(RunError) in try setState(.done, nil) }
+                if run.state != .done { try lift { () throws(RunError) in try setState(.done, nil) } }
                 return run
             }
             for chunk in inFlight { try inTurn { () throws(StepError) in try recover(chunk) } }
@@ -141,9 +141,14 @@ public final class RunExecutor {
         try settle(ChunkSettlement(chunk: chunk.index, state: state, printed: printed, next: next, odometerAfter: odometerAfter, note: note))
     }
 
-    /// Records a settlement and moves the cursor.
-    func settle(_ settlement: ChunkSettlement) throws(StepError) {
-        do { try journal.finishChunk(run: run.id, settlement) } catch { throw .failed(error) }
+    /// Records a settlement and moves the cursor; with `runState`, the run takes that state in
+    /// the same transaction.
+    func settle(_ settlement: ChunkSettlement, runState: RunState? = nil) throws(StepError) {
+        do { try journal.finishChunk(run: run.id, settlement, runState: runState) } catch { throw .failed(error) }
+        if let runState {
+            run.state = runState
+            run.message = nil
+        }
         settled(settlement)
     }
 

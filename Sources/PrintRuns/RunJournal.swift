@@ -183,9 +183,15 @@ public final class RunJournal: Sendable {
         try finishChunk(run: run, ChunkSettlement(chunk: chunk, state: state, printed: printed, next: next, odometerAfter: odometerAfter, note: note), at: now)
     }
 
-    /// Settles a chunk and moves the run's next label, in one transaction.
-    public func finishChunk(run: String, _ settlement: ChunkSettlement, at now: Date = Date()) throws(RunError) {
-        try write { db in try Self.finish(db, run: run, settlement, at: now) }
+    /// Settles a chunk and moves the run's next label, in one transaction; with `runState`, the
+    /// run takes that state too (done, after its last chunk), its message cleared.
+    public func finishChunk(run: String, _ settlement: ChunkSettlement, runState: RunState? = nil, at now: Date = Date()) throws(RunError) {
+        try write { db in
+            try Self.finish(db, run: run, settlement, at: now)
+            if let runState {
+                try db.execute(sql: "UPDATE runs SET state = ?, message = NULL WHERE id = ?", arguments: [runState.rawValue, run])
+            }
+        }
     }
 
     private static func finish(_ db: Database, run: String, _ s: ChunkSettlement, at now: Date) throws {
