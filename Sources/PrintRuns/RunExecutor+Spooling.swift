@@ -22,12 +22,30 @@ extension RunExecutor {
         // The chunk whose job just printed: recorded together with the next chunk's start when
         // one follows (one disk sync instead of two), or alone.
         var printed: ChunkSettlement?
+        // A printer shared with the bench's pack labels gets one job at a time, each inside a
+        // turn from its submission to its end, so a waiting pack label goes before the next
+        // chunk instead of queueing behind several.
+        let depth = options.turn == nil ? options.spoolerJobs : 1
+        var holding = false
+        func takeTurn() {
+            guard let turn = options.turn, !holding else { return }
+            turn.begin()
+            holding = true
+        }
+        func endTurn() {
+            guard holding else { return }
+            options.turn?.end()
+            holding = false
+        }
+        defer { endTurn() }
         do {
+            if !inFlight.isEmpty { takeTurn() }
             for chunk in inFlight { queue.append(try requeue(chunk, s)) }
             var next = max(run.nextLabel, (inFlight.last?.lastLabel ?? 0) + 1)
             while true {
-                if queue.count < options.spoolerJobs, let range = RunCursor.nextChunk(next: next, in: run.selection, chunkSize: run.chunkSize) {
+                if queue.count < depth, let range = RunCursor.nextChunk(next: next, in: run.selection, chunkSize: run.chunkSize) {
                     try checkInterruptions()
+                    takeTurn()
                     let block = try spoolBlock(range, s)
                     let chunk = try begin(block.labels, settling: printed)
                     if printed != nil {
@@ -47,6 +65,7 @@ extension RunExecutor {
                 guard let head = queue.first else { return }
                 printed = try awaitJob(head, s)
                 queue.removeFirst()
+                if queue.isEmpty { endTurn() }
             }
         } catch {
             if let done = printed { try settle(done) }
