@@ -158,7 +158,8 @@ def main():
             (200, "GET", "/v1/admin/summary", None, None), (200, "GET", "/v1/admin/orders?limit=10", None, None),
             (400, "GET", "/v1/admin/orders?limit=0", None, None), (200, "GET", "/v1/admin/stations", None, None),
             (200, "GET", "/v1/admin/results?order_id=1001", None, None), (200, "GET", "/v1/admin/results", None, None),
-            (200, "GET", "/v1/packers", None, token), (401, "GET", "/v1/packers", None, None), (200, "GET", "/v1/admin/packers", None, None),
+            (200, "GET", "/v1/packers", None, token), (401, "GET", "/v1/packers", None, None), (200, "GET", "/v1/admin/packers", None, None), (200, "GET", "/v1/admin/label-runs?station=bench-1", None, None),
+            (400, "GET", "/v1/admin/label-runs?limit=0", None, None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:

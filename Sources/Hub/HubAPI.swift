@@ -35,7 +35,7 @@ public struct HubAPI: Sendable {
     /// Every endpoint, for 405 answers and their `Allow` header.
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
         (.get, "/"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
-        (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"),
+        (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"), (.get, "/v1/admin/label-runs"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
@@ -75,6 +75,10 @@ public struct HubAPI: Sendable {
             .get("summary") { _, _ in Self.json(try await store.summary()) }
             .get("orders") { request, _ in Self.json(.object([("orders", .array(try await store.listOrders(limit: try Self.limit(request))))])) }
             .get("stations") { _, _ in Self.json(.object([("stations", .array(try await store.listStations()))])) }
+            .get("label-runs") { request, _ in
+                let station = request.uri.queryParameters["station"].map(String.init)
+                return Self.json(.object([("runs", .array(try await store.listLabelRunsAsync(station: station, limit: try Self.limit(request))))]))
+            }
             .get("results") { request, _ in
                 let orderID = request.uri.queryParameters["order_id"].map(String.init)
                 return Self.json(.object([("results", .array(try await store.listResults(orderID: orderID, limit: try Self.limit(request))))]))

@@ -84,19 +84,26 @@ extension HubStore {
 
     /// Every label run (newest first), with its station's name: `label-run list`.
     public func listLabelRuns(station: String? = nil, limit: Int = 100) throws(HubError) -> [JSONValue] {
-        try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.runColumns.split(separator: ", ").map { "r." + $0 }.joined(separator: ", ")), s.name AS station FROM label_runs r JOIN stations s ON s.id = r.station_id
-                    WHERE ? IS NULL OR s.name = ? ORDER BY r.id DESC LIMIT ?
-                    """,
-                arguments: [station, station, limit]
-            ).map { row in
-                guard case .object(var members) = try Self.runJSON(row) else { return .null }
-                members.insert(("station", .string(row["station"])), at: 1)
-                return .object(members)
-            }
+        try read { db in try Self.labelRunRows(station: station, limit: limit, db) }
+    }
+
+    /// Every label run (newest first), with its station's name: `GET /v1/admin/label-runs`.
+    public func listLabelRunsAsync(station: String? = nil, limit: Int = 100) async throws(HubError) -> [JSONValue] {
+        try await readAsync { db in try Self.labelRunRows(station: station, limit: limit, db) }
+    }
+
+    private static func labelRunRows(station: String?, limit: Int, _ db: Database) throws -> [JSONValue] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(runColumns.split(separator: ", ").map { "r." + $0 }.joined(separator: ", ")), s.name AS station FROM label_runs r JOIN stations s ON s.id = r.station_id
+                WHERE ? IS NULL OR s.name = ? ORDER BY r.id DESC LIMIT ?
+                """,
+            arguments: [station, station, limit]
+        ).map { row in
+            guard case .object(var members) = try Self.runJSON(row) else { return .null }
+            members.insert(("station", .string(row["station"])), at: 1)
+            return .object(members)
         }
     }
 

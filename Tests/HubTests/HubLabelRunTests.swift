@@ -33,6 +33,9 @@ import Testing
         #expect(await hub.call("GET", "/v1/label-runs").json?["runs"] == .array([]), "a failed run leaves the station's list")
         let listed = try hub.store.listLabelRuns()
         #expect(listed.count == 1 && listed[0]["station"] == "bench-1" && listed[0]["state"] == "failed" && listed[0]["printed"] == .int(2))
+        let admin = await hub.call("GET", "/v1/admin/label-runs", query: ["station": "bench-1"], token: .some(nil))
+        #expect(admin.status == 200 && admin.json?["runs"]?[0]?["reason"] == "zebra-left: head open" && admin.json?["runs"]?[0]?["total"] == .int(3), "\(admin.text)")
+        #expect(await hub.call("GET", "/v1/admin/label-runs", query: ["station": "bench-9"], token: .some(nil)).json?["runs"] == .array([]))
     }
 
     @Test func anOrdersRunIsServedAsTheOrdersJSONLinesInRunOrder() async throws {
