@@ -139,9 +139,9 @@ import Testing
         agent.signal(SIGKILL)  // mid-run: a chunk may be in the printer
         let atKill = printer.printedRecords().count
         #expect(atKill < total, "the kill fell after the run ended")
-        try Self.until("the hub shows the run running") { (try setup.runs()[id]?["state"] as? String) == "running" }
 
         agent = try setup.startAgent(printer: printer.uri)
+        try Self.until("the hub shows the run running") { (try setup.runs()[id]?["state"] as? String) == "running" }
         try Self.until("40 labels are printed") { printer.printedRecords().count >= 40 }
         setup.hub.kill()  // the hub goes down; the run goes on
         try Self.until("every label is printed") { printer.printedRecords().count >= total }
@@ -172,7 +172,9 @@ import Testing
     /// order, counted by the printer without the pack label.
     @Test(.timeLimit(.minutes(5)))
     func aPackLabelPrintsBetweenTheRunsChunksAndTheRunStaysExactlyOnce() throws {
-        let printer = try TestPrinterPeer(speed: 10)
+        // 5 labels a second: the run takes 16 s, so a loaded machine still packs the order well
+        // before the run's end.
+        let printer = try TestPrinterPeer(speed: 5)
         let setup = try Setup()
         let total = 80
         let file = setup.dir + "/wave.zpl"
@@ -196,7 +198,7 @@ import Testing
         #expect(records.filter(isRunLabel).map { $0.fields.joined() } == (1...total).map { String(format: "LABEL-%04d", $0) }, "the run's labels once each, in order")
         #expect(records.filter { !isRunLabel($0) }.count == 1, "the order's label once")
         #expect(atPackLabel < total - 10, "the order's label came out while the run printed (after \(atPackLabel) of its \(total) labels), not after it")
-        #expect(waited < 10, "from the last scan to the order's label: \(waited) s")
+        #expect(waited < 12, "from the last scan to the order's label: \(waited) s (one chunk of 5 labels takes 1 s)")
         #expect(!agent.output.contains("something else printed on it meanwhile"), "the run's label counter counted its own chunks only")
         print("hub run shared printer: the order's label printed \(String(format: "%.2f", waited)) s after its scans were sent, after \(atPackLabel) of the run's \(total) labels")
     }
