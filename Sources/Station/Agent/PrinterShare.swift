@@ -26,6 +26,13 @@ final class PrinterShare: PrinterTurn, @unchecked Sendable {  // state guarded b
         condition.unlock()
     }
 
+    /// Pack labels waiting for their turn now.
+    var labelsWaitingNow: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return labelsWaiting
+    }
+
     /// A pack label's turn: goes before the run's next chunk.
     func withLabelTurn<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         condition.lock()
