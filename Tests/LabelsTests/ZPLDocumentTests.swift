@@ -204,16 +204,53 @@ struct ZPLDocumentTests {
         #expect(alone.labels.map(\.needs) == [document.labels[0].needs])
     }
 
-    @Test func anImageSaveThatCouldNotBeSentAgainWithoutPrintingIsRefused() {
-        // ^CC and ~CT made N and n the two prefixes: no byte says "do not print" after ^IS.
+    /// Found by FuzzZPLDocument: a file whose `~CTP` made P the control prefix had `^PQ3`
+    /// added to a label sent alone, which the printer reads as `^` and `~Q3`: one label, not
+    /// three. Commands written into a file use a case of each letter that is no prefix there.
+    @Test(arguments: [
+        ("~CTP^XA^FO1,1^FDa^FS^XZ", "^XA^FO1,1^FDa^FS^pQ3^XZ"),
+        ("~CTQ^XA^FO1,1^FDa^FS^XZ", "^XA^FO1,1^FDa^FS^Pq3^XZ"),
+    ])
+    func commandsWrittenIntoAFileAvoidItsPrefixes(text: String, three: String) throws {
+        let document = try Self.document(text)
+        #expect(Self.text(document.bytes(of: 0, quantity: 3)) == three)
+        #expect(try Self.document(Self.text(document.preamble(before: 0) + document.bytes(of: 0, quantity: 3))).labelCount == 3)
+    }
+
+    /// Changing the command characters back goes step by step, each command readable where it
+    /// stands: the caret made C, then the tilde T, then the delimiter D.
+    @Test func thePreambleRestoresAnySyntaxTheFileCanReach() throws {
+        let text = "~DGR:A.GRF,2,1,FFFF\n^CCC\n~CTTCXACFO0,0CXGR:A.GRFCFSCXZ\n"
+        let document = try Self.document(text + "TCDDCXACFO0D0CXGR:A.GRFCFSCXZ")
+        let preamble = document.preamble(before: 1)
+        #expect(Self.text(preamble).hasPrefix("~DGR:A.GRF,2,1,FFFF\n"))
+        let alone = try Self.document(Self.text(preamble + document.bytes(of: 1)))
+        #expect(alone.labels.count == 1 && alone.labels[0].needs == ["R:A.GRF"], "\(Self.text(preamble))")
+        // A swap of the two prefixes goes through a spare character.
+        let swapped = try Self.document("~DGR:A.GRF,2,1,FFFF\n~CC#~CT^#CC~~XA~FO0,0~XGR:A.GRF~FS~XZ")
+        let back = swapped.preamble(before: 0)
+        #expect(try Self.document(Self.text(back + swapped.bytes(of: 0))).labels.map(\.needs) == [["R:A.GRF"]], "\(Self.text(back))")
+    }
+
+    @Test func aFileThatMakesThePrefixesOneLetterIsRefused() {
         #expect {
-            try Self.document("^CCN~CTn\nNXANFO1,1NFDsNFSNISR:IMG.GRF,YNXZ\nNXANILR:IMG.GRFNXZ")
+            try Self.document("^CCc~CTC\ncXAcFO1,1cFDacFScXZ")
+        } throws: { error in
+            guard let error = error as? LabelError else { return false }
+            return error.code == "carrier.zpl_unresendable" && error.message.contains("~CT at byte 4 makes the command characters 'c' and 'C'") && error.message.contains("Ask the sender")
+        }
+    }
+
+    @Test func anImageSaveThatCouldNotBeSentAgainWithoutPrintingIsRefused() {
+        // ^CC and ~CD made N the prefix and n the delimiter: no byte says "do not print" after ^IS.
+        #expect {
+            try Self.document("^CCN~CDn\nNXANFO1n1NFDsNFSNISR:IMG.GRFnYNXZ\nNXANILR:IMG.GRFNXZ")
         } throws: { error in
             guard let error = error as? LabelError else { return false }
             return error.code == "carrier.zpl_unresendable" && error.message.contains("^IS at byte 25 saves R:IMG.GRF") && error.message.contains("Ask the sender")
         }
         // The same format without ^IS is read as usual.
-        #expect((try? Self.document("^CCN~CTn\nNXANFO1,1NFDsNFSNXZ"))?.labels.count == 1)
+        #expect((try? Self.document("^CCN~CDn\nNXANFO1n1NFDsNFSNXZ"))?.labels.count == 1)
     }
 
     @Test(arguments: [

@@ -59,11 +59,10 @@ extension ZPLDocument {
     }
 
     /// Control commands (they work whatever the format prefix is) taking the printer from one
-    /// syntax to another: delimiter and caret first, with the tilde still as it was, tilde last.
+    /// syntax to another, each written in the syntax in force where it stands (`ZPLSyntax.commands(to:)`:
+    /// a `~CT` after `~CCT` is written `~Ct`). The reader refuses the syntaxes no command leaves.
     static func appendSyntaxChange(from old: ZPLSyntax, to new: ZPLSyntax, into out: inout [UInt8]) {
-        if new.delimiter != old.delimiter { out += [old.tilde, 0x43, 0x44, new.delimiter] }
-        if new.caret != old.caret { out += [old.tilde, 0x43, 0x43, new.caret] }
-        if new.tilde != old.tilde { out += [old.tilde, 0x43, 0x54, new.tilde] }
+        out += old.commands(to: new) ?? []
     }
 
     /// The bytes of `labels[label]`, `^XA` through `^XZ`, as given; with `quantity`, its `^PQ`
@@ -81,8 +80,9 @@ extension ZPLDocument {
         if let field = target.quantityField, readable(in: target.syntaxAtQuantity) {
             return Array(bytes[target.range.lowerBound..<field.lowerBound]) + digits + bytes[field.upperBound..<target.range.upperBound]
         }
-        if target.quantityField == nil, readable(in: end) {
-            return Array(bytes[target.range.lowerBound..<target.end]) + [end.caret, 0x50, 0x51] + digits + bytes[target.end..<target.range.upperBound]
+        // "PQ" in a case the printer does not read as a prefix there (~CTP made P the tilde: found by fuzzing).
+        if target.quantityField == nil, readable(in: end), let pq = end.code("PQ") {
+            return Array(bytes[target.range.lowerBound..<target.end]) + [end.caret] + pq + digits + bytes[target.end..<target.range.upperBound]
         }
         // The file made a digit of the quantity a prefix or the delimiter there (^CC3, ^CT3,
         // ^CD3): the digits would be read as commands. The format's own quantity is emptied (one

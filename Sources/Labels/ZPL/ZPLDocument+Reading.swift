@@ -63,6 +63,9 @@ struct ZPLDocumentReader {
         var open: OpenFormat?
         while let command = tokenizer.next() {
             let after = tokenizer.syntax
+            if after != syntax, !after.canWriteEveryCode {
+                throw LabelError(code: "carrier.zpl_unresendable", message: "The ZPL's \(command.name) at byte \(command.offset) makes the command characters \(Self.show(after.caret)) and \(Self.show(after.tilde)), one letter in its two cases: no command could be written after it, so its labels could not be sent again on their own (a resumed run, a reprint). Ask the sender for the label with the usual command characters.")
+            }
             let key = command.key
             let object = try storedObject(command, syntax: syntax)
             if let reason = policy.refusal(command, object: object) {
@@ -281,6 +284,11 @@ struct ZPLDocumentReader {
             return object
         default: return nil
         }
+    }
+
+    /// A command character for a message: the letter, or its code when it is not printable.
+    static func show(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "'\(Character(UnicodeScalar(byte)))'" : "0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }
 
     static func dyExtension(_ letters: [UInt8]) -> String {

@@ -160,15 +160,22 @@ public struct ZPLTokenizer: Sequence, IteratorProtocol {
     }
 
     mutating func change(_ which: UInt8, to value: UInt8) {
+        syntax = Self.changed(syntax, which, to: value)
+    }
+
+    /// `syntax` after `~CC`/`~CT`/`~CD` (`which` is C, T or D) to `value`.
+    static func changed(_ syntax: ZPLSyntax, _ which: UInt8, to value: UInt8) -> ZPLSyntax {
         // A prefix or delimiter cannot be a line end or blank (the printer ignores those), and the
         // two prefixes must stay distinct or every command would be ambiguous.
-        guard value != 0x0D, value != 0x0A, value != 0x20 else { return }
+        var syntax = syntax
+        guard value != 0x0D, value != 0x0A, value != 0x20 else { return syntax }
         switch which {
         case 0x43 where value != syntax.tilde: syntax.caret = value
         case 0x54 where value != syntax.caret: syntax.tilde = value
         case 0x44 where value != syntax.caret && value != syntax.tilde: syntax.delimiter = value
         default: break
         }
+        return syntax
     }
 
     @inline(__always) func isPrefix(_ b: UInt8) -> Bool { b == syntax.caret || b == syntax.tilde }
