@@ -66,6 +66,7 @@ final class Speaker: @unchecked Sendable {
         do {
             try process.run()
             playing = process
+            logger.debug("feedback sound started", metadata: ["tone": "\(tone.rawValue)", "device": "\(device)"])
         } catch {
             logger.warning("cannot play a feedback sound (is alsa-utils installed?)", metadata: ["error": "\(error)"])
         }
