@@ -130,6 +130,8 @@ def main():
             (200, "GET", "/v1/orders/lookup?barcode=TOTE-2", None, token), (200, "GET", "/v1/orders/lookup?barcode=1003", None, token),
             (404, "GET", "/v1/orders/lookup?barcode=NOPE", None, token), (400, "GET", "/v1/orders/lookup", None, token),
             (200, "GET", "/v1/orders/queue", None, token),
+            (200, "GET", "/v1/orders/queue?since=0&limit=2", None, token), (200, "GET", "/v1/orders/queue?since=garbage", None, token),
+            (400, "GET", "/v1/orders/queue?since=0&limit=0", None, token),
             (200, "POST", "/v1/results", good_batch, token), (200, "POST", "/v1/results", good_batch, token),
             (409, "POST", "/v1/results", reused, token),
             (400, "POST", "/v1/results", '{"items": [', token), (422, "POST", "/v1/results", '{"items": "many"}', token),

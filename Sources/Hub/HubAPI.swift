@@ -87,7 +87,13 @@ public struct HubAPI: Sendable {
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }
-        station.get("orders/queue") { _, context in
+        station.get("orders/queue") { request, context in
+            // With `since` (empty: from the start): changes after the cursor, for the offline cache.
+            if let since = request.uri.queryParameters["since"].map(String.init) {
+                let limit = try Self.limit(request, default: 1000, maximum: HubStore.maximumChangesPage)
+                let page = try await store.queueChanges(since: since.isEmpty ? nil : since, for: try context.requireStation(), limit: limit)
+                return Self.json(text: page.jsonText)
+            }
             let orders = try await store.queuedOrders(for: try context.requireStation())
             return Self.json(text: "{\"orders\":[" + orders.joined(separator: ",") + "]}")
         }
@@ -135,9 +141,9 @@ public struct HubAPI: Sendable {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private static func limit(_ request: Request) throws(HubError) -> Int {
-        guard let text = request.uri.queryParameters["limit"].map(String.init) else { return 100 }
-        guard let n = Int(text), (1...10_000).contains(n) else { throw HubError(400, "bad_parameter", "limit must be a whole number from 1 to 10000, not '\(text)'.") }
+    private static func limit(_ request: Request, default fallback: Int = 100, maximum: Int = 10_000) throws(HubError) -> Int {
+        guard let text = request.uri.queryParameters["limit"].map(String.init) else { return fallback }
+        guard let n = Int(text), (1...maximum).contains(n) else { throw HubError(400, "bad_parameter", "limit must be a whole number from 1 to \(maximum), not '\(text)'.") }
         return n
     }
 

@@ -137,6 +137,7 @@ public final class HubStore: Sendable {
                 ALTER TABLE label_runs ADD COLUMN reason TEXT;
                 """)
         }
+        m.registerMigration("v4-offline-order-changes") { db in try migrateOrderChanges(db) }
         return m
     }
 

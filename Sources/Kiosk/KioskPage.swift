@@ -25,6 +25,7 @@ enum KioskPage {
   <span class="state" id="printer-state">printer: …</span>
   <span class="state" id="sync-state">sync: …</span>
   <span class="state" id="run-state" hidden></span>
+  <span class="state" id="cache-state"></span>
 </header>
 <div id="offline" role="alert"></div>
 <div id="warning" role="alert"></div>
@@ -122,6 +123,11 @@ function render(s) {
   const ys = document.getElementById("sync-state");
   ys.textContent = !y.configured ? "sync: local only" : (y.online ? "sync: online" : "sync: offline") + (y.pending ? " · " + y.pending + " pending" : "");
   ys.className = "state " + (y.configured && !y.online ? "bad" : "ok");
+  const c = s.cache || {};
+  const cs = document.getElementById("cache-state");
+  cs.textContent = c.age_seconds === null || c.age_seconds === undefined ? (y.configured ? "cache: not fetched yet" : "")
+    : "cache: " + (c.orders || 0) + " order(s), " + (c.age_seconds < 120 ? c.age_seconds + " s" : Math.round(c.age_seconds / 60) + " min") + " old";
+  cs.dataset.orders = c.orders || 0;
   const off = document.getElementById("offline");
   off.className = y.configured && !y.online ? "show" : "";
   off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";

@@ -10,6 +10,8 @@ import PackCore
 public final class HubClient: Sendable {
     /// The configuration in use (its description redacts the token).
     public let configuration: SyncConfiguration
+    /// Whether the server is known to be down, from every exchange of this client.
+    public let reachability = HubReachability()
     let client: HTTPClient
     /// The largest response body read.
     static let maximumResponseBytes = 16 << 20
@@ -137,6 +139,17 @@ public final class HubClient: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: Duration? = nil) async throws(SyncError) -> JSONValue {
+        do {
+            let answer = try await exchange(method, path, body: body, timeout: timeout)
+            reachability.succeeded()
+            return answer
+        } catch {
+            if HubReachability.meansDown(error) { reachability.failed() } else { reachability.succeeded() }
+            throw error
+        }
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: Duration? = nil) async throws(SyncError) -> JSONValue {
         var request = HTTPClientRequest(url: configuration.serverURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer " + configuration.token.value)

@@ -2,7 +2,8 @@ import Foundation
 import PackCore
 
 /// Finds orders for the pack session: from the server when it answers, from the prefetched
-/// cache in the journal when it does not, so packing goes on offline.
+/// cache in the journal when it does not, so packing goes on offline. While the server is
+/// known to be down (`HubReachability`), the cache answers at once: no scan waits for a timeout.
 public final class OrderLookup: Sendable {
     /// Where an order came from.
     public enum Source: String, Hashable, Sendable {
@@ -19,31 +20,49 @@ public final class OrderLookup: Sendable {
 
     /// How long a scan waits for the server before the cache answers.
     public let timeout: Duration
+    /// Without a background prober, how long a down server is left alone before a lookup tries it again.
+    public let retryDown: Duration
+    /// The most orders the cache keeps (`sync.order_cache_max`).
+    public let cacheMaximum: Int
 
-    /// Creates a lookup; `timeout` bounds how long a packer waits when the server is down.
-    public init(journal: Journal, client: HubClient, timeout: Duration = .seconds(1)) {
+    /// Creates a lookup; `timeout` bounds how long a packer waits when the server goes down.
+    public init(journal: Journal, client: HubClient, timeout: Duration = .seconds(1), retryDown: Duration = .seconds(10), cacheMaximum: Int? = nil) {
         self.journal = journal
         self.client = client
         self.timeout = timeout
+        self.retryDown = retryDown
+        self.cacheMaximum = cacheMaximum ?? client.configuration.orderCacheMaximum
     }
 
-    /// Fetches the orders queued for this station into the cache; returns how many were cached.
+    /// Brings the cache up to date with the server's queue: the changes since the last fetch
+    /// (the whole queue the first time, or when the server no longer knows the cursor), page
+    /// by page. Returns how many orders were stored or refreshed.
     @discardableResult
-    public func prefetch() async throws(SyncError) -> Int {
-        let documents = try await client.queuedOrders()
-        let bad = try journal.cacheOrders(documents)
-        return documents.count - bad.count
+    public func prefetch(timeout: Duration? = nil) async throws(SyncError) -> Int {
+        var cursor = try journal.prefetchState().cursor
+        var cached = 0
+        // A bound on pages so a server that always says `more` cannot hold the agent.
+        for _ in 0..<10_000 {
+            let page = try await client.queueChanges(since: cursor, timeout: timeout)
+            cached += try journal.applyQueueChanges(page, maximum: cacheMaximum).cached
+            cursor = page.cursor
+            if !page.more { break }
+        }
+        return cached
     }
 
     /// What a lookup found.
     public enum Answer: Sendable {
         /// The order, and where it came from.
         case found(Order, Source)
-        /// No order has this barcode (the server said so, or it is down and the cache has none).
+        /// No order has this barcode (the server said so, or there is no server to ask).
         case unknown
-        /// The server refused it to this station (another station's, cancelled): tell the packer;
-        /// never fall back to a cached copy.
+        /// The server refused it to this station (another station's, cancelled), now or when
+        /// the cache learned it: tell the packer; never open it.
         case refused(code: String, message: String)
+        /// The server cannot be reached and the cache does not have it: the packer must not be
+        /// told the barcode is wrong.
+        case unavailable
 
         /// The order, when one was found.
         public var order: Order? {
@@ -53,8 +72,9 @@ public final class OrderLookup: Sendable {
     }
 
     /// The order opened by a barcode: the server's copy when reachable, else the cached one.
-    /// A refusal by the server is final: the cached copy, if any, is dropped and not used.
+    /// A refusal by the server is final: it is kept in the cache and the order never opens.
     public func order(barcode: String) async -> Answer {
+        if client.reachability.skipServer(retry: retryDown) { return fromCache(barcode) }
         do {
             switch try await client.lookupOrder(barcode: barcode, timeout: timeout) {
             case .found(let document):
@@ -63,13 +83,20 @@ public final class OrderLookup: Sendable {
             case .unknown:
                 return .unknown
             case .refused(let code, let message):
-                try? journal.forgetCachedOrder(barcode: barcode)
+                try? journal.rememberRefusal(barcode: barcode, code: code, message: message)
                 return .refused(code: code, message: message)
             }
         } catch {
-            // Offline (or the server failed): fall through to the cache.
+            // Offline (or the server failed): the cache answers.
         }
-        guard let cached = try? journal.cachedOrder(barcode: barcode) else { return .unknown }
-        return .found(cached, .cache)
+        return fromCache(barcode)
+    }
+
+    private func fromCache(_ barcode: String) -> Answer {
+        switch try? journal.cachedAnswer(barcode: barcode) {
+        case .order(let order)?: .found(order, .cache)
+        case .refused(let code, let message)?: .refused(code: code, message: message)
+        case nil: .unavailable
+        }
     }
 }

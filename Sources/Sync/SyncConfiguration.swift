@@ -10,6 +10,10 @@ import Foundation
 /// - `server.client_cert` / `server.client_key` (`PACKSTATION_CLIENT_CERT` / `PACKSTATION_CLIENT_KEY`):
 ///   PEM client certificate and key, both or neither.
 /// - `sync.batch_size` (`PACKSTATION_SYNC_BATCH_SIZE`): entries per request, 1...1000, default 500.
+/// - `sync.prefetch_interval_seconds` (`PACKSTATION_SYNC_PREFETCH_INTERVAL_SECONDS`): how often
+///   the order cache asks the server for changes, 5...3600, default 60.
+/// - `sync.order_cache_max` (`PACKSTATION_SYNC_ORDER_CACHE_MAX`): the most orders the offline
+///   cache keeps, 100...1,000,000, default 50,000.
 public struct SyncConfiguration: Sendable, CustomStringConvertible {
     /// The server's base URL, e.g. `https://oms.example.com`.
     public var serverURL: String
@@ -25,6 +29,10 @@ public struct SyncConfiguration: Sendable, CustomStringConvertible {
     public var batchSize: Int
     /// Per-request timeout.
     public var requestTimeout: Duration
+    /// How often the order cache is brought up to date.
+    public var prefetchInterval: Duration = .seconds(60)
+    /// The most orders the offline cache keeps.
+    public var orderCacheMaximum = 50_000
 
     /// Creates a configuration, checking every key.
     public init(serverURL: String, token: Secret, caFile: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil, batchSize: Int = 500, requestTimeout: Duration = .seconds(30)) throws(SyncError) {
@@ -59,6 +67,9 @@ public struct SyncConfiguration: Sendable, CustomStringConvertible {
             if !FileManager.default.isReadableFile(atPath: key) { throw Self.keyError("server.client_key", "names \(key), which does not exist or cannot be read") }
         }
         guard (1...1000).contains(batchSize) else { throw Self.keyError("sync.batch_size", "must be between 1 and 1000, not \(batchSize)") }
+        let interval = prefetchInterval.components.seconds
+        guard (5...3600).contains(interval) else { throw Self.keyError("sync.prefetch_interval_seconds", "must be between 5 and 3600, not \(interval)") }
+        guard (100...1_000_000).contains(orderCacheMaximum) else { throw Self.keyError("sync.order_cache_max", "must be between 100 and 1000000, not \(orderCacheMaximum)") }
     }
 
     static func keyError(_ key: String, _ text: String) -> SyncError {
@@ -69,6 +80,7 @@ public struct SyncConfiguration: Sendable, CustomStringConvertible {
         "server.url": "PACKSTATION_SERVER_URL", "server.token": "PACKSTATION_TOKEN", "server.token_file": "PACKSTATION_TOKEN_FILE",
         "server.ca_file": "PACKSTATION_CA_FILE", "server.client_cert": "PACKSTATION_CLIENT_CERT",
         "server.client_key": "PACKSTATION_CLIENT_KEY", "sync.batch_size": "PACKSTATION_SYNC_BATCH_SIZE",
+        "sync.prefetch_interval_seconds": "PACKSTATION_SYNC_PREFETCH_INTERVAL_SECONDS", "sync.order_cache_max": "PACKSTATION_SYNC_ORDER_CACHE_MAX",
     ]
 
     /// Reads the configuration from environment variables (see the type's keys).
@@ -89,9 +101,19 @@ public struct SyncConfiguration: Sendable, CustomStringConvertible {
             guard let n = Int(text) else { throw keyError("sync.batch_size", "must be a whole number, not '\(text)'") }
             batch = n
         }
-        return try SyncConfiguration(
+        var configuration = try SyncConfiguration(
             serverURL: url, token: Secret(token), caFile: env["PACKSTATION_CA_FILE"], clientCertificate: env["PACKSTATION_CLIENT_CERT"],
             clientKey: env["PACKSTATION_CLIENT_KEY"], batchSize: batch)
+        if let text = env["PACKSTATION_SYNC_PREFETCH_INTERVAL_SECONDS"] {
+            guard let n = Int(text) else { throw keyError("sync.prefetch_interval_seconds", "must be a whole number of seconds, not '\(text)'") }
+            configuration.prefetchInterval = .seconds(n)
+        }
+        if let text = env["PACKSTATION_SYNC_ORDER_CACHE_MAX"] {
+            guard let n = Int(text) else { throw keyError("sync.order_cache_max", "must be a whole number, not '\(text)'") }
+            configuration.orderCacheMaximum = n
+        }
+        try configuration.validate()
+        return configuration
     }
 
     public var description: String {

@@ -102,11 +102,13 @@ import Testing
             #expect(got == code)
             #expect(message.contains(words) && !message.contains("bench-2"), "\(message)")
         }
-        // Offline now: the refused orders are gone from the cache, so they cannot open there either.
+        // Offline now: the cache keeps the refusals, so they cannot open there either, and the
+        // packer hears the same reason as online.
         await hub.stop()
         let offline = OrderLookup(journal: journal, client: c, timeout: .milliseconds(500))
-        for barcode in ["ORD-Q-1", "ORD-Q-2"] {
-            guard case .unknown = await offline.order(barcode: barcode) else { Issue.record("\(barcode) opened from the cache"); continue }
+        for (barcode, code) in [("ORD-Q-1", "not_your_order"), ("ORD-Q-2", "order_cancelled")] {
+            guard case .refused(let got, _) = await offline.order(barcode: barcode) else { Issue.record("\(barcode) opened from the cache"); continue }
+            #expect(got == code)
         }
         await c.shutdown()
     }

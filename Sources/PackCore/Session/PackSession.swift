@@ -220,6 +220,26 @@ public struct PackSession: Sendable {
         return current == nil ? v : record(v, data: pending.data, symbology: pending.symbology, at: time)
     }
 
+    /// Continues a scan whose order could not be looked up: the server cannot be reached and
+    /// the offline cache does not have it. The packer is told so, never that the barcode is
+    /// wrong; a product barcode (a GTIN) is still an item (not on the open order, or scanned
+    /// before any order), and data that is no barcode at all is still said to be so.
+    public mutating func orderUnavailable(at time: Date) -> Verdict {
+        guard let pending = pendingLookup else {
+            return Verdict(kind: .commandRejected, message: "No order lookup was pending.", orderID: current?.order.id)
+        }
+        pendingLookup = nil
+        switch pending.parsed {
+        case .failure: return record(fallbackVerdict(pending.parsed, data: pending.data), data: pending.data, symbology: pending.symbology, at: time)
+        case .success(let barcode):
+            if case .product = barcode.content {
+                return record(fallbackVerdict(pending.parsed, data: pending.data), data: pending.data, symbology: pending.symbology, at: time)
+            }
+        }
+        let v = Verdict(kind: .orderUnavailable, message: "The server cannot be reached and order \(pending.data.debugPreview) is not on this box yet. Put it aside and scan it again when the server is back.", orderID: current?.order.id)
+        return current == nil ? v : record(v, data: pending.data, symbology: pending.symbology, at: time)
+    }
+
     private func blockReasons(_ order: Order) -> [Verdict.BlockReason] {
         var reasons: [Verdict.BlockReason] = []
         if order.status == .cancelled { reasons.append(.cancelled) }

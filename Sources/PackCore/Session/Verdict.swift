@@ -48,6 +48,9 @@ public struct Verdict: Hashable, Sendable {
         case signedOut = "signed_out"
         /// `station.require_packer`: nothing is packed until a packer scans their badge.
         case packerRequired = "packer_required"
+        /// The server cannot be reached and the scanned order is not in the offline cache yet:
+        /// not a wrong barcode; it opens once the server answers again.
+        case orderUnavailable = "order_unavailable"
     }
 
     /// Why an order may not be packed.

@@ -73,6 +73,7 @@ actor Bench {
             case .order(let order): return session.orderLookedUp(order, at: time)
             case .none: return session.orderLookedUp(nil, at: time)
             case .refused(let reason, let message): return session.orderRefused(reason, message: message, at: time)
+            case .unavailable: return session.orderUnavailable(at: time)
             }
         }
     }

@@ -82,10 +82,20 @@ actor KioskStatus {
                 ("oldest_pending_at", .optional(outbox?.oldestPendingAt.map { $0.formatted(iso) })),
                 ("last_error", .optional(outbox?.lastError)),
             ])),
+            ("cache", Self.cacheView(journal)),
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("run", run.view ?? .null),
             ("benches", .array(benchViews)),
         ])
         feed.publish(snapshot.jsonText, marks: answered)
+    }
+
+    /// The offline order cache: orders that can be packed from it and how old its last update is.
+    static func cacheView(_ journal: Journal, now: Date = Date()) -> JSONValue {
+        let summary = try? journal.cacheSummary()
+        return .object([
+            ("orders", .int(summary?.orders ?? 0)),
+            ("age_seconds", summary?.updatedAt.map { .int(max(0, Int(now.timeIntervalSince($0)))) } ?? .null),
+        ])
     }
 }

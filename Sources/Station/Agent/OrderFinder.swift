@@ -17,6 +17,8 @@ struct OrderFinder: Sendable {
         case none
         /// The server refused it (another station's, cancelled), with why and a sentence for the packer.
         case refused(Verdict.BlockReason, message: String)
+        /// The server cannot be reached and the order is not cached.
+        case unavailable
     }
 
     func find(barcode: String) async -> Answer {
@@ -26,6 +28,7 @@ struct OrderFinder: Sendable {
             case .found(let order, _): found = order
             case .unknown: return .none
             case .refused(let code, let message): return .refused(code == "order_cancelled" ? .cancelled : .otherStation, message: message)
+            case .unavailable: return .unavailable
             }
         }
         // Without a server, orders cached by `packstation sync prefetch` still open.

@@ -216,6 +216,9 @@ public final class StationAgent: Sendable {
                 throw StationError(code: error.code, message: error.message)
             }
         }
+        if let lookup {
+            services.append(.init(service: OrderPrefetch(lookup: lookup, logger: logger) { [status, feed, journal] in await status.publish(to: feed, journal: journal) }))
+        }
         if let sync { services.append(.init(service: sync)) }
         services.append(.init(service: labelPrinting))
         if let hubRuns { services.append(.init(service: hubRuns)) }

@@ -44,6 +44,8 @@ public struct ConfigurationKey: Sendable {
         .init("server.client_key", .string, "none", env: "PACKSTATION_CLIENT_KEY", secret: true, "The PEM key of the client certificate (a path; the file is secret)."),
         .init("server.allow_insecure", .boolean, "false", "Allow a server.url of http:// to a host other than this machine: the token and every result then cross the network unencrypted. Without it `packstation run` warns (log and kiosk) and `packstation doctor` fails; use https:// instead."),
         .init("sync.batch_size", .integer, "500", "Results per request when draining the outbox (1–1000)."),
+        .init("sync.prefetch_interval_seconds", .integer, "60", "How often the agent asks the server for changes to the orders it may pack, for its offline cache (5–3600); also at start and whenever the server comes back."),
+        .init("sync.order_cache_max", .integer, "50000", "The most orders the offline cache keeps (100–1000000); packed and refused ones are dropped first, then the oldest fetched."),
         .init("printer.uri", .string, "the first printer found, else file://DATA_DIR/labels/", "Where labels go: cups://QUEUE, ipp://HOST:PORT/PATH, usb://VID:PID, tcp://HOST:9100, file:///PATH (a path ending in / gets one file per label)."),
         .init("printer.name", .string, "printer", "The printer's name in messages (\"zebra1: out of labels…\")."),
         .init("printer.format", .string, "zpl; pdf for a file:// directory", "What is sent: zpl or pdf."),
