@@ -111,7 +111,6 @@ extension Journal {
             ALTER TABLE order_cache ADD COLUMN refusal_code TEXT;
             ALTER TABLE order_cache ADD COLUMN refusal_message TEXT;
             ALTER TABLE order_cache ADD COLUMN pass INTEGER NOT NULL DEFAULT 0;
-            CREATE INDEX order_cache_eviction ON order_cache(packed, fetched_at);
             CREATE TABLE order_prefetch (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 cursor TEXT,

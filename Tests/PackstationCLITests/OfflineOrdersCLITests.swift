@@ -10,18 +10,17 @@ import Testing
 /// order imported during the outage is `order_unavailable` (never `unknown_barcode`) until the
 /// hub is back, then packs; and every result reaches the hub exactly once.
 @Suite struct OfflineOrdersCLITests {
-    typealias Hub = OrderRefusalCLITests
-
     /// The agent's log so far.
     static func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
-    /// Waits until `done` holds for the log (at most `seconds`); the log at that point.
+    /// Waits until `done` holds for the log (at most `seconds`); the log at that point. It
+    /// sleeps without holding a thread: the suite runs in parallel on two.
     @discardableResult
-    static func waitForLog(_ path: String, seconds: Double = 60, _ done: (String) -> Bool) -> String {
+    static func waitForLog(_ path: String, seconds: Double = 60, _ done: (String) -> Bool) async -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var text = log(path)
         while !done(text), Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
+            try? await Task.sleep(for: .milliseconds(50))
             text = log(path)
         }
         return text
@@ -31,18 +30,6 @@ import Testing
         text.split(separator: "\n").filter { $0.contains("verdict=") && $0.hasSuffix("verdict") }.map { line in
             String(line.split(separator: " ").first { $0.hasPrefix("verdict=") }!.dropFirst("verdict=".count))
         }
-    }
-
-    static func startHub(db: String, port: Int) throws -> Process {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Hub.hubBinary)
-        server.arguments = ["serve", "--db", db, "--port", "\(port)"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !Hub.listening(port), Date() < deadline { usleep(50_000) }
-        return server
     }
 
     /// A JSON object fetched over HTTP.
@@ -72,18 +59,15 @@ import Testing
         return counts
     }
 
-    @Test func theBenchPacksFromItsCacheThroughAWholeOutageAndTheHubGetsEachResultOnce() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Hub.hubBinary), "build first: swift build --build-tests (no \(Hub.hubBinary))")
+    @Test func theBenchPacksFromItsCacheThroughAWholeOutageAndTheHubGetsEachResultOnce() async throws {
         let dir = try RunCLITests.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/hub.sqlite"
-        let token = try Hub.hub(["station", "add", "bench-a", "--db", db])
+        let hub = try HubProcess(dir: dir)
+        let token = try hub.addStation("bench-a")
         let ids = (1...12).map { "OFF\($0)" }
-        try (ids + ["CANC"]).map { Hub.order($0) }.joined(separator: "\n").write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
-        _ = try Hub.hub(["import", dir + "/orders.jsonl", "--db", db])
-        let port = Hub.freePort()
-        var server = try Self.startHub(db: db, port: port)
-        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+        try hub.importOrders((ids + ["CANC"]).map { OrderRefusalCLITests.order($0) })
+        try hub.start()
+        let port = hub.port
 
         let agent = Process()
         agent.executableURL = CLI.binary
@@ -95,7 +79,7 @@ import Testing
         agent.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         agent.standardOutput = FileHandle.nullDevice
         agent.environment = ProcessInfo.processInfo.environment.merging(RunCLITests.noPrinters.merging([
-            "PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a",
+            "PACKSTATION_SERVER_URL": hub.url, "PACKSTATION_TOKEN": token, "PACKSTATION_STATION_NAME": "bench-a",
             "PACKSTATION_SYNC_PREFETCH_INTERVAL_SECONDS": "5",
         ]) { $1 }) { $1 }
         try agent.run()
@@ -104,11 +88,10 @@ import Testing
 
         // The agent prefetches all 13 at start; then CANC is cancelled on the hub, and the
         // periodic fetch (every 5 s here) brings the cancellation to the cache.
-        var text = Self.waitForLog(log) { $0.contains("cache.orders=13") }
+        var text = await Self.waitForLog(log) { $0.contains("cache.orders=13") }
         try #require(text.contains("cache.orders=13"), "no prefetch at start: \(text)")
-        try Hub.order("CANC", status: "cancelled").write(toFile: dir + "/cancel.jsonl", atomically: true, encoding: .utf8)
-        _ = try Hub.hub(["import", dir + "/cancel.jsonl", "--db", db])
-        text = Self.waitForLog(log) { $0.contains("cache.orders=12") }
+        try hub.importOrders([OrderRefusalCLITests.order("CANC", status: "cancelled")])
+        text = await Self.waitForLog(log) { $0.contains("cache.orders=12") }
         try #require(text.contains("cache.orders=12"), "the cancellation did not reach the cache: \(text)")
 
         let before = try Self.kiosk(text)
@@ -116,14 +99,12 @@ import Testing
         #expect(((before["cache"] as? [String: Any])?["age_seconds"] as? Int).map { $0 < 30 } == true)
 
         // The hub dies before the first scan and stays down; an order arrives on it meanwhile.
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
-        try Hub.order("LATE").write(toFile: dir + "/late.jsonl", atomically: true, encoding: .utf8)
-        _ = try Hub.hub(["import", dir + "/late.jsonl", "--db", db])
+        hub.kill()
+        try hub.importOrders([OrderRefusalCLITests.order("LATE")])
 
         let offlineScans = ids.flatMap { ["ORD-\($0)", "4006381333931"] } + ["ORD-CANC", "4006381333931", "ORD-LATE"]
         scan(offlineScans)
-        text = Self.waitForLog(log) { Self.verdicts($0).count >= offlineScans.count }
+        text = await Self.waitForLog(log) { Self.verdicts($0).count >= offlineScans.count }
         var seen = Self.verdicts(text)
         try #require(seen.count == offlineScans.count, "\(text)")
         #expect(seen.filter { $0 == "order_complete" }.count == 12, "every cached order packs offline: \(seen)")
@@ -138,11 +119,11 @@ import Testing
         #expect((during["cache"] as? [String: Any])?["orders"] as? Int == 0, "all 12 cached orders are packed now: \(during["cache"] ?? "none")")
 
         // The hub returns: the agent notices by itself, catches up, and LATE packs.
-        server = try Self.startHub(db: db, port: port)
-        text = Self.waitForLog(log) { $0.contains("server back; order cache caught up") }
+        try hub.start()
+        text = await Self.waitForLog(log) { $0.contains("server back; order cache caught up") }
         #expect(text.contains("server back; order cache caught up"), "\(text)")
         scan(["ORD-LATE", "4006381333931"])
-        text = Self.waitForLog(log) { Self.verdicts($0).count >= offlineScans.count + 2 }
+        text = await Self.waitForLog(log) { Self.verdicts($0).count >= offlineScans.count + 2 }
         seen = Self.verdicts(text)
         #expect(seen.suffix(2) == ["order_opened", "order_complete"], "\(seen.suffix(2))")
 
@@ -150,7 +131,7 @@ import Testing
         try input.fileHandleForWriting.close()
         agent.terminate()
         let deadline = Date().addingTimeInterval(60)
-        while agent.isRunning, Date() < deadline { usleep(50_000) }
+        while agent.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!agent.isRunning && agent.terminationStatus == 0, "\(Self.log(log).suffix(3000))")
         let results = try Self.resultsPerOrder(port: port)
         #expect(results == Dictionary(uniqueKeysWithValues: (ids + ["LATE"]).map { ($0, 1) }), "each order's result on the hub exactly once: \(results)")
