@@ -25,7 +25,7 @@ enum KioskPage {
   <span class="state" id="printer-state">printer: …</span>
   <span class="state" id="sync-state">sync: …</span>
   <span class="state" id="run-state" hidden></span>
-  <span class="state" id="cache-state"></span>
+  <span class="state" id="cache-state" hidden></span>
 </header>
 <div id="offline" role="alert"></div>
 <div id="warning" role="alert"></div>
@@ -128,6 +128,7 @@ function render(s) {
   cs.textContent = c.age_seconds === null || c.age_seconds === undefined ? (y.configured ? "cache: not fetched yet" : "")
     : "cache: " + (c.orders || 0) + " order(s), " + (c.age_seconds < 120 ? c.age_seconds + " s" : Math.round(c.age_seconds / 60) + " min") + " old";
   cs.dataset.orders = c.orders || 0;
+  cs.hidden = !cs.textContent;
   const off = document.getElementById("offline");
   off.className = y.configured && !y.online ? "show" : "";
   off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";
