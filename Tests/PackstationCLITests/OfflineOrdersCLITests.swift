@@ -49,6 +49,24 @@ import Testing
         return try getJSON(url + "state")
     }
 
+    /// The kiosk's state once `done` holds for it (it is published just after the verdict is
+    /// logged), or after 10 s.
+    static func kiosk(_ log: String, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(10)
+        var state = try kiosk(log)
+        while !done(state), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            state = try kiosk(log)
+        }
+        return state
+    }
+
+    static func lastVerdict(_ state: [String: Any]) -> [String: Any] {
+        ((state["benches"] as? [[String: Any]])?.first?["verdict"] as? [String: Any]) ?? [:]
+    }
+
+    static func cacheOrders(_ state: [String: Any]) -> Int? { (state["cache"] as? [String: Any])?["orders"] as? Int }
+
     /// The hub's pack results per order (its admin API, open on loopback without a token).
     static func resultsPerOrder(port: Int) throws -> [String: Int] {
         let doc = try getJSON("http://127.0.0.1:\(port)/v1/admin/results?limit=10000")
@@ -94,7 +112,7 @@ import Testing
         text = await Self.waitForLog(log) { $0.contains("cache.orders=12") }
         try #require(text.contains("cache.orders=12"), "the cancellation did not reach the cache: \(text)")
 
-        let before = try Self.kiosk(text)
+        let before = try await Self.kiosk(text) { Self.cacheOrders($0) == 12 }
         #expect((before["cache"] as? [String: Any])?["orders"] as? Int == 12, "the kiosk shows the cache: \(before["cache"] ?? "none")")
         #expect(((before["cache"] as? [String: Any])?["age_seconds"] as? Int).map { $0 < 30 } == true)
 
@@ -112,8 +130,8 @@ import Testing
         #expect(seen[25] == "no_order_open", "an item with no order open is still an item, offline too: \(seen)")
         #expect(seen[26] == "order_unavailable", "\(seen)")
         #expect(!seen.contains("unknown_barcode"))
-        let during = try Self.kiosk(text)
-        let verdict = ((during["benches"] as? [[String: Any]])?.first?["verdict"] as? [String: Any]) ?? [:]
+        let during = try await Self.kiosk(text) { Self.lastVerdict($0)["seq"] as? Int == offlineScans.count }
+        let verdict = Self.lastVerdict(during)
         #expect(verdict["kind"] as? String == "order_unavailable")
         #expect(verdict["message"] as? String == "The server cannot be reached and order \"ORD-LATE\" is not on this box yet. Put it aside and scan it again when the server is back.", "\(verdict)")
         #expect((during["cache"] as? [String: Any])?["orders"] as? Int == 0, "all 12 cached orders are packed now: \(during["cache"] ?? "none")")
