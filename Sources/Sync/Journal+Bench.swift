@@ -111,6 +111,12 @@ extension Journal {
         try read { db in (try Data.fetchOne(db, sql: "SELECT preview FROM label_jobs WHERE id = ?", arguments: [id])).map { Array($0) } }
     }
 
+    /// How many labels are still to print (a count, without reading their documents: the kiosk
+    /// asks at every change).
+    public func pendingLabelCount() throws(SyncError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM label_jobs WHERE state = 'pending'") ?? 0 }
+    }
+
     /// Labels still to print, oldest first.
     public func pendingLabels(bench: String? = nil) throws(SyncError) -> [LabelJob] {
         try read { db in

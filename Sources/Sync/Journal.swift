@@ -13,6 +13,8 @@ public final class Journal: Sendable {
     /// The journal file.
     public let path: String
     let pool: DatabasePool
+    /// Where `writer`'s writes run: off the cooperative pool.
+    let writerThread = JournalWriterThread(name: "packstation.journal")
     private let listeners = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
 
     /// Opens (or creates) the journal in `directory`, creating the directory if needed.

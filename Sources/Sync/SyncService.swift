@@ -49,23 +49,23 @@ public final class SyncService: Service {
             report.requests += 1
             do {
                 let receipt = try await client.postBatch(batch)
-                try journal.acknowledge(receipt.stored + receipt.duplicates)
+                try await journal.writer.acknowledge(receipt.stored + receipt.duplicates)
                 report.stored += receipt.stored.count
                 report.duplicates += receipt.duplicates.count
             } catch {
                 if case .rejectedItem(let index) = error.kind, batch.indices.contains(index) {
                     // One bad entry must not hold the others back forever: keep it aside, with the reason.
                     logger.error("server refused an outbox entry", metadata: ["outbox.key": "\(batch[index].key)", "order.id": "\(batch[index].orderID ?? "")", "error.code": "\(error.serverCode ?? "")", "error": "\(error.message)"])
-                    do { try journal.reject(key: batch[index].key, code: error.serverCode, reason: error.serverMessage ?? error.message) } catch {
+                    do { try await journal.writer.reject(key: batch[index].key, code: error.serverCode, reason: error.serverMessage ?? error.message) } catch {
                         // Not set aside: stop here rather than send the same refused batch again at once.
-                        try? journal.noteFailure(error.message, keys: batch.map(\.key))
+                        try? await journal.writer.noteFailure(error.message, keys: batch.map(\.key))
                         report.failure = error
                         return report
                     }
                     report.rejected += 1
                     continue
                 }
-                try? journal.noteFailure(error.message, keys: batch.map(\.key))
+                try? await journal.writer.noteFailure(error.message, keys: batch.map(\.key))
                 report.failure = error
                 return report
             }

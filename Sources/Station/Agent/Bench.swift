@@ -85,9 +85,11 @@ actor Bench {
         let open = session.current?.order
         var verdict = await step(input, at: time)
         metrics.verdict(verdict.kind.rawValue, seconds: (ContinuousClock.now - started).seconds)
+        // Journal writes run on the journal's writer thread (commit and fsync), not on a thread of
+        // the cooperative pool, which the kiosk's event stream and the printer need meanwhile.
         do {
             if let reprint = verdict.reprint {
-                try reprinted(verdict, reprint, at: time)
+                try await reprinted(verdict, reprint, at: time)
             } else if Self.notReplayed.contains(verdict.kind) {
                 // Waiting for or refusing a reprint changes no open order: nothing to replay.
             } else if let result = verdict.result {
@@ -99,14 +101,14 @@ actor Bench {
                 let idle = session.current == nil && session.parked.isEmpty
                 // What CMD:REPRINT prints changes only when an order finishes with labels.
                 let finished = result.outcome == .packed || result.outcome == .shortShipped
-                let ids = try journal.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: finished ? reprintRecord() : nil, at: time)
+                let ids = try await journal.writer.recordResult(result, bench: name, input: input, labels: queued, benchIdle: idle, reprint: finished ? reprintRecord() : nil, at: time)
                 if result.outcome == .packed || result.outcome == .shortShipped { metrics.orderPacked() }
                 metrics.awaitPrinter(labels: ids, scanAt: time)
                 labelsRecorded(ids, verdict.labels, problem: labelProblem, order: result.orderID)
             } else if !verdict.labels.isEmpty, let order = session.current?.order {
-                try boxClosed(verdict, order: order, input: input, at: time)
+                try await boxClosed(verdict, order: order, input: input, at: time)
             } else {
-                try journal.recordInput(bench: name, input: input, at: time)
+                try await journal.writer.recordInput(bench: name, input: input, at: time)
             }
         } catch {
             // The packer must know: this scan's effect is not on disk.
@@ -132,9 +134,9 @@ actor Bench {
     }
 
     /// A box closed mid-order: its label is queued with the input, in one transaction.
-    private func boxClosed(_ verdict: Verdict, order: Order, input: String, at time: Date) throws(SyncError) {
+    private func boxClosed(_ verdict: Verdict, order: Order, input: String, at time: Date) async throws(SyncError) {
         let (queued, problem) = render(order, verdict.labels, packingSlip: false)
-        let ids = try journal.recordInput(bench: name, input: input, orderID: order.id, labels: queued, at: time)
+        let ids = try await journal.writer.recordInput(bench: name, input: input, orderID: order.id, labels: queued, at: time)
         labelsRecorded(ids, verdict.labels, problem: problem, order: order.id)
     }
 
@@ -143,13 +145,13 @@ actor Bench {
 
     /// Labels printed again (`CMD:REPRINT`, `CMD:VOID`): queued with the event for the server,
     /// counted, and shown on the kiosk.
-    private func reprinted(_ verdict: Verdict, _ reprint: Reprint, at time: Date) throws(SyncError) {
+    private func reprinted(_ verdict: Verdict, _ reprint: Reprint, at time: Date) async throws(SyncError) {
         let (queued, problem) = render(reprint.order, verdict.labels, packingSlip: false, voidNote: reprint.voided != nil)
         let kind = reprint.voided == nil ? "labels_reprinted" : "label_voided"
         var data: [(String, JSONValue)] = [("bench", .string(name)), ("labels", .array(verdict.labels.map(\.json)))]
         if let voided = reprint.voided { data.append(("voided", voided.json)) }
         if let supervisor = reprint.supervisor { data.append(("supervisor", .string(supervisor))) }
-        let ids = try journal.recordReprint(bench: name, orderID: reprint.order.id, labels: queued, event: kind, data: .object(data), at: time)
+        let ids = try await journal.writer.recordReprint(bench: name, orderID: reprint.order.id, labels: queued, event: kind, data: .object(data), at: time)
         metrics.reprinted(reprint.voided == nil ? "reprint" : "void", labels: ids.count)
         reprints += ids.count
         labelsRecorded(ids, verdict.labels, problem: problem, order: reprint.order.id)

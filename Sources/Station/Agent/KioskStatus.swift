@@ -64,7 +64,7 @@ actor KioskStatus {
         }
         benchViews = await withNext(benchViews, benches: benches, journal: journal)
         let outbox = try? journal.status()
-        let queued = (try? journal.pendingLabels().count) ?? 0
+        let queued = (try? journal.pendingLabelCount()) ?? 0
         // Online: the last exchange with the server (a drain or the heartbeat) succeeded.
         var online = heartbeatOK ?? true
         if let outbox, let errorAt = outbox.lastErrorAt, errorAt > (outbox.lastSuccessAt ?? .distantPast) { online = false }

@@ -93,14 +93,14 @@ final class LabelPrinting: Service, Sendable {
                 let document = PrintDocument(name: "packstation order \(job.orderID) label \(job.id)", format: job.format == "pdf" ? .pdf : .zpl, bytes: job.document)
                 let submitted = try await slot.call { p throws(PrinterError) in try p.submit(document) }
                 let acceptedAt = Date()
-                try journal.labelPrinted(job, printer: slot.uri.description, jobID: submitted.jobID)
+                try await journal.writer.labelPrinted(job, printer: slot.uri.description, jobID: submitted.jobID)
                 metrics.labelPrinted(jobID: job.id, at: acceptedAt)
                 await printerState(slot.printer.name, true, [])
                 await report(job.bench, job.id, "printed", "Label for order \(job.orderID) printed on \(slot.printer.name).")
                 logger.info("label printed", metadata: ["order.id": "\(job.orderID)", "printer": "\(slot.uri)"])
             } catch let error as PrinterError {
                 metrics.printFailure()
-                try? journal.labelFailed(job, error: error.message)
+                try? await journal.writer.labelFailed(job, error: error.message)
                 await printerState(slot.printer.name, false, [error.message])
                 await report(job.bench, job.id, "failed", "Label for order \(job.orderID) did not print: \(error.message) It stays queued and prints when the printer is back.")
                 logger.error("label print failed", metadata: ["order.id": "\(job.orderID)", "printer": "\(slot.uri)", "error": "\(error.message)"])

@@ -201,7 +201,7 @@ public final class StationAgent: Sendable {
                 preview: { id in try? journal.labelPreview(id: id) },
                 metrics: {
                     let s = try? journal.status()
-                    let queued = (try? journal.pendingLabels().count) ?? 0
+                    let queued = (try? journal.pendingLabelCount()) ?? 0
                     return metrics.text(outboxDepth: s?.pending ?? 0, outboxOldestAge: s?.oldestPendingAt.map { Date().timeIntervalSince($0) }, labelsQueued: queued)
                 },
                 token: configuration.kioskToken, allowedHosts: configuration.kioskAllowedHosts,
