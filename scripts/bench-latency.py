@@ -18,6 +18,8 @@ reading the same scan lines on its standard input and, for each, writing an even
 server-sent event stream, and for each completing scan one small ZPL format to a second test
 printer over a kept-open TCP connection. Measured the same way by the same code.
 
+And the disk's floor: 4 KiB fsync'ed in the agent's data directory, as each journal commit does.
+
 Also reads the agent's own histograms from /metrics (packstation_scan_to_screen_seconds,
 packstation_scan_to_printer_seconds) and checks that their counts match the scans and orders.
 Prints a Markdown table for docs/benchmarks.md; exits 1 when the run is incomplete.
@@ -288,6 +290,25 @@ def run_peer(a, tmp, order_list, scan_lines):
     return measure(written, stream, per_order, label_times, [o['id'] for o in order_list])
 
 
+def fsync_floor(directory, n=300):
+    """The disk's floor under a durable commit: 4 KiB appended and fsync'ed, n times, in the
+    directory the agent's journal was in (SQLite in WAL mode with synchronous = FULL fsyncs its
+    log once per commit, so every scan waits for at least one of these)."""
+    path = os.path.join(directory, 'fsync-probe')
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    times = []
+    try:
+        for _ in range(n):
+            os.write(fd, b'x' * 4096)
+            t = time.perf_counter()
+            os.fsync(fd)
+            times.append(time.perf_counter() - t)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return stats(times)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('agent')
@@ -301,6 +322,7 @@ def main():
 
     screen, to_printer, metrics, rc, label_count = run_agent(a, tmp, order_list, scan_lines)
     peer_screen, peer_printer = run_peer(a, tmp, order_list, scan_lines)
+    disk = fsync_floor(os.path.join(tmp, 'data'))
 
     problems = []
     if len(screen) != len(scan_lines):
@@ -316,15 +338,20 @@ def main():
 
     s, p = stats(screen or [0]), stats(to_printer or [0])
     ps, pp = stats(peer_screen or [0]), stats(peer_printer or [0])
-    print(f'{a.orders} orders, {len(scan_lines)} scans, one every {a.interval_ms:g} ms; {label_count} ZPL labels to the test printer on raw TCP.')
+    load = os.getloadavg()
+    print(f'{a.orders} orders, {len(scan_lines)} scans, one every {a.interval_ms:g} ms; {label_count} ZPL labels to the test printer on raw TCP; '
+          f'load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores at the end.')
     print()
     print('| from → to | packstation run: p50 / p99 / max | goal at p99 | agent\'s own histogram (/metrics): p50 / p99 bucket | peer (Python echo, no work): p50 / p99 / max |')
     print('|---|---|---|---|---|')
     print(f'| scan → verdict on the kiosk event stream ({s["n"]} scans) | {s["p50"]:.1f} / {s["p99"]:.1f} / {s["max"]:.1f} ms | < 20 ms | ≤ {h_screen[1]:g} / ≤ {h_screen[2]:g} ms | {ps["p50"]:.2f} / {ps["p99"]:.2f} / {ps["max"]:.2f} ms |')
     print(f'| completing scan → label at the printer ({p["n"]} orders) | {p["p50"]:.1f} / {p["p99"]:.1f} / {p["max"]:.1f} ms | < 100 ms | ≤ {h_printer[1]:g} / ≤ {h_printer[2]:g} ms | {pp["p50"]:.2f} / {pp["p99"]:.2f} / {pp["max"]:.2f} ms |')
+    print()
+    print(f'Disk floor, same run and file system: fsync of 4 KiB appended to a file in the data directory, {disk["n"]} times: '
+          f'p50 {disk["p50"]:.2f} / p99 {disk["p99"]:.2f} / max {disk["max"]:.2f} ms (each scan\'s journal commit waits for at least one).')
     if a.json:
         with open(a.json, 'w') as f:
-            json.dump({'screen': s, 'printer': p, 'peer_screen': ps, 'peer_printer': pp, 'histogram_screen': h_screen, 'histogram_printer': h_printer}, f, indent=1)
+            json.dump({'disk': disk, 'screen': s, 'printer': p, 'peer_screen': ps, 'peer_printer': pp, 'histogram_screen': h_screen, 'histogram_printer': h_printer}, f, indent=1)
     for problem in problems:
         print('problem: ' + problem, file=sys.stderr)
     if problems:
