@@ -24,6 +24,8 @@ public final class OrderLookup: Sendable {
     public let retryDown: Duration
     /// The most orders the cache keeps (`sync.order_cache_max`).
     public let cacheMaximum: Int
+    /// How long a lookup runs before the server's port is probed beside it.
+    public var probeAfter: Duration { .milliseconds(25) }
 
     /// Creates a lookup; `timeout` bounds how long a packer waits when the server goes down.
     public init(journal: Journal, client: HubClient, timeout: Duration = .seconds(1), retryDown: Duration = .seconds(10), cacheMaximum: Int? = nil) {
@@ -73,13 +75,41 @@ public final class OrderLookup: Sendable {
 
     /// The order opened by a barcode: the server's copy when reachable, else the cached one.
     /// A refusal by the server is final: it is kept in the cache and the order never opens.
+    /// A lookup still unanswered after `probeAfter` has the server's port probed beside it: a
+    /// refused connection means the server is down (not slow), and the cache answers at once.
     public func order(barcode: String) async -> Answer {
         if client.reachability.skipServer(retry: retryDown) { return fromCache(barcode) }
+        enum Outcome: Sendable { case server(Answer?), down, inconclusive }
+        let outcome: Outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { .server(await self.serverAnswer(barcode)) }
+            group.addTask {
+                try? await Task.sleep(for: self.probeAfter)
+                if Task.isCancelled { return .inconclusive }
+                return await self.client.refusesConnections() ? .down : .inconclusive
+            }
+            while let next = await group.next() {
+                if case .inconclusive = next { continue }
+                group.cancelAll()
+                return next
+            }
+            return .server(nil)
+        }
+        switch outcome {
+        case .server(let answer?): return answer
+        case .down: client.reachability.failed()
+        default: break
+        }
+        return fromCache(barcode)
+    }
+
+    /// The server's answer, or nil when it gave none (offline, failing, cancelled).
+    private func serverAnswer(_ barcode: String) async -> Answer? {
         do {
             switch try await client.lookupOrder(barcode: barcode, timeout: timeout) {
             case .found(let document):
                 _ = try? journal.cacheOrders([document])
                 if let order = try? Order.decode(from: document) { return .found(order, .server) }
+                return nil
             case .unknown:
                 return .unknown
             case .refused(let code, let message):
@@ -87,9 +117,8 @@ public final class OrderLookup: Sendable {
                 return .refused(code: code, message: message)
             }
         } catch {
-            // Offline (or the server failed): the cache answers.
+            return nil
         }
-        return fromCache(barcode)
     }
 
     private func fromCache(_ barcode: String) -> Answer {

@@ -77,8 +77,11 @@ import Testing
         #expect(try await lookup.prefetch() == 20)
         #expect(try await lookup.prefetch() == 0, "the second fetch asks for changes only")
         await hub.stop()
-        // The first lookup finds the server gone (refused connection) and marks it down.
+        // The first lookup finds the server gone (its port refuses connections; the lookup's
+        // own request would retry until its 20 s deadline) and marks it down.
+        let first = ContinuousClock.now
         guard case .found(_, .cache) = await lookup.order(barcode: "ORD-D1") else { Issue.record("D1 not from the cache"); return }
+        #expect(ContinuousClock.now - first < .seconds(5), "the port probe answers, not the 20 s timeout")
         #expect(c.reachability.isDown)
         c.reachability.setProbedInBackground(true)
         let started = ContinuousClock.now
