@@ -24,6 +24,8 @@ public final class KioskFeed: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Snapshots whose marks wait for a page's stream, at most.
+    public static let maximumUnshown = 1024
     private let onShown: @Sendable ([Date]) -> Void
 
     /// Starts with `initial` as the snapshot; `onShown` gets the marks of each snapshot once it
@@ -50,7 +52,14 @@ public final class KioskFeed: Sendable {
                 return ([AsyncStream<Update>.Continuation](), update, shown)
             }
             if !marks.isEmpty { s.unshown.append((s.version, marks)) }
-            return (Array(s.subscribers.values), update, [Date]())
+            // A page that never reads its stream must not make this list grow all day: past the
+            // bound, the oldest count as shown when published again with nothing newer written.
+            var overflow: [Date] = []
+            if s.unshown.count > Self.maximumUnshown {
+                overflow = s.unshown.prefix(s.unshown.count - Self.maximumUnshown).flatMap(\.scans)
+                s.unshown.removeFirst(s.unshown.count - Self.maximumUnshown)
+            }
+            return (Array(s.subscribers.values), update, overflow)
         }
         if !shownNow.isEmpty { onShown(shownNow) }
         for c in targets { c.yield(update) }
