@@ -44,6 +44,11 @@ import Testing
         #expect(update.dropped == 1)
         #expect(try journal.cachedOrder(barcode: "ORD-X") == nil && journal.cachedOrder(barcode: "ORD-Y") != nil && journal.cachedOrder(barcode: "ORD-Z") != nil)
         #expect(try journal.prefetchState().cursor == "f-2" && journal.cacheSummary().orders == 2)
+        // A restart (the journal opened again) keeps the cache and the cursor: the next fetch
+        // asks for changes only.
+        let reopened = try Journal(directory: dir.path)
+        #expect(try reopened.prefetchState().cursor == "f-2" && reopened.prefetchState().lastSuccessAt != nil)
+        #expect(try reopened.cachedOrder(barcode: "ORD-Z")?.id == "Z" && reopened.cacheSummary().orders == 2)
     }
 
     @Test func removalsStayAsRefusalsAndAnOrderPackedElsewhereOpensAsPacked() throws {
