@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers", "Labels", "LabelGraphics"]),
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", "TestPeers", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),

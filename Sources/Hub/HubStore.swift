@@ -27,6 +27,10 @@ public final class HubStore: Sendable {
                 if fd >= 0 { close(fd) }
             }
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB turns WAL connections to `synchronous = NORMAL` after `prepareDatabase` ran
+            // (Database.setUpWALMode): an accepted result would survive a crash but not a power
+            // cut, and the agent, told it was stored, deletes its copy. Back to FULL on the writer.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw HubError(500, "database", "Cannot open the hub database \(path): \(error). Check the path (--db) and its permissions.")

@@ -33,6 +33,10 @@ public final class Journal: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB turns WAL connections to `synchronous = NORMAL` after `prepareDatabase` ran
+            // (Database.setUpWALMode): a commit would survive kill -9 but not a power cut. The
+            // writer is set back to FULL here, so a verdict is on disk when the packer sees it.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
         } catch {
             throw SyncError(code: "journal.open", message: "Cannot open the journal \(path): \(error). Check the file's permissions and free disk space.")
