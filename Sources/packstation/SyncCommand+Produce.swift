@@ -16,6 +16,8 @@ extension SyncCommand {
         @Argument(help: "How many results the journal must hold in all.") var count: Int
         @Option(name: .customLong("interval-ms"), help: "Pause between results.") var intervalMS = 2
         @Option(help: "The station name in the results.") var station = "e2e"
+        @Option(name: .customLong("pause-file"), help: "While this file exists, no new result is recorded (the test holds production at a point of its choosing).")
+        var pauseFile: String?
 
         func run() async throws {
             let journal = try data.openJournal()
@@ -27,6 +29,7 @@ extension SyncCommand {
             var n = (try? journal.status().results) ?? 0
             FileHandle.standardOutput.write(Data("resuming at \(n)\n".utf8))
             while n < count {
+                while let pauseFile, FileManager.default.fileExists(atPath: pauseFile) { try await Task.sleep(for: .milliseconds(10)) }
                 let result = SyntheticResults.packed(orderID: "E2E-\(n)", station: station)
                 do { try journal.recordResult(result) } catch { throw StationError(code: error.code, message: error.message) }
                 n += 1

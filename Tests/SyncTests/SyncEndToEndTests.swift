@@ -111,7 +111,8 @@ import Testing
             return h
         }
         func agent() throws -> Running {
-            let a = try Running(agentBin, ["sync", "produce-test-results", "\(Self.total)", "--data-dir", dir.path + "/agent", "--interval-ms", "10"], env: env, log: dir.path + "/agent.log")
+            let a = try Running(agentBin, ["sync", "produce-test-results", "\(Self.total)", "--data-dir", dir.path + "/agent", "--interval-ms", "10", "--pause-file", pause],
+                                env: env, log: dir.path + "/agent.log")
             started.append(a)
             return a
         }
@@ -121,6 +122,10 @@ import Testing
         // producer writes one result per 10 ms (20 s in all): at 4 ms an idle machine finished
         // all 2,000 before the second outage could fall.
         let agentDir = dir.path + "/agent"
+        // Production is held (the producer waits while this file exists) while the hub restarts
+        // and catches up, so the agent's crash still falls mid-production however long a loaded
+        // machine takes to start the hub: without it, all 2,000 were produced before the kill.
+        let pause = dir.path + "/pause"
         func until(_ what: String, _ condition: () async throws -> Bool) async throws {
             let deadline = ContinuousClock.now + .seconds(300)
             while try await !condition() {
@@ -141,10 +146,15 @@ import Testing
         try await offload { hub1.signal(SIGTERM) }  // stopped: graceful shutdown
         let atFirstStop = try await Self.storedResults(db)
         try await until("300 more results are recorded offline") { try await recorded() >= atFirstStop + 300 }
+        FileManager.default.createFile(atPath: pause, contents: nil)
         let hub2 = try await hub()
         try await until("the hub has caught up past the outage") { try await Self.storedResults(db) >= atFirstStop + 300 }
+        let atPause = try await recorded()
+        try FileManager.default.removeItem(atPath: pause)
+        try await until("production goes on") { try await recorded() >= atPause + 10 }
         try await offload { agent1.signal(SIGKILL) }  // the agent crashes mid-production
         let atAgentKill = try await recorded()
+        #expect(atAgentKill < Self.total, "the kill fell after all \(Self.total) were produced")
         let agent2 = try agent()
         try await until("the restarted agent recorded 200 more") { try await recorded() >= atAgentKill + 200 }
         try await offload { hub2.signal(SIGKILL) }  // the server crashes too
