@@ -80,7 +80,11 @@ import Testing
         }
     }
 
-    @Test func keptAliveConnectionAnswersThenIdlesOut() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite the
+    /// test's own 1 s pause between requests can take over 3 s on the busy pool, and the server
+    /// rightly idles the connection out before the next request.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func keptAliveConnectionAnswersThenIdlesOut() async throws {
         try await withServer { port, _ in
             let s = try RawSocket(port: port)
             var lastAnswer = Date()

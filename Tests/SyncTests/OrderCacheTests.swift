@@ -86,7 +86,7 @@ import Testing
         // own request would retry until its 20 s deadline) and marks it down.
         let first = ContinuousClock.now
         guard case .found(_, .cache) = await lookup.order(barcode: "ORD-D1") else { Issue.record("D1 not from the cache"); return }
-        #expect(ContinuousClock.now - first < .seconds(5), "the port probe answers, not the 20 s timeout")
+        #expect(ContinuousClock.now - first < .seconds(15), "the port probe answers, not the 20 s timeout (a loose bound: amid the whole suite the pool is busy for seconds)")
         #expect(c.reachability.isDown)
         c.reachability.setProbedInBackground(true)
         let started = ContinuousClock.now

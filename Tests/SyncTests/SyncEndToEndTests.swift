@@ -83,7 +83,10 @@ import Testing
         return Int(n) ?? -1
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite on a
+    /// 2-core machine it twice ran into its 5 min limit (where it waited was not found; alone it
+    /// takes 25-30 s).
+    @Test(.timeLimit(.minutes(5)), .enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
     func twoThousandResultsReachTheHubExactlyOnceThroughOutagesAndACrash() async throws {
         let hubBin = Self.binDirectory + "/packstation-hub"
         let agentBin = Self.binDirectory + "/packstation"
