@@ -146,7 +146,7 @@ def main():
             (413, "POST", "/v1/status", json.dumps({"scanners": [{}] * 40000}), token),
             (415, "POST", "/v1/status", "{}", token, "text/plain"),
             (422, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": -1, "state": "running"}), token),
-            (413, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running", "pad": "x" * 5000}), token),
+            (413, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running", "pad": "x" * 70000}), token),
             (200, "GET", "/v1/label-runs", None, token),
             (200, "POST", "/v1/label-runs/%s/progress" % run_id, json.dumps({"printed": 1, "state": "running"}), token),
             (200, "GET", "/v1/label-runs/%s/labels" % run_id, None, token),

@@ -41,8 +41,9 @@ extension HubAPI {
         }
         var reason: String?
         if let value = doc["reason"], value != .null {
-            guard case .string(let text) = value, text.utf8.count <= 2000 else {
-                throw HubError(422, "wrong_type", "reason must be a string of at most 2000 bytes.", problems: [.init(path: "reason", message: "expected a string of at most 2000 bytes, found \(value.typeDescription)")])
+            // Characters (Unicode scalars), as the schema's maxLength counts them.
+            guard case .string(let text) = value, text.unicodeScalars.count <= 2000 else {
+                throw HubError(422, "wrong_type", "reason must be a string of at most 2000 characters.", problems: [.init(path: "reason", message: "expected a string of at most 2000 characters, found \(value.typeDescription)")])
             }
             reason = text
         }

@@ -15,7 +15,7 @@ public struct HubAPI: Sendable {
     /// Largest heartbeat accepted (`POST /v1/status`): a station's device list, a few kB.
     public var maximumStatusBytes = 64 << 10
     /// Largest label-run progress report accepted: `{"printed": N, "state": S, "total": T, "reason": R}`.
-    public var maximumProgressBytes = 4 << 10
+    public var maximumProgressBytes = 64 << 10
 
     /// When set, the read API (`/v1/admin/*`) and the web page need it: `Authorization: Bearer
     /// TOKEN`, or HTTP Basic with TOKEN as the password (what a browser sends after its prompt).
@@ -89,8 +89,9 @@ public struct HubAPI: Sendable {
         station.get("orders/lookup") { request, context in try await lookup(request, context) }
         station.get("orders/queue") { request, context in
             // With `since` (empty: from the start): changes after the cursor, for the offline cache.
+            // A limit is checked even without it (a bad one is refused, never quietly ignored).
+            let limit = try Self.limit(request, default: 1000, maximum: HubStore.maximumChangesPage)
             if let since = request.uri.queryParameters["since"].map(String.init) {
-                let limit = try Self.limit(request, default: 1000, maximum: HubStore.maximumChangesPage)
                 let page = try await store.queueChanges(since: since.isEmpty ? nil : since, for: try context.requireStation(), limit: limit)
                 return Self.json(text: page.jsonText)
             }

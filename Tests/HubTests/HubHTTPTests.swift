@@ -54,7 +54,7 @@ import Testing
         #expect(r.status == 200, "\(r.text)")
     }
 
-    @Test(arguments: [("/v1/results", 1 << 20), ("/v1/status", 64 << 10), ("/v1/label-runs/1/progress", 4 << 10)])
+    @Test(arguments: [("/v1/results", 1 << 20), ("/v1/status", 64 << 10), ("/v1/label-runs/1/progress", 64 << 10)])
     func eachRouteHasItsOwnBodyLimit(path: String, limit: Int) async throws {
         let hub = try HubFixture()
         defer { hub.remove() }

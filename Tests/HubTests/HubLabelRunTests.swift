@@ -38,6 +38,27 @@ import Testing
         #expect(await hub.call("GET", "/v1/admin/label-runs", query: ["station": "bench-9"], token: .some(nil)).json?["runs"] == .array([]))
     }
 
+    /// What the schema allows, the hub takes, and what it does not, the hub refuses with 422
+    /// (found by schemathesis): null for total and reason, a reason of 2,000 characters however
+    /// many bytes they take, none of 2,001; a queue limit beyond 5,000 with or without `since`.
+    @Test func progressFieldsAndQueueLimitsAreCheckedAsTheSchemaSays() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        let id = try hub.store.addLabelRun(name: "n", station: "bench-1", fileName: "n.zpl", bytes: Self.zpl, printer: nil)
+        let nulls = await hub.call("POST", "/v1/label-runs/\(id)/progress", body: #"{"printed":0,"state":"running","total":null,"reason":null}"#)
+        #expect(nulls.status == 200 && nulls.json?["reason"] == .null, "\(nulls.text)")
+        let wide = String(repeating: "\u{1F4E6}", count: 2000)  // 4 bytes each, 12 escaped as JSON
+        let escaped = String(repeating: #"\ud83d\udce6"#, count: 2000)
+        let long = await hub.call("POST", "/v1/label-runs/\(id)/progress", body: #"{"printed":0,"state":"failed","reason":"\#(escaped)"}"#)
+        #expect(long.status == 200 && long.json?["reason"] == .string(wide), "\(long.status) \(long.text.prefix(200))")
+        let tooLong = await hub.call("POST", "/v1/label-runs/\(id)/progress", body: #"{"printed":0,"state":"failed","reason":"\#(escaped)x"}"#)
+        #expect(tooLong.status == 422 && tooLong.text.contains("at most 2000 characters"), "\(tooLong.status) \(tooLong.text.prefix(200))")
+        for query in [["limit": "5001"], ["since": "", "limit": "5001"], ["limit": "0"]] {
+            let big = await hub.call("GET", "/v1/orders/queue", query: query)
+            #expect(big.status == 400 && big.text.contains("limit must be a whole number from 1 to 5000"), "\(query): \(big.text)")
+        }
+    }
+
     @Test func anOrdersRunIsServedAsTheOrdersJSONLinesInRunOrder() async throws {
         let hub = try HubFixture()
         defer { hub.remove() }
