@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Testing
 
 /// The built `packstation-hub` as a test peer for the CLI tests: a database in the test's scratch
@@ -20,7 +21,7 @@ final class HubProcess {
     init(dir: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build first: swift build --build-tests (no \(Self.binary))")
         db = dir + "/hub.sqlite"
-        port = Self.freePort()
+        port = LoopbackPort.unused()
     }
 
     deinit { stop() }
@@ -63,8 +64,8 @@ final class HubProcess {
         try p.run()
         server = p
         let deadline = Date().addingTimeInterval(30)
-        while !Self.listening(port), p.isRunning, Date() < deadline { usleep(50_000) }
-        try #require(Self.listening(port), "packstation-hub serve did not listen on \(port) within 30 s")
+        while !LoopbackPort.isListening(port), p.isRunning, Date() < deadline { usleep(50_000) }
+        try #require(LoopbackPort.isListening(port), "packstation-hub serve did not listen on \(port) within 30 s")
     }
 
     /// Ends the server with SIGKILL, as a crash or power cut would.
@@ -81,27 +82,5 @@ final class HubProcess {
         p.terminate()
         p.waitUntilExit()
         server = nil
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func listening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
     }
 }

@@ -126,7 +126,7 @@ import Testing
         let id = try setup.addRun(["--station", "bench", "--name", "wave 42", "--labels", file])
         try setup.hub.start()
 
-        let kiosk = HubProcess.freePort()
+        let kiosk = LoopbackPort.unused()
         var agent = try setup.startAgent(printer: printer.uri, kiosk: kiosk)
         // The kiosk shows the run while it prints.
         var shown: [String: Any]?

@@ -24,7 +24,7 @@ import TestPeers
         try ids.map(Self.order).joined(separator: "\n").write(toFile: dir + "/orders.jsonl", atomically: true, encoding: .utf8)
         let scans = ["29810001" + "00001"] + ids.flatMap { ["ORD-\($0)", "29\($0)00001", "29\($0)00001", "29\($0)00002"] }
         let printer = try TestPrinterPeer()
-        let kiosk = HubProcess.freePort()
+        let kiosk = LoopbackPort.unused()
         let agent = Process()
         agent.executableURL = CLI.binary
         agent.arguments = ["run", "--scans-from", "-", "--orders", dir + "/orders.jsonl", "--data-dir", dir + "/data", "--printer", printer.uri,
@@ -36,7 +36,7 @@ import TestPeers
         agent.standardError = FileHandle.nullDevice
         try agent.run()
         defer { kill(agent.processIdentifier, SIGKILL); agent.waitUntilExit() }
-        for _ in 0..<600 where !HubProcess.listening(kiosk) { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<600 where !LoopbackPort.isListening(kiosk) { Thread.sleep(forTimeInterval: 0.05) }
         // A page is open: the screen histogram times the verdicts written on its stream.
         let page = try RawSocket(port: kiosk)
         page.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(kiosk)\r\n\r\n")

@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Testing
 
 /// The priority queue as the packer meets it: orders imported at the hub in two batches, with
@@ -50,7 +51,7 @@ import Testing
         let prefetch = try CLI.run(["sync", "prefetch", "--data-dir", dir + "/data"], environment: env)
         #expect(prefetch.status == 0, "\(prefetch.stderr)")
 
-        let port = HubProcess.freePort()
+        let port = LoopbackPort.unused()
         let agent = Process()
         agent.executableURL = CLI.binary
         agent.arguments = ["run", "--scans-from", "-", "--data-dir", dir + "/data", "--kiosk-listen", "127.0.0.1:\(port)", "--log-level", "debug"]

@@ -1,21 +1,12 @@
 import Foundation
+import TestPeers
 import Testing
 
 /// Bad input to `packstation batch`: exit 1 with a message that says what to fix and nothing
 /// recorded; usage errors exit 2.
 struct BatchBadInputTests {
     /// A port nothing listens on (bound, read, closed).
-    static func closedPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    static func closedPort() -> Int { LoopbackPort.unused() }
 
     enum Case: String, CaseIterable {
         case missingOrders, badJSONLine, invalidOrderLine, unpaidOrder, emptyLabelDirectory, damagedPDFOnZPLPrinter, settingsOnlyFile, unclosedFormat, missingLabelFile
