@@ -127,6 +127,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            // The hub's background workers (webhook deliveries, e-mail notices) run beside the server.
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
         .systemLibrary(name: "CMalloc"),

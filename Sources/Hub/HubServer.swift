@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PackCore
+import ServiceLifecycle
 import Synchronization
 
 /// Serves `HubAPI` over HTTP/1.1 (or HTTPS) with Hummingbird, behind the connection guard.
@@ -23,6 +24,9 @@ public struct HubServer: Sendable {
     public var guardConfiguration = HTTPGuardConfiguration()
     /// When set, the hub speaks HTTPS only.
     public var tls: TLSConfiguration?
+    /// Background workers (webhook deliveries, e-mail notices, …) run beside the HTTP server and
+    /// shut down with it, gracefully on SIGTERM.
+    public var services: [any Service] = []
 
     /// Creates a server.
     public init(api: HubAPI, host: String = "127.0.0.1", port: Int = 8080, recordFile: String? = nil) {
@@ -65,7 +69,7 @@ public struct HubServer: Sendable {
             guard let tls else { return http }
             return try TLSChannel(http, tlsConfiguration: tls)
         }
-        let app = Application(
+        var app = Application(
             router: api.makeRouter(port: bound, recorder: recorder),
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "packstation-hub", backlog: 1024,
@@ -76,6 +80,7 @@ public struct HubServer: Sendable {
                 await onRunning(port)
             },
             logger: logger)
+        app.addServices(services)
         if signals { try await app.runService() } else { try await app.run() }
     }
 }

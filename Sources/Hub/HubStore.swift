@@ -8,12 +8,16 @@ public final class HubStore: Sendable {
     /// The database file.
     public let path: String
     let pool: DatabasePool
+    /// Tells readers in this process when events were appended (HubStore+Events.swift).
+    public let eventSignal = HubEventSignal()
+    private let eventObserver: HubEventObserver
     /// A station counts as online when its last request is at most this old.
     public static let onlineWindow: TimeInterval = 90
 
     /// Opens (or creates) the database at `path`.
     public init(path: String) throws(HubError) {
         self.path = path
+        eventObserver = HubEventObserver(signal: eventSignal)
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -32,6 +36,7 @@ public final class HubStore: Sendable {
             // cut, and the agent, told it was stored, deletes its copy. Back to FULL on the writer.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
+            pool.add(transactionObserver: eventObserver, extent: .databaseLifetime)
         } catch {
             throw HubError(500, "database", "Cannot open the hub database \(path): \(error). Check the path (--db) and its permissions.")
         }
@@ -142,6 +147,8 @@ public final class HubStore: Sendable {
                 """)
         }
         m.registerMigration("v4-offline-order-changes") { db in try migrateOrderChanges(db) }
+        // The event log that webhooks, e-mail notices and the supervisor's page read (HubStore+Events.swift).
+        m.registerMigration("v5-lead-hub-events") { db in try db.execute(sql: Self.eventsTable) }
         return m
     }
 

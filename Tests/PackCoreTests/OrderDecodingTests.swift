@@ -110,3 +110,35 @@ import Testing
         #expect(found == ["id: is 1000000 characters long; at most 200 allowed"])
     }
 }
+
+/// The buyer's e-mail and language (for shipping notices) and the sales channel (for rules).
+@Suite struct OrderCustomerTests {
+    private func decode(_ extra: String) throws(OrderError) -> Order {
+        try Order.decode(from: Array(#"{"id":"A","status":"ready","payment":"captured","lines":[{"sku":"S","quantity":1}],"# .utf8) + Array(extra.utf8) + Array("}".utf8))
+    }
+
+    @Test func customerAndChannelAreRead() throws {
+        let order = try decode(#""customer":{"name":"José Núñez","email":"jose@example.es","language":"es-MX"},"channel":"shopify""#)
+        #expect(order.customer == Order.Customer(name: "José Núñez", email: "jose@example.es", language: "es-MX"))
+        #expect(order.customer?.primaryLanguage == "es")
+        #expect(order.channel == "shopify")
+        let bare = try decode(#""customer":null"#)
+        #expect(bare.customer == nil && bare.channel == nil)
+    }
+
+    @Test(arguments: [
+        (#""customer":{"email":"no-at-sign"}"#, #"customer.email: must be one address such as "ana@example.com" (one '@', no spaces), found "no-at-sign""#),
+        (#""customer":{"email":"a@b@c"}"#, #"customer.email: must be one address such as "ana@example.com" (one '@', no spaces), found "a@b@c""#),
+        (#""customer":{"email":"a b@c"}"#, #"customer.email: must be one address such as "ana@example.com" (one '@', no spaces), found "a b@c""#),
+        (#""customer":{"email":"@c"}"#, #"customer.email: must be one address such as "ana@example.com" (one '@', no spaces), found "@c""#),
+        (#""customer":{"language":"español"}"#, #"customer.language: must be a language tag such as "es", "en-GB" or "es-MX", found "español""#),
+        (#""customer":{"language":"e"}"#, #"customer.language: must be a language tag such as "es", "en-GB" or "es-MX", found "e""#),
+        (#""customer":{"language":"es-"}"#, #"customer.language: must be a language tag such as "es", "en-GB" or "es-MX", found "es-""#),
+        (#""customer":"ana@example.com""#, "customer: must be an object, found a string"),
+        (#""channel":7"#, "channel: must be a string, found a number"),
+    ])
+    func badCustomersAreNamed(extra: String, message: String) {
+        #expect(throws: OrderError.self) { try decode(extra) }
+        do { _ = try decode(extra) } catch { #expect(error.problems.map(\.description) == [message]) }
+    }
+}

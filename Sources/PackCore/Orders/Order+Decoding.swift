@@ -46,11 +46,13 @@ extension Order {
         let gift = r.string(&root, "gift_message", "$", required: false, maxLength: 10_000)
         let lines = decodeLines(&r, root.member("lines"))
         let shipment = r.object(root.member("shipment"), "shipment", required: false).flatMap { decodeShipment(&r, $0) }
+        let customer = r.object(root.member("customer"), "customer", required: false).map { decodeCustomer(&r, $0) }
+        let channel = r.string(&root, "channel", "$", required: false, maxLength: 100)
         if let lines { checkUniqueness(&r, barcodes: barcodes, lines: lines) }
         guard r.problems.isEmpty, let id, let status, let payment, let priority, let lines else {
             throw OrderError(r.problems)
         }
-        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, shipBy: shipBy, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment)
+        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, shipBy: shipBy, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment, customer: customer, channel: channel)
     }
 
     /// Exactly `length` letters A-Z: an ISO code such as `EUR` or `DE` (three ASCII uppercase
@@ -78,6 +80,32 @@ extension Order {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return (1...days).contains(day)
+    }
+
+    /// The `customer` object: an e-mail with exactly one '@' and something on each side, and a
+    /// language tag of letters, digits and '-' (BCP 47's alphabet; its registry is not checked).
+    private static func decodeCustomer<N: JSONReadable>(_ r: inout FieldReader, _ found: N) -> Customer {
+        var object = found
+        let name = r.string(&object, "name", "customer", required: false, maxLength: 200)
+        let email = r.string(&object, "email", "customer", required: false, maxLength: 254)
+        if let e = email {
+            let parts = e.split(separator: "@", omittingEmptySubsequences: false)
+            if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty || e.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 || $0 == 127 } == true }) {
+                r.fail("customer.email", "must be one address such as \"ana@example.com\" (one '@', no spaces), found \"\(e)\"")
+            }
+        }
+        let language = r.string(&object, "language", "customer", required: false, maxLength: 35)
+        if let l = language, !isLanguageTag(l) {
+            r.fail("customer.language", "must be a language tag such as \"es\", \"en-GB\" or \"es-MX\", found \"\(l)\"")
+        }
+        return Customer(name: name, email: email, language: language)
+    }
+
+    /// Subtags of 1 to 8 ASCII letters or digits joined by '-', the first of 2 to 8 letters.
+    static func isLanguageTag(_ text: String) -> Bool {
+        let subtags = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = subtags.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return subtags.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 
     private static func decodeMoney<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, _ path: String) -> Money? {

@@ -28,6 +28,32 @@ public struct Order: Hashable, Sendable, Identifiable {
     public var lines: [Line]
     /// Where it goes and how.
     public var shipment: Shipment?
+    /// Who bought it, for notices (e-mail, language); optional.
+    public var customer: Customer?
+    /// The sales channel the order came from (`shopify`, `amazon`, `b2b`, …), for rules.
+    public var channel: String?
+
+    /// The buyer, as far as the order system tells: where to send notices and in which language.
+    public struct Customer: Hashable, Sendable {
+        /// The customer's name (may differ from the recipient's).
+        public var name: String?
+        /// Where notices go: one '@', at most 254 characters.
+        public var email: String?
+        /// A BCP 47 language tag such as `es`, `en-GB` or `es-MX`; notices fall back to English.
+        public var language: String?
+
+        /// Creates a customer.
+        public init(name: String? = nil, email: String? = nil, language: String? = nil) {
+            self.name = name
+            self.email = email
+            self.language = language
+        }
+
+        /// The primary language subtag, lowercased (`es` of `es-MX`), or nil.
+        public var primaryLanguage: String? {
+            language.flatMap { $0.split(separator: "-").first.map { $0.lowercased() } }
+        }
+    }
 
     /// The order statuses.
     public enum Status: String, Hashable, Sendable, CaseIterable {
@@ -83,7 +109,7 @@ public struct Order: Hashable, Sendable, Identifiable {
     }
 
     /// Creates an order.
-    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, shipBy: String? = nil, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil) {
+    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, shipBy: String? = nil, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil, customer: Customer? = nil, channel: String? = nil) {
         self.id = id
         self.barcodes = barcodes
         self.status = status
@@ -96,6 +122,8 @@ public struct Order: Hashable, Sendable, Identifiable {
         self.giftMessage = giftMessage
         self.lines = lines
         self.shipment = shipment
+        self.customer = customer
+        self.channel = channel
     }
 
     /// Whether a gift insert goes in the box.
