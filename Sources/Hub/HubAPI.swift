@@ -37,6 +37,7 @@ public struct HubAPI: Sendable {
         (.get, "/"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
         (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"), (.get, "/v1/admin/label-runs"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
+        (.post, "/v1/tracking"), (.get, "/v1/admin/orders/:id/history"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
     /// The methods routed on `path` (empty when the path is unknown).
@@ -84,6 +85,7 @@ public struct HubAPI: Sendable {
                 return Self.json(.object([("results", .array(try await store.listResults(orderID: orderID, limit: try Self.limit(request))))]))
             }
             .get("packers") { _, _ in Self.json(try await store.packersForAdmins()) }
+            .get("orders/:id/history") { request, context in try await orderHistory(request, context) }
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }
@@ -106,6 +108,8 @@ public struct HubAPI: Sendable {
         station.group().add(middleware: JSONBody(limit: maximumBodyBytes)).post("results") { _, context in try await results(context) }
         station.group().add(middleware: JSONBody(limit: maximumStatusBytes)).post("status") { _, context in try await status(context) }
         station.group().add(middleware: JSONBody(limit: maximumProgressBytes)).post("label-runs/:id/progress") { _, context in try await progress(context) }
+        router.group("v1").add(middleware: IntegrationAuthentication(store: store, adminToken: adminToken))
+            .add(middleware: JSONBody(limit: TrackingBatch.maximumBytes)).post("tracking") { _, context in try await tracking(context) }
         return router
     }
 
@@ -142,7 +146,7 @@ public struct HubAPI: Sendable {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private static func limit(_ request: Request, default fallback: Int = 100, maximum: Int = 10_000) throws(HubError) -> Int {
+    static func limit(_ request: Request, default fallback: Int = 100, maximum: Int = 10_000) throws(HubError) -> Int {
         guard let text = request.uri.queryParameters["limit"].map(String.init) else { return fallback }
         guard let n = Int(text), (1...maximum).contains(n) else { throw HubError(400, "bad_parameter", "limit must be a whole number from 1 to \(maximum), not '\(text)'.") }
         return n

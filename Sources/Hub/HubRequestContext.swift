@@ -7,6 +7,8 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The station whose token came with the request (set by the station authentication).
     public var station: HubStore.Station?
+    /// The integration whose token came with the request (set by `IntegrationAuthentication`).
+    public var integration: HubStore.Integration?
     /// The request body, read by `JSONBody` within its route's limit.
     public var body: [UInt8] = []
     /// Where the exchange recorder wants the request body (only when recording).

@@ -24,7 +24,8 @@ extension HubStore {
             }
             var report = ImportReport()
             for (order, json) in orders {
-                let existed = try Int.fetchOne(db, sql: "SELECT 1 FROM orders WHERE id = ?", arguments: [order.id]) != nil
+                let previous = try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [order.id])
+                let existed = previous != nil
                 try db.execute(sql: "DELETE FROM order_barcodes WHERE order_id = ?", arguments: [order.id])
                 try db.execute(
                     sql: """
@@ -39,6 +40,7 @@ extension HubStore {
                     }
                     try db.execute(sql: "INSERT OR REPLACE INTO order_barcodes (barcode, order_id) VALUES (?, ?)", arguments: [code, order.id])
                 }
+                try Self.imported(db, order: order, previousStatus: previous, station: station, at: now)
                 if existed { report.replaced += 1 } else { report.added += 1 }
             }
             return report

@@ -36,6 +36,7 @@ extension HubStore {
                 if let outcome = item.outcome, outcome == "packed" || outcome == "short_shipped", let id = item.orderID {
                     try pack.execute(arguments: [now.timeIntervalSince1970, outcome, id])
                 }
+                try Self.resultStored(db, item, station: station, now: now)
             }
             try db.execute(sql: "UPDATE stations SET last_seen = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, station.id])
             return BatchOutcome(items: out)

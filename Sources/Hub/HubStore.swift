@@ -149,6 +149,8 @@ public final class HubStore: Sendable {
         m.registerMigration("v4-offline-order-changes") { db in try migrateOrderChanges(db) }
         // The event log that webhooks, e-mail notices and the supervisor's page read (HubStore+Events.swift).
         m.registerMigration("v5-lead-hub-events") { db in try db.execute(sql: Self.eventsTable) }
+        // The order's lifecycle: orders.state, order_history, packages with tracking, integration tokens (HubStore+Lifecycle.swift).
+        m.registerMigration("v5-lifecycle-states") { db in try migrateLifecycle(db) }
         return m
     }
 

@@ -24,6 +24,8 @@ public struct ResultBatch: Sendable {
         /// SHA-256 of the item without its key, members sorted (`canonicalText`): the same key
         /// sent again with this digest is a retry, with another digest a reused key.
         public var digest: String
+        /// The body as parsed, for what storing it changes (the order's state: HubStore+Lifecycle).
+        public var document: JSONValue = .null
     }
 
     /// The items, in the order sent.
@@ -81,7 +83,7 @@ public struct ResultBatch: Sendable {
             if case .string(let s)? = body["station"] { station = s }
             self.items.append(Item(
                 key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome, station: station, overrides: overrides,
-                digest: Self.digest(type: type, orderID: orderID, body: body)))
+                digest: Self.digest(type: type, orderID: orderID, body: body), document: body))
         }
     }
 
