@@ -130,6 +130,13 @@ let package = Package(
             // The hub's background workers (webhook deliveries, e-mail notices) run beside the server.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Customer e-mail (issue 15): an SMTP client (RFC 5321, STARTTLS/AUTH through NIOSSL) and
+        // RFC 5322/MIME messages; the hub's notice worker sends through it.
+        .target(name: "Mail", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
         .systemLibrary(name: "CMalloc"),
         .executableTarget(name: "packstation-hub", dependencies: [
@@ -169,6 +176,7 @@ let package = Package(
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestPeers"]),
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "HTTPGuard", "TestPeers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import TestPeers
+@testable import Mail
+
+/// The SMTP client against a real SMTP server (aiosmtpd, scripts/peers/smtp_sink.py) on loopback.
+@Suite struct SMTPClientTests {
+    static let from = try! MailAddress("avisos@tienda.example", name: "Tienda")
+
+    func message(to: String = "cliente@example.com", text: String = "Hola José,\n\ntu pedido va en camino.\n") throws -> MailMessage {
+        MailMessage(from: Self.from, to: [try MailAddress(to, name: "José Pérez")], subject: "Tu pedido está en camino", text: text,
+                    html: "<p>Hola <b>José</b></p>", messageID: "notice-\(UUID().uuidString)@hub.test", date: Date())
+    }
+
+    func client(_ url: String, _ change: (inout SMTPConfiguration) -> Void = { _ in }) throws -> SMTPClient {
+        var c = try SMTPConfiguration(url: url)
+        c.commandTimeout = .seconds(5)
+        c.endOfDataTimeout = .seconds(5)
+        change(&c)
+        return SMTPClient(configuration: c)
+    }
+
+    @Test func aMessageArrivesWholeWithItsEnvelope() async throws {
+        let sink = try SMTPSinkPeer()
+        let m = try message()
+        let reply = try await client(sink.url).send(m)
+        #expect(reply.code == 250)
+        let got = sink.messages()
+        try #require(got.count == 1, "\(sink.output())")
+        #expect(got[0].mailFrom == "avisos@tienda.example")
+        #expect(got[0].recipients == ["cliente@example.com"])
+        #expect(got[0].raw == m.rendered())
+        #expect(!got[0].tls)
+        let parsed = try ParsedMail(got[0].raw)
+        #expect(parsed.subject == "Tu pedido está en camino")
+        #expect(parsed.text == "Hola José,\n\ntu pedido va en camino.\n")
+    }
+
+    @Test func linesStartingWithADotAreStuffedAndComeBackAsSent() async throws {
+        let sink = try SMTPSinkPeer()
+        let raw = Array("Subject: dots\r\n\r\n.\r\n..two\r\n.three\r\nend\r\n".utf8)
+        try await client(sink.url).send(rendered: raw, from: Self.from, to: [try MailAddress("c@example.com")])
+        let got = sink.messages()
+        try #require(got.count == 1)
+        #expect(got[0].raw == raw)  // a lone "." did not end the message early, and no dot was lost
+    }
+
+    @Test func a451IsTransientAndTheNextAttemptIsTheOneMessageReceived() async throws {
+        let sink = try SMTPSinkPeer(dataReplies: [451])
+        let c = try client(sink.url)
+        let m = try message()
+        await #expect { try await c.send(m) } throws: { e in
+            let e = e as? MailError
+            return e?.kind == .transient && e?.replyCode == 451 && e?.message.contains("451") == true && e?.message.contains("temporary") == true
+        }
+        #expect(sink.messages().isEmpty)
+        try await c.send(m)
+        #expect(sink.messages().count == 1)
+    }
+
+    @Test func a550ToTheRecipientIsPermanentAndNamesTheAddress() async throws {
+        let sink = try SMTPSinkPeer(rcptReplies: ["nobody@example.com": 550])
+        await #expect { try await client(sink.url).send(message(to: "nobody@example.com")) } throws: { e in
+            let e = e as? MailError
+            return e?.kind == .permanent && e?.replyCode == 550 && e?.message.contains("RCPT TO:<nobody@example.com>") == true
+        }
+        #expect(sink.messages().isEmpty)
+    }
+
+    @Test func startTLSWithAPrivateCAEncryptsTheMessage() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let certs = try SMTPSinkPeer.makeCertificates(in: dir)
+        let sink = try SMTPSinkPeer(tls: (certs.certificate, certs.key), requireTLS: true, auth: "shop:s3cret")
+        try await client(sink.url + "?starttls=required") { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "s3cret" }.send(message())
+        let got = sink.messages()
+        try #require(got.count == 1, "\(sink.output())")
+        #expect(got[0].tls)
+        #expect(got[0].auth == "shop")
+
+        // The same server without the CA: its certificate is not trusted, nothing is sent.
+        await #expect { try await client(sink.url) { $0.username = "shop"; $0.password = "s3cret" }.send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.code == .tls && e?.kind == .permanent && e?.message.contains("--smtp-ca-file") == true
+        }
+        // A wrong password: 535, permanent, and the password is not in the message.
+        await #expect { try await client(sink.url) { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "wrong-pw" }.send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.code == .auth && e?.replyCode == 535 && e?.kind == .permanent && e?.message.contains("wrong-pw") == false
+        }
+        #expect(sink.messages().count == 1)
+    }
+
+    @Test func requiredTLSRefusesAServerWithoutSTARTTLS() async throws {
+        let sink = try SMTPSinkPeer()
+        await #expect { try await client(sink.url + "?starttls=required").send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.code == .tls && e?.kind == .permanent && e?.message.contains("does not offer STARTTLS") == true
+        }
+        #expect(sink.messages().isEmpty)
+    }
+
+    @Test func aLoginOverLoopbackWithoutTLSWorks() async throws {
+        let sink = try SMTPSinkPeer(auth: "shop:pw")
+        try await client(sink.url) { $0.username = "shop"; $0.password = "pw" }.send(message())
+        #expect(sink.messages().first?.auth == "shop")
+    }
+
+    @Test func noServerIsATransientConnectError() async throws {
+        await #expect { try await client("smtp://127.0.0.1:\(LoopbackPort.unused())").send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.code == .connect && e?.kind == .transient && e?.message.contains("Cannot connect") == true
+        }
+    }
+
+    @Test func aServerThatNeverGreetsTimesOut() async throws {
+        // Listening (the kernel completes the handshake) but never accepting nor speaking.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        listen(fd, 4)
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let start = ContinuousClock.now
+        await #expect { try await client("smtp://127.0.0.1:\(port)") { $0.commandTimeout = .seconds(1) }.send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.code == .timeout && e?.kind == .transient && e?.message.contains("greeting") == true
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func noReplyToTheEndOfTheMessageIsAnUnknownOutcome() async throws {
+        let sink = try SMTPSinkPeer(stall: 4)
+        await #expect { try await client(sink.url) { $0.endOfDataTimeout = .seconds(1) }.send(message()) } throws: { e in
+            let e = e as? MailError
+            return e?.kind == .unknownOutcome && e?.message.contains("may have been delivered") == true
+        }
+    }
+
+    @Test func aFailureBeforeTheFinalDotDeliversNothing() async throws {
+        struct Stop: Error {}
+        let sink = try SMTPSinkPeer()
+        await #expect(throws: Stop.self) { try await client(sink.url).send(message()) { throw Stop() } }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(sink.messages().isEmpty)
+    }
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""A real SMTP server on 127.0.0.1 for the notice tests (aiosmtpd from PyPI, in .venv-smtp made by
+scripts/peers/setup-smtp-venv.sh). Each accepted message is stored as DIR/NNNN.eml (the bytes as
+received after DATA, dot-unstuffed by aiosmtpd) beside DIR/NNNN.json (envelope: mail_from,
+rcpt_tos, tls, auth, ehlo), both written atomically, .json last. Behaviours for the tests:
+
+  --data-reply CODE     answer this to the next DATA (repeatable, used in order), then accept
+  --rcpt-reply ADDR=CODE  answer CODE to RCPT TO:<ADDR> every time (e.g. 550)
+  --tls CERT KEY        offer STARTTLS with this certificate; --require-tls refuses mail before it
+  --auth USER:PASS      require AUTH (PLAIN or LOGIN) with these credentials
+  --stall SECONDS       wait this long before answering the end of DATA (client timeouts)
+
+Writes `READY port=N pid=N` to --ready-file once listening; stops on SIGTERM.
+"""
+import argparse
+import asyncio
+import json
+import os
+import signal
+import ssl
+import sys
+
+try:
+    from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+except ImportError:
+    # Started by Debian's python3 (Tests/TestPeers runs `python3 SCRIPT`): run again in the venv.
+    venv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".venv-smtp")
+    python = os.path.join(venv, "bin", "python")
+    if os.path.exists(python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
+        os.execv(python, [python] + sys.argv)
+    sys.exit("smtp_sink.py needs aiosmtpd from PyPI: run scripts/peers/setup-smtp-venv.sh (makes .venv-smtp)")
+
+REASONS = {
+    421: "Service not available, closing channel",
+    450: "Mailbox unavailable, try again later",
+    451: "Requested action aborted: local error in processing, try again later",
+    452: "Insufficient system storage, try again later",
+    550: "Mailbox unavailable: no such user here",
+    552: "Message exceeds fixed maximum message size",
+    553: "Mailbox name not allowed",
+    554: "Transaction failed",
+}
+
+
+def reply(code):
+    return f"{code} {REASONS.get(code, 'Test reply')}"
+
+
+class Sink:
+    def __init__(self, directory, data_replies, rcpt_replies, stall):
+        self.directory = directory
+        self.data_replies = list(data_replies)
+        self.rcpt_replies = rcpt_replies
+        self.stall = stall
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        code = self.rcpt_replies.get(address.lower())
+        if code is not None:
+            return reply(code)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall:
+            await asyncio.sleep(self.stall)
+        if self.data_replies:
+            return reply(self.data_replies.pop(0))
+        self.count += 1
+        stem = os.path.join(self.directory, f"{self.count:04d}")
+        meta = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "tls": session.ssl is not None,
+            "auth": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
+            "ehlo": session.host_name,
+        }
+        write_atomically(stem + ".eml", envelope.original_content)
+        write_atomically(stem + ".json", json.dumps(meta).encode())
+        return "250 OK: queued as %04d" % self.count
+
+
+def write_atomically(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+class Authenticator:
+    def __init__(self, user, password):
+        self.user = user.encode()
+        self.password = password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == self.user and auth_data.password == self.password
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
+
+async def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--dir", required=True)
+    p.add_argument("--ready-file", required=True)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--data-reply", type=int, action="append", default=[])
+    p.add_argument("--rcpt-reply", action="append", default=[])
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--require-tls", action="store_true")
+    p.add_argument("--auth")
+    p.add_argument("--stall", type=float, default=0)
+    a = p.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    rcpt = {}
+    for item in a.rcpt_reply:
+        address, _, code = item.rpartition("=")
+        rcpt[address.lower()] = int(code)
+    sink = Sink(a.dir, a.data_reply, rcpt, a.stall)
+    context = None
+    if a.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(a.tls[0], a.tls[1])
+    kwargs = dict(hostname="sink.test", tls_context=context, require_starttls=a.require_tls, timeout=30)
+    if a.auth:
+        user, _, password = a.auth.partition(":")
+        kwargs.update(authenticator=Authenticator(user, password), auth_required=True, auth_require_tls=bool(a.tls))
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(sink, **kwargs), "127.0.0.1", a.port)
+    port = server.sockets[0].getsockname()[1]
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    write_atomically(a.ready_file, f"READY port={port} pid={os.getpid()}\n".encode())
+    print(f"smtp sink on 127.0.0.1:{port}, messages in {a.dir}", flush=True)
+    await stop.wait()
+    server.close()
+
+
+if __name__ == "__main__":
+    if sys.version_info < (3, 8):
+        sys.exit("smtp_sink.py needs Python 3.8 or later")
+    asyncio.run(main())
