@@ -21,7 +21,7 @@ import TestPeers
     }
 
     @Test func aMessageArrivesWholeWithItsEnvelope() async throws {
-        let sink = try SMTPSinkPeer()
+        let sink = try await SMTPSinkPeer.start()
         let m = try message()
         let reply = try await client(sink.url).send(m)
         #expect(reply.code == 250)
@@ -37,7 +37,7 @@ import TestPeers
     }
 
     @Test func linesStartingWithADotAreStuffedAndComeBackAsSent() async throws {
-        let sink = try SMTPSinkPeer()
+        let sink = try await SMTPSinkPeer.start()
         let raw = Array("Subject: dots\r\n\r\n.\r\n..two\r\n.three\r\nend\r\n".utf8)
         try await client(sink.url).send(rendered: raw, from: Self.from, to: [try MailAddress("c@example.com")])
         let got = sink.messages()
@@ -46,7 +46,7 @@ import TestPeers
     }
 
     @Test func a451IsTransientAndTheNextAttemptIsTheOneMessageReceived() async throws {
-        let sink = try SMTPSinkPeer(dataReplies: [451])
+        let sink = try await SMTPSinkPeer.start(dataReplies: [451])
         let c = try client(sink.url)
         let m = try message()
         await #expect { try await c.send(m) } throws: { e in
@@ -59,7 +59,7 @@ import TestPeers
     }
 
     @Test func a550ToTheRecipientIsPermanentAndNamesTheAddress() async throws {
-        let sink = try SMTPSinkPeer(rcptReplies: ["nobody@example.com": 550])
+        let sink = try await SMTPSinkPeer.start(rcptReplies: ["nobody@example.com": 550])
         await #expect { try await client(sink.url).send(message(to: "nobody@example.com")) } throws: { e in
             let e = e as? MailError
             return e?.kind == .permanent && e?.replyCode == 550 && e?.message.contains("RCPT TO:<nobody@example.com>") == true
@@ -72,7 +72,7 @@ import TestPeers
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let certs = try SMTPSinkPeer.makeCertificates(in: dir)
-        let sink = try SMTPSinkPeer(tls: (certs.certificate, certs.key), requireTLS: true, auth: "shop:s3cret")
+        let sink = try await SMTPSinkPeer.start(tls: (certs.certificate, certs.key), requireTLS: true, auth: "shop:s3cret")
         try await client(sink.url + "?starttls=required") { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "s3cret" }.send(message())
         let got = sink.messages()
         try #require(got.count == 1, "\(sink.output())")
@@ -93,7 +93,7 @@ import TestPeers
     }
 
     @Test func requiredTLSRefusesAServerWithoutSTARTTLS() async throws {
-        let sink = try SMTPSinkPeer()
+        let sink = try await SMTPSinkPeer.start()
         await #expect { try await client(sink.url + "?starttls=required").send(message()) } throws: { e in
             let e = e as? MailError
             return e?.code == .tls && e?.kind == .permanent && e?.message.contains("does not offer STARTTLS") == true
@@ -102,7 +102,7 @@ import TestPeers
     }
 
     @Test func aLoginOverLoopbackWithoutTLSWorks() async throws {
-        let sink = try SMTPSinkPeer(auth: "shop:pw")
+        let sink = try await SMTPSinkPeer.start(auth: "shop:pw")
         try await client(sink.url) { $0.username = "shop"; $0.password = "pw" }.send(message())
         #expect(sink.messages().first?.auth == "shop")
     }
@@ -131,11 +131,12 @@ import TestPeers
             let e = e as? MailError
             return e?.code == .timeout && e?.kind == .transient && e?.message.contains("greeting") == true
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // The 1 s asked for, not the default minute (generous: the suite shares 2 cores with builds).
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     @Test func noReplyToTheEndOfTheMessageIsAnUnknownOutcome() async throws {
-        let sink = try SMTPSinkPeer(stall: 4)
+        let sink = try await SMTPSinkPeer.start(stall: 4)
         await #expect { try await client(sink.url) { $0.endOfDataTimeout = .seconds(1) }.send(message()) } throws: { e in
             let e = e as? MailError
             return e?.kind == .unknownOutcome && e?.message.contains("may have been delivered") == true
@@ -144,7 +145,7 @@ import TestPeers
 
     @Test func aFailureBeforeTheFinalDotDeliversNothing() async throws {
         struct Stop: Error {}
-        let sink = try SMTPSinkPeer()
+        let sink = try await SMTPSinkPeer.start()
         await #expect(throws: Stop.self) { try await client(sink.url).send(message()) { throw Stop() } }
         try await Task.sleep(for: .milliseconds(300))
         #expect(sink.messages().isEmpty)

@@ -39,6 +39,22 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
         port = p
     }
 
+    /// `init` on a thread of its own: starting the peer blocks (process launch, waiting for its
+    /// ready line), which must not hold a thread of the cooperative pool that the test's own
+    /// async work needs (the whole suite runs in parallel on 2 threads).
+    public static func start(dataReplies: [Int] = [], rcptReplies: [String: Int] = [:], tls: (certificate: String, key: String)? = nil,
+                             requireTLS: Bool = false, auth: String? = nil, stall: Double = 0) async throws -> SMTPSinkPeer {
+        let tlsFiles = tls.map { [$0.certificate, $0.key] }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    try SMTPSinkPeer(dataReplies: dataReplies, rcptReplies: rcptReplies, tls: tlsFiles.map { ($0[0], $0[1]) },
+                                     requireTLS: requireTLS, auth: auth, stall: stall)
+                })
+            }
+        }
+    }
+
     deinit {
         PeerProcess.stop(process, grace: 2)
         try? FileManager.default.removeItem(at: directory)
