@@ -12,7 +12,8 @@ start=$(date +%s)
 swift build --build-tests
 echo "== contract checks (schemas, CLI) =="
 python3 scripts/check-contracts.py "$(swift build --show-bin-path)/packstation"
-echo "== swift test =="
+echo "== swift test (test peers from PyPI first: aiosmtpd for the SMTP server) =="
+bash scripts/peers/setup-smtp-venv.sh
 swift test --skip-build --parallel
 # Tests that measure a server's timing, run alone (see each test's comment).
 PACKSTATION_ALONE_TESTS=1 swift test --skip-build --filter "theEventStreamOutlivesTheIdleTimeout|BenchTimersTests|writesWaitingForTheDiskHoldNoThreadOfThePool|keptAliveConnectionAnswersThenIdlesOut|twoThousandResultsReachTheHubExactlyOnce"
