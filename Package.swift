@@ -45,6 +45,11 @@ let package = Package(
         // Text into HTML, SVG and XML, escaped per Unicode scalar: the one escaper of the hub page,
         // the label previews and the kiosk. Pure Swift, no Foundation.
         .target(name: "Markup"),
+        // TOML v1.0.0 (station.toml, the hub's rules file): a linear reader whose errors name the line.
+        .target(name: "TOML"),
+        // Automation rules (issue 15): the rules file, its validation and the pure evaluation of an
+        // order against it; the hub applies the result (Sources/Hub/HubStore+Rules.swift).
+        .target(name: "OrderRules", dependencies: ["PackCore", "TOML"]),
         // Barcode rules: GTIN check digits, UPC-E, AIM identifiers, GS1 element strings, Digital Link.
         .target(name: "Barcodes"),
         // The domain: orders, the pack session state machine, pack results.
@@ -62,7 +67,7 @@ let package = Package(
         .target(name: "Printing", dependencies: ["CCups", "CUSB"]),
         // Composition: files, replay, configuration; the only place that wires adapters.
         .target(name: "Station", dependencies: [
-            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc",
+            "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc", "TOML",
             // Label runs from the hub print as durable bulk runs (Agent/HubRuns.swift).
             "PrintRuns",
             .product(name: "Logging", package: "swift-log"),
@@ -119,7 +124,7 @@ let package = Package(
         ]),
         // The reference central server (library) and its executable.
         .target(name: "Hub", dependencies: [
-            "PackCore", "Markup", "HTTPGuard", "HTTPMetrics",
+            "PackCore", "Markup", "HTTPGuard", "HTTPMetrics", "OrderRules",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -140,7 +145,7 @@ let package = Package(
         // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
         .systemLibrary(name: "CMalloc"),
         .executableTarget(name: "packstation-hub", dependencies: [
-            "Hub", "HTTPGuard", "HTTPMetrics",
+            "Hub", "HTTPGuard", "HTTPMetrics", "OrderRules",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -177,6 +182,7 @@ let package = Package(
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestPeers"]),
+        .testTarget(name: "OrderRulesTests", dependencies: ["OrderRules", "PackCore", "TOML"]),
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "HTTPGuard", "TestPeers", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "BarcodesTests", dependencies: ["Barcodes"]),
         .testTarget(name: "PackCoreTests", dependencies: ["PackCore", "Barcodes"]),
