@@ -134,6 +134,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             // The hub's background workers (webhook deliveries, e-mail notices) run beside the server.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            // SIGHUP reloads the rules file (RulesWatcher); part of swift-service-lifecycle, already in the graph.
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         // Customer e-mail (issue 15): an SMTP client (RFC 5321, STARTTLS/AUTH through NIOSSL) and
         // RFC 5322/MIME messages; the hub's notice worker sends through it.
@@ -147,6 +149,7 @@ let package = Package(
         .executableTarget(name: "packstation-hub", dependencies: [
             "Hub", "HTTPGuard", "HTTPMetrics", "OrderRules",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(

@@ -23,8 +23,9 @@ extension HubStore {
                 stationID = id
             }
             var report = ImportReport()
+            let rules = try Self.rulesInForce(db)   // HubStore+Rules.swift: the effective order is written below
             for (order, json) in orders {
-                let previous = try String.fetchOne(db, sql: "SELECT status FROM orders WHERE id = ?", arguments: [order.id])
+                let previous = try Self.rulesState(db, order.id)   // HubStore+Rules.swift
                 let existed = previous != nil
                 try db.execute(sql: "DELETE FROM order_barcodes WHERE order_id = ?", arguments: [order.id])
                 try db.execute(
@@ -40,7 +41,8 @@ extension HubStore {
                     }
                     try db.execute(sql: "INSERT OR REPLACE INTO order_barcodes (barcode, order_id) VALUES (?, ?)", arguments: [code, order.id])
                 }
-                try Self.imported(db, order: order, previousStatus: previous, station: station, at: now)
+                try Self.imported(db, order: order, previousStatus: previous?.importedStatus, station: station, at: now)
+                try Self.evaluateRules(db, rules, orderID: order.id, imported: (json, stationID), previous: .some(previous), trigger: "import", now: now)
                 if existed { report.replaced += 1 } else { report.added += 1 }
             }
             return report

@@ -151,6 +151,8 @@ public final class HubStore: Sendable {
         m.registerMigration("v5-lead-hub-events") { db in try db.execute(sql: Self.eventsTable) }
         // The order's lifecycle: orders.state, order_history, packages with tracking, integration tokens (HubStore+Lifecycle.swift).
         m.registerMigration("v5-lifecycle-states") { db in try migrateLifecycle(db) }
+        // Automation rules: the imported document beside the effective one, the rules that applied (HubStore+Rules.swift).
+        m.registerMigration("v5-rules-applied") { db in try db.execute(sql: Self.rulesTables) }
         return m
     }
 

@@ -29,8 +29,8 @@ public struct RuleFacts: Hashable, Sendable {
     /// See `carrier`.
     public var service: String?
 
-    /// The facts of an order; `channel` is its sales channel.
-    public init(order: Order, channel: String?) {
+    /// The facts of an order.
+    public init(order: Order) {
         orderID = order.id
         let to = order.shipment?.to
         country = to?.country
@@ -49,7 +49,7 @@ public struct RuleFacts: Hashable, Sendable {
             total = o1 || o2 ? nil : next
         }
         weightGrams = total
-        self.channel = channel
+        channel = order.channel
         carrier = order.shipment?.carrier
         service = order.shipment?.service
     }

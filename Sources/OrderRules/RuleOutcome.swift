@@ -39,6 +39,9 @@ public struct RuleOutcome: Hashable, Sendable {
         }
         public func hash(into h: inout Hasher) { h.combine(holdReason); h.combine(station); h.combine(notices) }
 
+        /// No effects.
+        public init() {}
+
         /// Whether no rule changed anything.
         public var isEmpty: Bool { self == Effects() }
     }
@@ -47,6 +50,9 @@ public struct RuleOutcome: Hashable, Sendable {
     public var applied: [Applied] = []
     /// The resolved effects.
     public var effects = Effects()
+
+    /// An outcome where no rule applied.
+    public init() {}
 
     /// The names of the rules that matched.
     public var ruleNames: [String] { applied.map(\.rule) }

@@ -12,7 +12,7 @@ struct PackstationHub: AsyncParsableCommand {
         commandName: "packstation-hub",
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
-        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self],
+        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -62,6 +62,8 @@ struct Serve: AsyncParsableCommand {
     var allowedHosts: [String] = []
     @Option(name: .customLong("head-timeout"), help: "Seconds from a request's first byte to the end of its headers.") var headTimeout = 10.0
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent between requests (and a body may stall).") var idleTimeout = 15.0
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Automation rules (docs/rules.md), applied at every import; reloaded on SIGHUP and when the file changes (a bad file is refused, the rules in force stay). Without it, no rules are in force.", valueName: "FILE"))
+    var rules: String?
     @Option(name: .customLong("max-connections"), help: "Connections held open at once (kept 64 under the open-file limit); past it the longest-idle connection is closed.") var maxConnections = 4096
 
     func validate() throws {
@@ -95,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         var server = HubServer(api: api, host: host, port: port, recordFile: record)
         server.guardConfiguration = HTTPGuardConfiguration(
             headTimeout: .milliseconds(Int64(headTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maxConnections)
+        try await RulesCommand.serve(rules: rules, store: store, logger: logger, services: &server.services)
         if let tlsCert, let tlsKey { server.tls = try HubServer.tlsConfiguration(certificateFile: tlsCert, keyFile: tlsKey) }
         let scheme = server.tls == nil ? "http" : "https"
         let shownHost = host.contains(":") ? "[\(host)]" : host

@@ -51,7 +51,7 @@ import Testing
 
     static func evaluate(postcode: String = "28013", grams: Int = 100, flags: [String] = []) throws -> RuleOutcome {
         let set = try RuleSet(parsing: file, file: "rules.toml")
-        return set.evaluate(RuleFacts(order: RuleEvaluationTests.order(postcode: postcode, flags: flags, weights: [grams]), channel: nil))
+        return set.evaluate(RuleFacts(order: RuleEvaluationTests.order(postcode: postcode, flags: flags, weights: [grams])))
     }
 
     @Test func theFirstRuleToSetAnActionWinsAndLaterOnesAreRecordedAsOverridden() throws {
@@ -79,7 +79,7 @@ import Testing
 
     @Test func theRecordNamesEachRuleAndWhatItsActionsDid() throws {
         let outcome = try Self.evaluate(postcode: "38400", grams: 15_000)
-        let facts = RuleFacts(order: RuleEvaluationTests.order(postcode: "38400", weights: [15_000]), channel: nil)
+        let facts = RuleFacts(order: RuleEvaluationTests.order(postcode: "38400", weights: [15_000]))
         let record = outcome.record(from: facts)
         #expect(record.jsonText.contains(#"{"rule":"Heavy","changes":[{"action":"carrier","change":"carrier: DHL Express -> DHL Freight","skipped":"rule \"Islands\" set the carrier first"}"#))
         #expect(record.jsonText.hasPrefix(#"[{"rule":"Islands","changes":[{"action":"carrier","change":"carrier: DHL Express -> SEUR Islas"}"#))
