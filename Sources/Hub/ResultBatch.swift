@@ -170,7 +170,8 @@ public struct ResultBatch: Sendable {
         }
     }
 
-    static let overridable: Set<String> = ["on_hold", "already_packed"]
+    /// `supervisor_approval`: a supervisor approved an order a hub rule requires one for (docs/rules.md).
+    static let overridable: Set<String> = ["on_hold", "already_packed", "supervisor_approval"]
 
     /// A pack result's optional `override` {badge, reasons, at}: returns the reasons overridden.
     static func checkOverride(_ value: JSONValue?, _ p: String, _ problems: inout ProblemList) -> Set<String> {
@@ -188,7 +189,7 @@ public struct ResultBatch: Sendable {
         var reasons: Set<String> = []
         for (j, reason) in list.enumerated() {
             guard case .string(let r) = reason, overridable.contains(r) else {
-                problems.append("\(p).reasons[\(j)]", "must be on_hold or already_packed")
+                problems.append("\(p).reasons[\(j)]", "must be on_hold, already_packed or supervisor_approval")
                 continue
             }
             reasons.insert(r)

@@ -60,6 +60,7 @@ header .state.ok { background:#26313b; }
 .mark.gift_insert { background:#ad1457; }
 .mark.note { background:#37474f; font-weight:normal; }
 .mark.box { background:#1565c0; }
+.mark.insert { background:#2e7d32; } .mark.supervisor { background:#b71c1c; } .mark.supervisor[data-approved=yes] { background:#2e7d32; }
 .verdict { border-radius:.8rem; padding:1rem 1.2rem; min-height:7.5rem; }
 .verdict .kind { font-size:3.2rem; font-weight:bold; text-transform:uppercase; line-height:1.1; }
 .verdict .message { font-size:1.7rem; margin-top:.3rem; }
@@ -84,7 +85,8 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 "use strict";
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
   override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info",
-  labels_reprinted:"done", label_voided:"done", supervisor_required:"info", signed_in:"good", signed_out:"info" };
+  labels_reprinted:"done", label_voided:"done", supervisor_required:"info", signed_in:"good", signed_out:"info",
+  approval_required:"info", approval_given:"good" };
 function tone(kind) { return tones[kind] || "bad"; }
 let audio = null, lastSeq = {}, soundOn = true;
 function beep(freqs, dur, type) {
@@ -158,6 +160,13 @@ function renderBench(b) {
     if (o.high_value) marks.append(el("span", { class: "mark high_value" }, "HIGH VALUE"));
     if (o.gift) marks.append(el("span", { class: "mark gift_insert" }, "GIFT INSERT" + (o.gift_message ? ": “" + o.gift_message + "”" : "")));
     if (o.notes) marks.append(el("span", { class: "mark note" }, o.notes));
+    const r = o.rules;   // the hub's rules (docs/rules.md): notices, inserts, a supervisor's approval
+    if (r) {
+      (r.notices || []).forEach(n => marks.append(el("span", { class: "mark note rule" }, n)));
+      (r.inserts || []).forEach(n => marks.append(el("span", { class: "mark insert" }, "INSERT: " + n)));
+      if (r.supervisor) marks.append(el("span", { class: "mark supervisor", "data-approved": r.approved_by ? "yes" : "no" },
+        (r.approved_by ? "APPROVED BY " + r.approved_by + ": " : "SUPERVISOR NEEDED: ") + r.supervisor));
+    }
     if (o.box > 1) marks.append(el("span", { class: "mark box", "data-box": o.box }, "BOX " + o.box));
     box.append(marks);
   }

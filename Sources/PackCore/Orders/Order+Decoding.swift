@@ -48,11 +48,12 @@ extension Order {
         let shipment = r.object(root.member("shipment"), "shipment", required: false).flatMap { decodeShipment(&r, $0) }
         let customer = r.object(root.member("customer"), "customer", required: false).map { decodeCustomer(&r, $0) }
         let channel = r.string(&root, "channel", "$", required: false, maxLength: 100)
+        let rules = decodeRules(&r, root.member("rules"))
         if let lines { checkUniqueness(&r, barcodes: barcodes, lines: lines) }
         guard r.problems.isEmpty, let id, let status, let payment, let priority, let lines else {
             throw OrderError(r.problems)
         }
-        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, shipBy: shipBy, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment, customer: customer, channel: channel)
+        return Order(id: id, barcodes: barcodes, status: status, payment: payment, priority: priority, shipBy: shipBy, value: value, flags: flags, notes: notes, giftMessage: gift, lines: lines, shipment: shipment, customer: customer, channel: channel, rules: rules)
     }
 
     /// Exactly `length` letters A-Z: an ISO code such as `EUR` or `DE` (three ASCII uppercase

@@ -32,6 +32,8 @@ public struct Order: Hashable, Sendable, Identifiable {
     public var customer: Customer?
     /// The sales channel the order came from (`shopify`, `amazon`, `b2b`, …), for rules.
     public var channel: String?
+    /// What the hub's automation rules decided (Order+Rules.swift); only the hub sets it.
+    public var rules: RuleDecisions?
 
     /// The buyer, as far as the order system tells: where to send notices and in which language.
     public struct Customer: Hashable, Sendable {
@@ -109,7 +111,7 @@ public struct Order: Hashable, Sendable, Identifiable {
     }
 
     /// Creates an order.
-    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, shipBy: String? = nil, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil, customer: Customer? = nil, channel: String? = nil) {
+    public init(id: String, barcodes: [String] = [], status: Status = .ready, payment: Payment = .captured, priority: Priority = .standard, shipBy: String? = nil, value: Money? = nil, flags: [String] = [], notes: String? = nil, giftMessage: String? = nil, lines: [Line], shipment: Shipment? = nil, customer: Customer? = nil, channel: String? = nil, rules: RuleDecisions? = nil) {
         self.id = id
         self.barcodes = barcodes
         self.status = status
@@ -124,6 +126,7 @@ public struct Order: Hashable, Sendable, Identifiable {
         self.shipment = shipment
         self.customer = customer
         self.channel = channel
+        self.rules = rules
     }
 
     /// Whether a gift insert goes in the box.

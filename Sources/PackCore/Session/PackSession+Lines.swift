@@ -194,10 +194,12 @@ extension PackSession {
             notices.append(Notice(.giftInsert, order.giftMessage.map { "Gift: add the gift insert (\"\($0)\"), no prices." } ?? "Gift: add the gift insert, no prices."))
         }
         if let note = order.notes { notices.append(Notice(.note, note)) }
-        for flag in order.flags where !["gift", "gift_insert"].contains(flag) { notices.append(Notice(.flag, flag)) }
+        // A rule's insert is a flag too; it is said once, as an insert (ruleNotices).
+        for flag in order.flags where !["gift", "gift_insert"].contains(flag) && !(order.rules?.inserts.contains(flag) ?? false) { notices.append(Notice(.flag, flag)) }
         if let box = Box.suggest(for: order.lines, from: configuration.boxes) {
             notices.append(Notice(.box, "Box \(box.name) (\(box.inner.length)×\(box.inner.width)×\(box.inner.height) mm)."))
         }
+        notices += ruleNotices(order, override: override)
         if let override {
             notices.append(Notice(.override, "Opened by supervisor \(override.badge) over: \(override.reasons.map(\.rawValue).joined(separator: ", "))."))
         }

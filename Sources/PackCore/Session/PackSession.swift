@@ -136,6 +136,7 @@ public struct PackSession: Sendable {
             }
         }
         if configuration.supervisorBadges.contains(data) {
+            if blocked == nil, let approved = approve(badge: data, symbology: symbology, at: time) { return .verdict(approved) }   // PackSession+Approval.swift
             return .verdict(override(badge: data, blocked: blocked, symbology: symbology, at: time))
         }
         if let packer = packerName(forBadge: data) {
@@ -253,10 +254,11 @@ public struct PackSession: Sendable {
         let words = reasons.map { r in
             switch r {
             case .cancelled: "it is cancelled"
-            case .onHold: "it is on hold"
+            case .onHold: order.rules?.holdReason.map { "it is on hold (\($0))" } ?? "it is on hold"
             case .paymentNotCaptured: "its payment is \(order.payment.rawValue), not captured"
             case .alreadyPacked: "it is already packed"
             case .otherStation: "it is queued for another station"
+            case .supervisorApproval: "it needs a supervisor's approval"
             }
         }
         let advice = reasons.allSatisfy(\.isOverridable) ? " A supervisor may scan their badge to override." : " Put it aside and call a supervisor."
@@ -272,7 +274,7 @@ public struct PackSession: Sendable {
             v.blockReasons = blocked.reasons
             return v
         }
-        let override = PackResult.Override(badge: badge, reasons: blocked.reasons, at: time)
+        let override = PackResult.Override(badge: badge, reasons: overrideReasons(blocked.order, blocked.reasons), at: time)
         var v = open(blocked.order, data: badge, symbology: symbology, override: override, at: time)
         v.kind = .overrideAccepted
         v.blockReasons = blocked.reasons
@@ -309,6 +311,13 @@ public struct PackSession: Sendable {
 
     /// Ends the open order, remembering it so it is not packed twice.
     mutating func finish(_ outcome: PackResult.Outcome, verdict: Verdict, data: String, symbology: String?, quantity: Int = 0, serial: String? = nil, lot: String? = nil, at time: Date) -> Verdict {
+        if outcome != .abandoned, let progress = current, needsApproval(progress) {
+            // A rule requires a supervisor: the order stays open, nothing prints (PackSession+Approval.swift).
+            var waiting = verdict
+            waiting.kind = .approvalRequired
+            waiting.message = approvalMessage(progress.order)
+            return record(waiting, data: data, symbology: symbology, quantity: quantity, serial: serial, lot: lot, at: time)
+        }
         var v = record(verdict, data: data, symbology: symbology, quantity: quantity, serial: serial, lot: lot, at: time)
         let progress = current!
         let box = outcome == .abandoned ? nil : Box.suggest(for: progress.order.lines, from: configuration.boxes)?.name

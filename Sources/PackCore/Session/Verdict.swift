@@ -51,6 +51,11 @@ public struct Verdict: Hashable, Sendable {
         /// The server cannot be reached and the scanned order is not in the offline cache yet:
         /// not a wrong barcode; it opens once the server answers again.
         case orderUnavailable = "order_unavailable"
+        /// The order is complete but a rule requires a supervisor: nothing prints until one
+        /// scans their badge (Order+Rules.swift, PackSession+Approval.swift).
+        case approvalRequired = "approval_required"
+        /// A supervisor's badge approved the open order before it was complete.
+        case approvalGiven = "approval_given"
     }
 
     /// Why an order may not be packed.
@@ -61,9 +66,11 @@ public struct Verdict: Hashable, Sendable {
         case alreadyPacked = "already_packed"
         /// The server keeps it for another station (it refused it to this one).
         case otherStation = "other_station"
+        /// A rule requires a supervisor's approval (recorded in the override that gives it).
+        case supervisorApproval = "supervisor_approval"
 
         /// Whether a supervisor may override it (cancelled and unpaid orders never ship).
-        public var isOverridable: Bool { self == .onHold || self == .alreadyPacked }
+        public var isOverridable: Bool { self == .onHold || self == .alreadyPacked || self == .supervisorApproval }
     }
 
     /// The verdict name.
@@ -118,6 +125,8 @@ public struct Notice: Hashable, Sendable {
     /// The notice kinds.
     public enum Kind: String, Hashable, Sendable {
         case priority, highValue = "high_value", giftInsert = "gift_insert", note, box, flag, override
+        /// From the hub's rules: a notice, an insert to put in, a supervisor's approval needed.
+        case rule, insert, supervisor
     }
     /// What kind of notice.
     public var kind: Kind

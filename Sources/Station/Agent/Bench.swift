@@ -230,6 +230,7 @@ actor Bench {
             members.append(("order", .object([
                 ("id", .string(order.id)), ("box", .int(progress.boxNumber)), ("priority", .string(order.priority.rawValue)), ("high_value", .bool(highValue)),
                 ("gift", .bool(order.isGift)), ("gift_message", .optional(order.giftMessage)), ("notes", .optional(order.notes)),
+                ("rules", Self.rulesView(progress)),
                 ("lines", .array(order.lines.indices.map { i in
                     .object([("sku", .string(order.lines[i].sku)), ("description", .string(order.lines[i].description)),
                              ("packed", .int(progress.packed[i])), ("expected", .int(order.lines[i].quantity)), ("short", .int(progress.short[i]))])
