@@ -63,12 +63,18 @@ def main():
             f.write(json.dumps(order("E2E-%d" % i, ["ORD-E2E-%d" % i])) + "\n")
         f.write(json.dumps(order("1007", ["TOTE-7"], status="cancelled")) + "\n")
         f.write(json.dumps(order("1008", ["TOTE-8"], status="on_hold")) + "\n")
+        # An order with a shipment, packed and labelled below, whose package tracking updates reach.
+        shipped = order("1009", ["TOTE-9"])
+        address = {"name": "Ana", "street": ["1 Calle"], "city": "Sevilla", "country": "ES"}
+        shipped["shipment"] = {"carrier": "UPS", "service": "Ground", "tracking": "1Z-CHECK-1009", "from": address, "to": address}
+        f.write(json.dumps(shipped) + "\n")
     run(hub_bin, "import", os.path.join(tmp, "orders.jsonl"), "--db", db)
     with open(os.path.join(tmp, "theirs.jsonl"), "w") as f:
         f.write(json.dumps(order("1006", ["TOTE-6"])) + "\n")
     run(hub_bin, "import", os.path.join(tmp, "theirs.jsonl"), "--db", db, "--station", "bench-2")
     run_id = run(hub_bin, "label-run", "add", "--db", db, "--station", "bench-1", "1001", "1002")
     run(hub_bin, "packer", "add", "Ana", "--badge", "B-ANA", "--db", db)
+    integration = run(hub_bin, "integration", "add", "carrier", "--db", db)
     port = free_port()
     base = "http://127.0.0.1:%d" % port
     hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--record", record, "--max-body", "65536"],
@@ -162,6 +168,20 @@ def main():
             (200, "GET", "/v1/admin/results?order_id=1001", None, None), (200, "GET", "/v1/admin/results", None, None),
             (200, "GET", "/v1/packers", None, token), (401, "GET", "/v1/packers", None, None), (200, "GET", "/v1/admin/packers", None, None), (200, "GET", "/v1/admin/label-runs?station=bench-1", None, None),
             (400, "GET", "/v1/admin/label-runs?limit=0", None, None),
+            # The lifecycle (docs/lifecycle.md): 1009 packed and labelled, then its carrier reports.
+            (200, "POST", "/v1/results", json.dumps({"items": [{"key": "py-l1", "type": "pack_result", "order_id": "1009", "body": dict(result, order_id="1009")},
+                                                              {"key": "py-l2", "type": "event", "order_id": "1009", "body": dict(event, order_id="1009")}]}), token),
+            (200, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "in_transit", "at": "2026-11-24T08:00:00Z", "location": "Madrid"},
+                                                                  {"tracking": "NOPE", "status": "delivered", "at": "2026-11-24T09:00:00+01:00", "detail": None}]}), integration),
+            (200, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "in_transit", "at": "2026-11-24T08:00:00Z", "location": "Madrid"}]}), integration),
+            (403, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "delivered", "at": "2026-11-24T08:00:00Z"}]}), token),
+            (401, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "delivered", "at": "2026-11-24T08:00:00Z"}]}), None),
+            (401, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "delivered", "at": "2026-11-24T08:00:00Z"}]}), "int-1.wrong"),
+            (422, "POST", "/v1/tracking", json.dumps({"updates": [{"tracking": "1Z-CHECK-1009", "status": "lost", "at": "today"}]}), integration),
+            (422, "POST", "/v1/tracking", json.dumps({"updates": []}), integration), (400, "POST", "/v1/tracking", "{", integration),
+            (415, "POST", "/v1/tracking", "{}", integration, "text/plain"), (401, "GET", "/v1/orders/queue", None, integration),
+            (200, "GET", "/v1/admin/orders/1009/history", None, None), (200, "GET", "/v1/admin/orders/1009/history?limit=2", None, None),
+            (404, "GET", "/v1/admin/orders/NOPE/history", None, None), (400, "GET", "/v1/admin/orders/1009/history?limit=0", None, None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:

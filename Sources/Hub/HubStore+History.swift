@@ -39,7 +39,7 @@ extension HubStore {
     static func orderHistory(_ db: Database, orderID: String, limit: Int) throws -> JSONValue {
         guard let o = try Row.fetchOne(db, sql: """
             SELECT o.id, o.status, o.state, o.imported_at, o.packed_at, o.packed_outcome, s.name AS station,
-                json_extract(o.body, '$.priority') AS priority, json_extract(o.body, '$.channel') AS channel,
+                COALESCE(json_extract(o.body, '$.priority'), CASE o.priority_rank WHEN 0 THEN 'same_day' WHEN 1 THEN 'express' ELSE 'standard' END) AS priority, json_extract(o.body, '$.channel') AS channel,
                 json_extract(o.body, '$.customer.name') AS customer, json_extract(o.body, '$.shipment.carrier') AS carrier,
                 json_extract(o.body, '$.shipment.service') AS service, json_extract(o.body, '$.shipment.tracking') AS tracking
             FROM orders o LEFT JOIN stations s ON s.id = o.station_id WHERE o.id = ?

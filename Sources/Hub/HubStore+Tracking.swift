@@ -72,7 +72,8 @@ extension HubStore {
                     return .commit
                 }
                 let orderIDs = Array(Set(packages.map { $0["order_id"] as String })).sorted()
-                outcome.orders = try orderIDs.map { ($0, try String.fetchOne(db, sql: "SELECT state FROM orders WHERE id = ?", arguments: [$0]) ?? "") }
+                let state = try db.cachedStatement(sql: "SELECT state FROM orders WHERE id = ?")
+                outcome.orders = try orderIDs.map { ($0, try String.fetchOne(state, arguments: [$0]) ?? "") }
                 out.append(outcome)
             }
             return out
@@ -87,17 +88,15 @@ extension HubStore {
         var touched: [String] = []
         for package in packages {
             let id: Int64 = package["id"]
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO tracking_updates (package_id, status, at, location, detail, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, update.status.rawValue, at, update.location, update.detail, integration, now.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO tracking_updates (package_id, status, at, location, detail, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [id, update.status.rawValue, at, update.location, update.detail, integration, now.timeIntervalSince1970])
             guard db.changesCount > 0 else { continue }  // the same update again
             if let last = package["last_event_at"] as Double?, at < last {
                 if status == .unchanged { status = .stale }
                 continue
             }
-            try db.execute(
-                sql: "UPDATE packages SET state = ?, last_event_at = ?, location = ?, detail = ?, updated_at = ? WHERE id = ?",
-                arguments: [update.status.rawValue, at, update.location, update.detail, now.timeIntervalSince1970, id])
+            try db.cachedStatement(sql: "UPDATE packages SET state = ?, last_event_at = ?, location = ?, detail = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [update.status.rawValue, at, update.location, update.detail, now.timeIntervalSince1970, id])
             if (package["state"] as String) != update.status.rawValue {
                 status = .applied
                 touched.append(package["order_id"])
