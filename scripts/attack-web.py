@@ -22,9 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 MARKED = '\u0600<img src=x onerror=alert(1)>'
+CUSTOMER = '</script><script>alert(4)</script>'
+EMAIL = '<svg/onload=alert(5)>@x.example'
 TOKEN = 'attack-web-kiosk-token-0123456789'
 results = []
 
@@ -133,6 +136,7 @@ def main():
     station_token = hub_cli('station', 'add', 'bench-box')
     with open(os.path.join(tmp, 'orders.json'), 'w') as f:
         json.dump({'id': MARKED, 'barcodes': ['XSS-1'], 'status': 'ready', 'payment': 'captured',
+                   'customer': {'name': CUSTOMER, 'email': EMAIL},
                    'lines': [{'sku': 'S-1', 'quantity': 1, 'barcodes': ['4006381333931']}]}, f)
     hub_cli('import', os.path.join(tmp, 'orders.json'))
     hub_port, kiosk_port = free_port(), free_port()
@@ -154,9 +158,30 @@ def main():
         status, headers, page = get(hub_port, '/')
         shown = '\u0600&lt;img src=x onerror=alert(1)&gt;'
         scalars = page.replace('\u0600', '')
-        # Four places: the scanner's name, the event's kind, and the order id in the queue and in the order list.
+        # Three places: the scanner's name, the event's kind, and the order id in the queue.
         check('hub page: a station\'s scanner name, event kind and an imported order id are text',
-              status == 200 and page.count(shown) == 4 and '<img' not in scalars and '<svg' not in scalars, (status, page[-600:]))
+              status == 200 and page.count(shown) == 3 and '<img' not in scalars and '<svg' not in scalars, (status, page[-600:]))
+        # The supervisor's page: a search echoes the query and shows the customer as text; an order's
+        # history shows its id as text; the live stream carries the same escaped section.
+        quoted = urllib.parse.quote(MARKED, safe='')
+        status, _, page = get(hub_port, '/?q=' + quoted)
+        scalars = page.replace('\u0600', '')
+        check('hub page: a search for markup finds the order and shows query, id, customer name and e-mail as text',
+              status == 200 and 'data-matched="id"' in page and '&lt;/script&gt;&lt;script&gt;alert(4)&lt;/script&gt;' in page
+              and '&lt;svg/onload=alert(5)&gt;@x.example' in page and '<img' not in scalars and '<svg' not in scalars
+              and page.count('<script') == 1, (status, page[:1500]))
+        status, _, page = get(hub_port, '/?q=' + urllib.parse.quote("alert(5)') OR 1=1 --", safe=''))
+        check('hub page: a search is a parameter, never SQL (a quote and OR 1=1 find nothing, no error)',
+              status == 200 and 'id="search-results"' in page and 'data-matched' not in page, (status, page[:600]))
+        status, _, page = get(hub_port, '/?order=' + quoted)
+        scalars = page.replace('\u0600', '')
+        check('hub page: an order\'s history names it as text', status == 200 and 'id="history"' in page
+              and '<img' not in scalars and shown in page, (status, page[:800]))
+        status, headers, stream = get(hub_port, '/events')
+        scalars = stream.replace('\u0600', '')
+        check('hub page: the live stream (one update for a client that does not ask for a stream) carries the section escaped',
+              status == 200 and headers.get('content-type', '').startswith('text/event-stream') and 'event: live' in stream
+              and shown in stream and '<img' not in scalars, (status, headers, stream[:300]))
 
         # The kiosk, listening beyond loopback: refused without a token.
         env = dict(os.environ, PACKSTATION_SERVER_URL=f'http://127.0.0.1:{hub_port}', PACKSTATION_TOKEN=station_token,

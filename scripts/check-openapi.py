@@ -133,6 +133,9 @@ def main():
             (409, "POST", "/v1/results", batch_for("1008", "py-a3"), token), (409, "POST", "/v1/results", batch_for("NOPE", "py-a4"), token),
             (403, "POST", "/v1/results", batch_for("1002", "py-a5", station="bench-2"), token), (403, "POST", "/v1/results", theirs_event, token),
             (200, "GET", "/", None, None), (200, "GET", "/healthz", None, None), (200, "GET", "/metrics", None, None),
+            # The supervisor's page: a search, an order's history, its files, one live update (no Accept: event-stream).
+            (200, "GET", "/?q=1001", None, None), (200, "GET", "/?order=1001", None, None), (200, "GET", "/?order=NOPE", None, None),
+            (200, "GET", "/hub.css", None, None), (200, "GET", "/hub.js", None, None), (200, "GET", "/events", None, None),
             (200, "GET", "/v1/orders/lookup?barcode=TOTE-2", None, token), (200, "GET", "/v1/orders/lookup?barcode=1003", None, token),
             (404, "GET", "/v1/orders/lookup?barcode=NOPE", None, token), (400, "GET", "/v1/orders/lookup", None, token),
             (200, "GET", "/v1/orders/queue", None, token),

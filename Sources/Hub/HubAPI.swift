@@ -21,6 +21,9 @@ public struct HubAPI: Sendable {
     /// TOKEN`, or HTTP Basic with TOKEN as the password (what a browser sends after its prompt).
     public var adminToken: String?
 
+    /// The supervisor's page's live updates (and its language); HubServer runs it as a service.
+    public var pageFeed: PageFeed
+
     /// Extra `Host` names answered when the hub has no admin token (besides loopback names);
     /// with an admin token every `Host` is answered.
     public var allowedHosts: [String] = []
@@ -30,11 +33,12 @@ public struct HubAPI: Sendable {
         self.store = store
         self.maximumBodyBytes = maximumBodyBytes
         self.adminToken = adminToken
+        pageFeed = PageFeed(store: store)
     }
 
     /// Every endpoint, for 405 answers and their `Allow` header.
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
-        (.get, "/"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
+        (.get, "/"), (.get, "/hub.css"), (.get, "/hub.js"), (.get, "/events"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
         (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"), (.get, "/v1/admin/label-runs"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
         (.post, "/v1/tracking"), (.get, "/v1/admin/orders/:id/history"),
@@ -68,10 +72,11 @@ public struct HubAPI: Sendable {
         admin.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: HTTPMetrics.text())))
         }
-        admin.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                     body: .init(byteBuffer: ByteBuffer(string: try await HubPage.render(store))))
-        }
+        let pageFeed = self.pageFeed
+        admin.get("/") { request, _ in try await HubPage.response(request, feed: pageFeed) }
+        admin.get("/hub.css") { _, _ in HubPage.asset(PageAssets.css, type: "text/css; charset=utf-8") }
+        admin.get("/hub.js") { _, _ in HubPage.asset(PageAssets.script, type: "text/javascript; charset=utf-8") }
+        admin.get("/events") { request, _ in pageFeed.streamResponse(request) }
         admin.group("v1/admin")
             .get("summary") { _, _ in Self.json(try await store.summary()) }
             .get("orders") { request, _ in Self.json(.object([("orders", .array(try await store.listOrders(limit: try Self.limit(request))))])) }

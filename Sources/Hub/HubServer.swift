@@ -80,7 +80,7 @@ public struct HubServer: Sendable {
                 await onRunning(port)
             },
             logger: logger)
-        app.addServices(services)
+        app.addServices([api.pageFeed] + services)
         if signals { try await app.runService() } else { try await app.run() }
     }
 }

@@ -153,6 +153,8 @@ public final class HubStore: Sendable {
         m.registerMigration("v5-lifecycle-states") { db in try migrateLifecycle(db) }
         // Automation rules: the imported document beside the effective one, the rules that applied (HubStore+Rules.swift).
         m.registerMigration("v5-rules-applied") { db in try db.execute(sql: Self.rulesTables) }
+        // What the supervisor's page counts per pack result, kept by a trigger (HubStore+PageFigures.swift).
+        m.registerMigration("v5-page-pack-stats") { db in try db.execute(sql: Self.pagePackStatsMigration) }
         return m
     }
 

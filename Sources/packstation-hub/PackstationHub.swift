@@ -65,6 +65,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Automation rules (docs/rules.md), applied at every import; reloaded on SIGHUP and when the file changes (a bad file is refused, the rules in force stay). Without it, no rules are in force.", valueName: "FILE"))
     var rules: String?
     @Option(name: .customLong("max-connections"), help: "Connections held open at once (kept 64 under the open-file limit); past it the longest-idle connection is closed.") var maxConnections = 4096
+    @Option(help: "The language of the supervisor's page: en or es.") var language: PageLanguage = .en
+    @Option(name: .customLong("page-streams"), help: "Live pages (event streams) served at once; beyond, 503 until one closes.") var pageStreams = 64
 
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.") }
@@ -72,6 +74,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--head-timeout must be in (0, 300] and --idle-timeout in (0, 3600] seconds.")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard (1...4096).contains(pageStreams) else { throw ValidationError("--page-streams must be from 1 to 4096, not \(pageStreams).") }
     }
 
     func run() async throws {
@@ -94,6 +97,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .warning
         var api = HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken)
         api.allowedHosts = allowedHosts
+        api.pageFeed = PageFeed(store: store, language: language, maximumStreams: pageStreams)
         var server = HubServer(api: api, host: host, port: port, recordFile: record)
         server.guardConfiguration = HTTPGuardConfiguration(
             headTimeout: .milliseconds(Int64(headTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maxConnections)
@@ -106,6 +110,8 @@ struct Serve: AsyncParsableCommand {
         }
     }
 }
+
+extension PageLanguage: ExpressibleByArgument {}
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,0 +1,68 @@
+import Foundation
+internal import GRDB
+import PackCore
+
+extension HubStore {
+    /// One order a search found.
+    public struct OrderHit: Sendable, Hashable {
+        public var id: String
+        public var status: String
+        public var packedAt: Date?
+        public var station: String?
+        public var customerName: String?
+        public var customerEmail: String?
+        public var tracking: [String]
+        /// Why it matched: `id`, `barcode`, `tracking` or `customer`.
+        public var matched: String
+    }
+
+    /// The longest search accepted, in characters.
+    public static let maximumSearchLength = 200
+
+    /// Orders whose id is the text or starts with it, which a barcode opens, whose shipment has
+    /// the tracking number, or whose customer's name or e-mail contains the text (any case of
+    /// ASCII letters; from 2 characters): at most `limit`, exact matches first. Every value is
+    /// a bound parameter; nothing of the text becomes SQL. Returns the hits and whether there
+    /// were more.
+    public func searchOrders(_ text: String, limit: Int = 50) async throws(HubError) -> (hits: [OrderHit], more: Bool) {
+        let q = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !q.isEmpty else { return ([], false) }
+        guard q.count <= Self.maximumSearchLength else {
+            throw HubError(400, "search_too_long", "A search is at most \(Self.maximumSearchLength) characters; this one has \(q.count).")
+        }
+        return try await readAsync { db in
+            var found: [(String, String)] = []
+            var seen = Set<String>()
+            func add(_ ids: [String], _ why: String) {
+                for id in ids where found.count <= limit && seen.insert(id).inserted { found.append((id, why)) }
+            }
+            add(try String.fetchAll(db, sql: "SELECT id FROM orders WHERE id = ?", arguments: [q]), "id")
+            add(try String.fetchAll(db, sql: "SELECT order_id FROM order_barcodes WHERE barcode = ? LIMIT ?", arguments: [q, limit + 1]), "barcode")
+            add(try String.fetchAll(db, sql: "SELECT id FROM orders WHERE json_extract(body, '$.shipment.tracking') = ? LIMIT ?", arguments: [q, limit + 1]), "tracking")
+            // A prefix of the id, walking the primary key (no LIKE: '%' and '_' are text here).
+            add(try String.fetchAll(db, sql: "SELECT id FROM orders WHERE id > ? AND id < ? ORDER BY id LIMIT ?", arguments: [q, q + "\u{10FFFF}", limit + 1]), "id")
+            if q.count >= 2, found.count <= limit {
+                let lower = q.lowercased()
+                add(try String.fetchAll(db, sql: """
+                    SELECT id FROM orders
+                    WHERE instr(lower(json_extract(body, '$.customer.name')), ?) > 0 OR instr(lower(json_extract(body, '$.customer.email')), ?) > 0
+                    ORDER BY imported_at DESC, id LIMIT ?
+                    """, arguments: [lower, lower, limit + 1]), "customer")
+            }
+            let more = found.count > limit
+            let hits = try found.prefix(limit).compactMap { id, why -> OrderHit? in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT o.id, o.status, o.packed_at, s.name AS station,
+                           CAST(json_extract(o.body, '$.customer.name') AS TEXT) AS name, CAST(json_extract(o.body, '$.customer.email') AS TEXT) AS email,
+                           CAST(json_extract(o.body, '$.shipment.tracking') AS TEXT) AS tracking
+                    FROM orders o LEFT JOIN stations s ON s.id = o.station_id WHERE o.id = ?
+                    """, arguments: [id]) else { return nil }
+                let packed: Double? = row["packed_at"]
+                let tracking: String? = row["tracking"]
+                return OrderHit(id: row["id"], status: row["status"], packedAt: packed.map(Date.init(timeIntervalSince1970:)), station: row["station"],
+                                customerName: row["name"], customerEmail: row["email"], tracking: tracking.map { [$0] } ?? [], matched: why)
+            }
+            return (hits, more)
+        }
+    }
+}
