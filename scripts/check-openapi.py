@@ -123,6 +123,11 @@ def main():
             body = dict(result, order_id=oid, **changes)
             return json.dumps({"items": [{"key": key, "type": "pack_result", "order_id": oid, "body": body}]})
 
+        def load_scan(key, oid, code="PKG:1001:1", verdict="loaded", station="bench-1"):
+            body = {"code": code, "carrier": "UPS", "trailer": None, "station": station, "person": None,
+                    "at": "2026-11-23T16:00:00.000Z", "verdict": verdict, "package": 1 if oid else None}
+            return {"key": key, "type": "load_scan", "order_id": oid, "body": body}
+
         reused = json.dumps({"items": [{"key": "py-1", "type": "pack_result", "order_id": "1001", "body": dict(result, outcome="short_shipped")}]})
         theirs_event = json.dumps({"items": [{"key": "py-e6", "type": "event", "order_id": "1006", "body": dict(event, order_id="1006")}]})
         expect = [
@@ -185,6 +190,13 @@ def main():
             (415, "POST", "/v1/tracking", "{}", integration, "text/plain"), (401, "GET", "/v1/orders/queue", None, integration),
             (200, "GET", "/v1/admin/orders/1009/history", None, None), (200, "GET", "/v1/admin/orders/1009/history?limit=2", None, None),
             (404, "GET", "/v1/admin/orders/NOPE/history", None, None), (400, "GET", "/v1/admin/orders/1009/history?limit=0", None, None),
+            # The dock (docs/dock.md): load scans, the station's package list, a carrier's day.
+            (200, "POST", "/v1/results", json.dumps({"items": [load_scan("py-d1", "1001"), load_scan("py-d2", None, code="<b>NOPE</b>", verdict="unknown_package")]}), token),
+            (422, "POST", "/v1/results", json.dumps({"items": [load_scan("py-d3", None, verdict="maybe")]}), token),
+            (403, "POST", "/v1/results", json.dumps({"items": [load_scan("py-d4", None, station="bench-2")]}), token),
+            (200, "GET", "/v1/loads/packages", None, token), (401, "GET", "/v1/loads/packages", None, None),
+            (200, "GET", "/v1/admin/loads?carrier=UPS", None, None), (400, "GET", "/v1/admin/loads?carrier=UPS&date=2026-13-01", None, None),
+            (400, "GET", "/v1/admin/loads", None, None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:

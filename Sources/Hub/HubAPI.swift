@@ -42,6 +42,7 @@ public struct HubAPI: Sendable {
         (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"), (.get, "/v1/admin/label-runs"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
         (.post, "/v1/tracking"), (.get, "/v1/admin/orders/:id/history"),
+        (.get, "/v1/loads/packages"), (.get, "/v1/admin/loads"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
     /// The methods routed on `path` (empty when the path is unknown).
@@ -91,6 +92,7 @@ public struct HubAPI: Sendable {
             }
             .get("packers") { _, _ in Self.json(try await store.packersForAdmins()) }
             .get("orders/:id/history") { request, context in try await orderHistory(request, context) }
+        addDockAdminRoutes(admin.group("v1/admin"))
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }
@@ -106,6 +108,7 @@ public struct HubAPI: Sendable {
             return Self.json(text: "{\"orders\":[" + orders.joined(separator: ",") + "]}")
         }
         station.get("packers") { _, _ in Self.json(try await store.packersForStations()) }
+        addDockStationRoutes(station)
         station.get("label-runs") { _, context in
             Self.json(.object([("runs", .array(try await store.labelRuns(for: try context.requireStation())))]))
         }

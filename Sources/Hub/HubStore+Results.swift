@@ -33,6 +33,7 @@ extension HubStore {
                 try Self.authorize(item, index: i, station: station, db: db)
                 try insert.execute(arguments: [item.key, station.id, item.type, item.orderID, item.body, item.digest, now.timeIntervalSince1970])
                 out.append((item.key, "stored"))
+                if item.type == "load_scan" { try Self.recordLoadScan(item, resultID: db.lastInsertedRowID, station: station, db: db) }
                 if let outcome = item.outcome, outcome == "packed" || outcome == "short_shipped", let id = item.orderID {
                     try pack.execute(arguments: [now.timeIntervalSince1970, outcome, id])
                 }
@@ -52,6 +53,13 @@ extension HubStore {
             try Row.fetchOne(db, sql: "SELECT status, station_id FROM orders WHERE id = ?", arguments: [id]).map { (id: id, status: $0["status"] as String, station: $0["station_id"] as Int64?) }
         }
         let nothing = "nothing in the batch was stored"
+        if item.type == "load_scan" {
+            // The dock loads every station's packages: only the scanning station is checked.
+            guard item.loadScan?.station == station.name else {
+                throw HubError(403, "station_mismatch", "Item \(i): the load scan's station is not '\(station.name)', the station this token belongs to; \(nothing). Set the agent's station.name to '\(station.name)', or give it that station's own token.", item: i)
+            }
+            return
+        }
         if item.type == "pack_result" {
             guard item.station == station.name else {
                 throw HubError(403, "station_mismatch", "Item \(i): the result's station is not '\(station.name)', the station this token belongs to; \(nothing). Set the agent's station.name to '\(station.name)', or give it that station's own token.", item: i)

@@ -155,6 +155,7 @@ public final class HubStore: Sendable {
         m.registerMigration("v5-rules-applied") { db in try db.execute(sql: Self.rulesTables) }
         // What the supervisor's page counts per pack result, kept by a trigger (HubStore+PageFigures.swift).
         m.registerMigration("v5-page-pack-stats") { db in try db.execute(sql: Self.pagePackStatsMigration) }
+        m.registerMigration("v5-dock-loads-closeouts") { db in try migrateDock(db) }
         return m
     }
 

@@ -9,7 +9,7 @@ public struct ResultBatch: Sendable {
     public struct Item: Sendable {
         /// The idempotency key.
         public var key: String
-        /// `pack_result` or `event`.
+        /// `pack_result`, `event` or `load_scan`.
         public var type: String
         /// The order, if any.
         public var orderID: String?
@@ -21,6 +21,8 @@ public struct ResultBatch: Sendable {
         public var station: String?
         /// For pack results: the block reasons a supervisor overrode (`override.reasons`).
         public var overrides: Set<String> = []
+        /// For load scans: the scan (ResultBatch+LoadScan.swift).
+        public var loadScan: LoadScan?
         /// SHA-256 of the item without its key, members sorted (`canonicalText`): the same key
         /// sent again with this digest is a retry, with another digest a reused key.
         public var digest: String
@@ -52,7 +54,7 @@ public struct ResultBatch: Sendable {
             let p = "items[\(i)]"
             let key = Self.string(item["key"], "\(p).key", &problems, maxLength: 200)
             let type = Self.string(item["type"], "\(p).type", &problems)
-            if let type, type != "pack_result", type != "event" { problems.append("\(p).type", "must be pack_result or event, not '\(type)'") }
+            if let type, type != "pack_result", type != "event", type != "load_scan" { problems.append("\(p).type", "must be pack_result, event or load_scan, not '\(type)'") }
             var orderID: String?
             switch item["order_id"] {
             case .string(let s)?: orderID = s
@@ -62,12 +64,14 @@ public struct ResultBatch: Sendable {
             let body = item["body"]
             var outcome: String?
             var overrides: Set<String> = []
+            var loadScan: LoadScan?
             if case .object? = body {
                 if type == "pack_result" {
                     outcome = Self.checkPackResult(body!, "\(p).body", &problems)
                     overrides = Self.checkOverride(body!["override"], "\(p).body.override", &problems)
                 }
                 if type == "event" { Self.checkEvent(body!, "\(p).body", &problems) }
+                if type == "load_scan" { loadScan = Self.checkLoadScan(body!, orderID: orderID, "\(p).body", &problems) }
             } else {
                 problems.append("\(p).body", "expected an object, found \(body?.typeDescription ?? "nothing")")
             }
@@ -82,7 +86,7 @@ public struct ResultBatch: Sendable {
             var station: String?
             if case .string(let s)? = body["station"] { station = s }
             self.items.append(Item(
-                key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome, station: station, overrides: overrides,
+                key: key, type: type, orderID: orderID, body: body.jsonText, outcome: outcome, station: station, overrides: overrides, loadScan: loadScan,
                 digest: Self.digest(type: type, orderID: orderID, body: body), document: body))
         }
     }

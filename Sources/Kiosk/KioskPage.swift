@@ -75,6 +75,7 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 .label { display:flex; gap:1rem; align-items:flex-start; font-size:1.4rem; margin-top:auto; }
 .label img { max-height:14rem; max-width:45%; background:white; border-radius:.3rem; }
 .label.failed, .label.waiting { color:#ffcdd2; font-weight:bold; }
+.load { font-size:1.6rem; font-weight:bold; margin-top:.5rem; }
 .next { font-size:1.4rem; color:var(--muted); margin-top:.6rem; }
 .next .title { text-transform:uppercase; font-size:1.1rem; letter-spacing:.05em; }
 .next .urgent { color:#ffb74d; font-weight:bold; }
@@ -86,7 +87,8 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
   override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info",
   labels_reprinted:"done", label_voided:"done", supervisor_required:"info", signed_in:"good", signed_out:"info",
-  approval_required:"info", approval_given:"good" };
+  approval_required:"info", approval_given:"good",
+  load_started:"good", loaded:"good", already_loaded:"info", load_ended:"info" };
 function tone(kind) { return tones[kind] || "bad"; }
 let audio = null, lastSeq = {}, soundOn = true;
 function beep(freqs, dur, type) {
@@ -205,6 +207,9 @@ function renderBench(b) {
     label.append(el("div", null, lb.message));
     box.append(label);
   }
+  const ld = b.load;
+  if (ld) box.append(el("div", { class: "load", "data-carrier": ld.carrier, "data-loaded": ld.loaded, "data-expected": ld.expected, "data-missing": ld.missing },
+    "Loading " + ld.carrier + " trailer: " + ld.loaded + " loaded · " + ld.expected + " expected · " + ld.missing + " missing" + (ld.cache_age_seconds === null ? " (package list not fetched yet)" : "")));
   if (b.reprints) box.append(el("div", { class: "reprints", "data-reprints": b.reprints }, b.reprints + (b.reprints === 1 ? " label" : " labels") + " printed again at this bench (CMD:REPRINT, CMD:VOID)"));
   return box;
 }

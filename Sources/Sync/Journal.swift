@@ -112,6 +112,7 @@ public final class Journal: Sendable {
         // The hub's packer list and each bench's reprint memory (Journal+Packers.swift).
         m.registerMigration("v4-packers") { db in try db.execute(sql: Self.packersSchema) }
         m.registerMigration("v4-offline-order-cache") { db in try migrateOrderCache(db) }
+        m.registerMigration("v5-dock-packages") { db in try db.execute(sql: Self.dockSchema) }
         return m
     }
 

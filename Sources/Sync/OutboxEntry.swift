@@ -8,6 +8,8 @@ public struct OutboxEntry: Hashable, Sendable {
         case packResult = "pack_result"
         /// An event (label printed, order reopened, ...): a free-form object.
         case event
+        /// A package scanned into a carrier's trailer at the dock (docs/dock.md).
+        case loadScan = "load_scan"
     }
 
     /// Position in the outbox: entries are sent in this order.

@@ -12,7 +12,8 @@ struct PackstationHub: AsyncParsableCommand {
         commandName: "packstation-hub",
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
-        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self, IntegrationCommand.self, OrderCommand.self],
+        subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self, IntegrationCommand.self, OrderCommand.self,
+                      LoadsCommand.self],
         defaultSubcommand: Serve.self
     )
 

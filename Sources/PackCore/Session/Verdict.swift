@@ -56,6 +56,16 @@ public struct Verdict: Hashable, Sendable {
         case approvalRequired = "approval_required"
         /// A supervisor's badge approved the open order before it was complete.
         case approvalGiven = "approval_given"
+        /// `CMD:LOAD:CARRIER` (or `bench.mode = "load"`): the bench scans packages into that carrier's trailer.
+        case loadStarted = "load_started"
+        /// `CMD:LOAD:END` or `CMD:PACK`: the bench packs again.
+        case loadEnded = "load_ended"
+        /// Load mode: the verdicts of LoadVerdict.Kind (docs/dock.md).
+        case loaded
+        case alreadyLoaded = "already_loaded"
+        case wrongCarrier = "wrong_carrier"
+        case unknownPackage = "unknown_package"
+        case notPacked = "not_packed"
     }
 
     /// Why an order may not be packed.

@@ -20,10 +20,14 @@ actor Bench {
     private let labelsQueued: @Sendable () -> Void
     private let speaker: Speaker?
 
-    private var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
+    var lastVerdict: (verdict: Verdict, scan: String, seq: Int)?
     /// When the scans whose verdicts no published snapshot shows yet were read (scan → screen).
-    private var unpublishedScans: [Date] = []
-    private var seq = 0
+    var unpublishedScans: [Date] = []
+    var seq = 0
+    /// Packing, or loading a carrier's trailer at the dock (Bench+Load.swift).
+    var mode: BenchMode = .packing
+    /// Set when the station has a server: what load mode needs.
+    var dock: DockContext?
     /// Labels printed again at this bench since the agent started (the kiosk shows it).
     private var reprints = 0
     private(set) var label: LabelStatus?
@@ -37,8 +41,10 @@ actor Bench {
         var message: String
     }
 
-    init(name: String, scanners: [String], configuration: PackSession.Configuration, orders: OrderFinder, journal: Journal, labels: LabelMaker?, metrics: AgentMetrics, logger: Logger, speaker: Speaker?, labelsQueued: @escaping @Sendable () -> Void, changed: @escaping @Sendable () -> Void) {
+    init(name: String, scanners: [String], configuration: PackSession.Configuration, orders: OrderFinder, journal: Journal, labels: LabelMaker?, metrics: AgentMetrics, logger: Logger, speaker: Speaker?,
+         dock: DockContext? = nil, labelsQueued: @escaping @Sendable () -> Void, changed: @escaping @Sendable () -> Void) {
         self.name = name
+        self.dock = dock
         self.scanners = scanners
         session = PackSession(configuration: configuration)
         self.orders = orders
@@ -53,8 +59,9 @@ actor Bench {
 
     /// Rebuilds the open order (and parked ones) from the inputs journaled since the bench was
     /// last idle. Their results were committed when they happened, so nothing is recorded again.
-    func recover() async -> Int {
+    func recover(loadByDefault: Bool = false) async -> Int {
         restoreReprintMemory()
+        restoreMode(loadByDefault: loadByDefault)
         let inputs = (try? journal.openInputs(bench: name)) ?? []
         for (input, at) in inputs {
             _ = await step(input, at: at)
@@ -83,6 +90,11 @@ actor Bench {
     func handle(_ input: String, at time: Date = Date()) async -> Verdict {
         let started = ContinuousClock.now
         let open = session.current?.order
+        if let verdict = await loadStep(input, at: time) {
+            metrics.verdict(verdict.kind.rawValue, seconds: (ContinuousClock.now - started).seconds)
+            show(verdict, scan: input, at: time)
+            return verdict
+        }
         var verdict = await step(input, at: time)
         metrics.verdict(verdict.kind.rawValue, seconds: (ContinuousClock.now - started).seconds)
         // Journal writes run on the journal's writer thread (commit and fsync), not on a thread of
@@ -122,6 +134,15 @@ actor Bench {
         logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "verdict.reason": "\(verdict.blockReasons.first?.rawValue ?? "-")", "order.id": "\(verdict.orderID ?? "-")"])
         changed()
         return verdict
+    }
+
+    /// Shows a load-mode verdict (Bench+Load.swift) as a scan's.
+    private func show(_ verdict: Verdict, scan: String, at time: Date) {
+        speaker?.play(Speaker.tone(verdict.kind))
+        seq += 1
+        lastVerdict = (verdict, scan, seq)
+        unpublishedScans.append(time)
+        changed()
     }
 
     /// Shows a verdict no scan made (a timer's) on the kiosk and the speaker.
@@ -256,6 +277,7 @@ actor Bench {
         } else {
             members.append(("label", .null))
         }
+        members.append(("load", loadView()))
         return .object(members)
     }
 }

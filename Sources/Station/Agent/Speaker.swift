@@ -36,9 +36,9 @@ final class Speaker: @unchecked Sendable {
     /// The tone of a verdict, as the kiosk page colours it.
     static func tone(_ kind: Verdict.Kind) -> Tone {
         switch kind {
-        case .accepted, .orderOpened, .quantitySet, .overrideAccepted, .signedIn, .approvalGiven: .good
+        case .accepted, .orderOpened, .quantitySet, .overrideAccepted, .signedIn, .approvalGiven, .loaded, .loadStarted: .good
         case .orderComplete, .boxClosed, .labelsReprinted, .labelVoided: .done
-        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned, .supervisorRequired, .signedOut, .approvalRequired: .info
+        case .undone, .lineShorted, .confirmSwitch, .shortPending, .orderAbandoned, .supervisorRequired, .signedOut, .approvalRequired, .alreadyLoaded, .loadEnded: .info
         default: .bad
         }
     }

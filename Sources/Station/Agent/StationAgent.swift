@@ -154,9 +154,10 @@ public final class StationAgent: Sendable {
             ? Speaker(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("sounds").path, device: configuration.soundDevice, logger: logger)
             : nil
         var benches: [Bench] = []
+        let dock = client.map { DockRefresher(client: $0, journal: journal, logger: logger).context(station: configuration.stationName) }
         for b in configuration.benches {
             benches.append(Bench(name: b.name, scanners: b.scanners, configuration: session, orders: finder, journal: journal, labels: labels,
-                                 metrics: metrics, logger: logger, speaker: speaker, labelsQueued: { labelPrinting.labelsQueued() }, changed: changed))
+                                 metrics: metrics, logger: logger, speaker: speaker, dock: dock, labelsQueued: { labelPrinting.labelsQueued() }, changed: changed))
         }
         self.benches = benches
         directory.set(benches)
@@ -185,7 +186,7 @@ public final class StationAgent: Sendable {
     /// Runs until SIGTERM/SIGINT (or, with `exitWhenDone`, until the replayed scans are done).
     public func run() async throws(StationError) {
         await loadHubPackers()
-        for bench in benches { _ = await bench.recover() }
+        for (bench, b) in zip(benches, configuration.benches) { _ = await bench.recover(loadByDefault: b.loads) }
         await status.setBenches(benches)
         await status.publish(to: feed, journal: journal)
 

@@ -64,6 +64,7 @@ public struct ConfigurationKey: Sendable {
         .init("bench.name", .string, "bench-1", "[[bench]] tables, one per packer: the bench's name."),
         .init("bench.scanners", .strings, "[] (every scanner no other bench claims)", "[[bench]]: scanner ids or VID:PID bound to this bench."),
         .init("bench.printer", .string, "printer.uri", "[[bench]]: this bench's own printer URI."),
+        .init("bench.mode", .string, "pack", "[[bench]]: pack, or load: the bench (a dock scanner) starts in load mode, scanning packages into the trailer CMD:LOAD:<CARRIER> names (docs/dock.md); CMD:PACK switches back."),
         .init("kiosk.listen", .string, "127.0.0.1:8470", "Where the kiosk page and /metrics are served; other interfaces only when set here, and then only with kiosk.token."),
         .init("kiosk.token", .string, "none", secret: true, "The token a browser on another machine presents to see the kiosk: open http://BOX:8470/?token=TOKEN once (a cookie keeps it); scripts send 'Authorization: Bearer TOKEN'; a browser on the box itself needs none. Required when kiosk.listen is not a loopback address; 16 or more letters, digits, '-', '_', '.' or '~' (e.g. `openssl rand -hex 16`)."),
         .init("kiosk.head_timeout_seconds", .integer, "10", "How long a browser may take to send a request's head once it starts (1–300); slower ones are closed (slowloris)."),

@@ -12,6 +12,8 @@ public struct StationConfiguration: Sendable {
         public var scanners: [String]
         /// The bench's own printer, when not the station's.
         public var printer: PrinterURI?
+        /// `load`: the bench starts loading trailers at the dock (docs/dock.md); default `pack`.
+        public var loads = false
     }
 
     public enum LabelFormat: String, Sendable { case zpl, pdf }
@@ -291,7 +293,12 @@ public struct StationConfiguration: Sendable {
             if case .string(let s)? = raw["bench.printer"]?.0 {
                 do { printer = try PrinterURI(parsing: s) } catch { throw Self.keyError("bench.printer", origin("bench.printer"), error.message) }
             }
-            benches.append(Bench(name: name, scanners: scanners, printer: printer))
+            var loads = false
+            if case .string(let m)? = raw["bench.mode"]?.0 {
+                guard m == "pack" || m == "load" else { throw Self.keyError("bench.mode", origin("bench.mode"), "must be pack or load, not '\(m)'") }
+                loads = m == "load"
+            }
+            benches.append(Bench(name: name, scanners: scanners, printer: printer, loads: loads))
         }
         if benches.filter(\.scanners.isEmpty).count > 1 {
             throw Self.keyError("bench.scanners", "station.toml", "is empty on more than one bench; only one bench may take the scanners no other bench claims")
