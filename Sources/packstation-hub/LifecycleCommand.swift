@@ -45,7 +45,42 @@ struct IntegrationCommand: ParsableCommand {
 
 /// `packstation-hub order show ID`: what the supervisor's page shows when an order is opened.
 struct OrderCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "order", abstract: "Look at an order's lifecycle.", subcommands: [OrderShow.self])
+    static let configuration = CommandConfiguration(commandName: "order", abstract: "Look at an order's lifecycle, or move it by hand.", subcommands: [OrderShow.self, OrderMove.self])
+}
+
+/// `packstation-hub order move ID STATE`: a supervisor's move (an exception raised or resolved),
+/// checked against the table like every other (docs/lifecycle.md).
+struct OrderMove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "move", abstract: "Move an order to another state by hand (e.g. exception, and back once resolved).",
+        discussion: "States: \(OrderState.allCases.map(\.rawValue).joined(separator: ", ")). The move must be one docs/lifecycle.md allows; it is recorded with source 'admin', --person and --reason.")
+    @OptionGroup var database: DatabaseOption
+    @Argument(help: "The order's id.") var id: String
+    @Argument(help: "The state to move it to.") var state: String
+    @Option(help: "Who decided (a supervisor's name), for the history.") var person: String?
+    @Option(help: "Why, for the history (e.g. 'parcel damaged at the dock').") var reason: String?
+
+    func validate() throws {
+        guard OrderState(rawValue: state) != nil else {
+            throw ValidationError("'\(state)' is not a state; use one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        for (name, value) in [("--person", person), ("--reason", reason)] {
+            if let value, value.isEmpty || value.count > 500 || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw ValidationError("\(name) must be 1 to 500 characters without control characters.")
+            }
+        }
+    }
+
+    func run() throws {
+        let target = OrderState(rawValue: state)!
+        let store = try database.open()
+        let detail: JSONValue? = reason.map { .object([("reason", .string($0))]) }
+        if try store.moveOrder(id, to: target, person: person, source: "admin", detail: detail) {
+            print("order \(OrderShow.safe(id)) is \(target.rawValue)")
+        } else {
+            print("order \(OrderShow.safe(id)) was \(target.rawValue) already; nothing changed")
+        }
+    }
 }
 
 struct OrderShow: ParsableCommand {

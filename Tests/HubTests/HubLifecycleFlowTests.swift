@@ -135,3 +135,29 @@ import Testing
 extension JSONValue {
     var arrayCount: Int? { if case .array(let a) = self { a.count } else { nil } }
 }
+
+/// A hub database from before the lifecycle opens with every order in the state it was in.
+@Suite struct HubLifecycleMigrationTests {
+    @Test func ordersOnAnOlderHubStartPackedCancelledOrReady() async throws {
+        let dir = NSTemporaryDirectory() + "packstation-hub-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/hub.sqlite"
+        let body = try #require(try JSONParser.parse(HubAuthorizationTests.packResult("ANY", key: "k-1"))["body"])
+        try HubMigrationTests.writeVersionOne(path: path, result: body.jsonText)
+        let old = try DatabaseQueue(path: path)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO orders (id, body, status, imported_at) VALUES ('CAN', ?, 'cancelled', 5), ('NEW', ?, 'ready', 6)",
+                           arguments: [HubFixture.order("CAN", status: "cancelled"), HubFixture.order("NEW")])
+        }
+        try old.close()
+        let store = try HubStore(path: path)
+        #expect(try store.orderState("ANY") == .packed)
+        #expect(try store.orderState("CAN") == .cancelled)
+        #expect(try store.orderState("NEW") == .ready)
+        let history = try await store.orderHistory("ANY")
+        #expect(history["states"]?[0]?["source"] == "migration" && history["states"]?[0]?["at"] == "1970-01-01T00:00:01.000Z", "at its packed_at")
+        // And it goes on from there.
+        #expect(try store.moveOrder("NEW", to: .packed, source: "test"))
+    }
+}

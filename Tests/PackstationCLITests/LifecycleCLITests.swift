@@ -71,4 +71,23 @@ import Testing
         let again = try HubPackersCLITests.hubRun(hub, ["integration", "add", "bad name"])
         #expect(again.status == 1 && again.stderr == "error: An integration name is 1 to 64 letters, digits, '-', '_' or '.', not \"bad name\".\n", "\(again)")
     }
+
+    @Test func aSupervisorMovesAnOrderByHandAsTheTableAllows() throws {
+        let dir = try RunCLITests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let hub = try HubProcess(dir: dir)
+        try hub.importOrders([OrderRefusalCLITests.order("M1")])
+        let raised = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "exception", "--person", "Sara", "--reason", "<b>box crushed</b>"])
+        #expect(raised.status == 0 && raised.stdout == "order M1 is exception\n", "\(raised)")
+        let again = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "exception"])
+        #expect(again.stdout == "order M1 was exception already; nothing changed\n")
+        #expect(try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "ready"]).status == 0)
+        let refused = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "delivered"])
+        #expect(refused.status == 1 && refused.stderr == "error: Order M1 is ready and cannot become delivered; from ready it may become cancelled, exception, packed. Nothing was changed.\n", "\(refused)")
+        let bad = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "lost"])
+        #expect(bad.status == 2 && bad.stderr.contains("'lost' is not a state; use one of ready, packed, labelled, shipped, in_transit, delivered, exception, cancelled."), "\(bad)")
+        let show = try HubPackersCLITests.hubRun(hub, ["order", "show", "M1"]).stdout
+        #expect(show.contains(#"exception  from ready  by admin  person Sara  {"reason":"<b>box crushed</b>"}"#), "\(show)")
+        #expect(show.contains("ready  from exception  by admin"), "\(show)")
+    }
 }
