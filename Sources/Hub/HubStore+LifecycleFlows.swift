@@ -91,8 +91,8 @@ extension HubStore {
 
     /// The order's packages, numbered from 1: as many as the boxes the packer closed (the pack
     /// result's `boxes`), else the order's `shipment.packages`; each with the shipment's carrier,
-    /// service and tracking number (one number for the shipment unless the order gives one per
-    /// package), and its weight (the box's, else the order's). Packages already stored stay.
+    /// service and tracking number (`shipment.package_tracking`, else the shipment's one number),
+    /// and its weight (the box's, else the order's). Packages already stored stay.
     static func storePackages(_ db: Database, orderID: String, result: JSONValue?, at: Date) throws {
         let order = try String.fetchOne(db, sql: "SELECT body FROM orders WHERE id = ?", arguments: [orderID])
             .flatMap { try? Order.decode(from: JSONParser.parse($0)) }
@@ -110,7 +110,7 @@ extension HubStore {
                     INSERT OR IGNORE INTO packages (order_id, number, tracking, carrier, service, state, weight_g, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, 'labelled', ?, ?, ?)
                     """,
-                arguments: [orderID, number, shipment?.tracking, shipment?.carrier, shipment?.service, weight, at.timeIntervalSince1970, at.timeIntervalSince1970])
+                arguments: [orderID, number, shipment?.tracking(package: number), shipment?.carrier, shipment?.service, weight, at.timeIntervalSince1970, at.timeIntervalSince1970])
         }
     }
 

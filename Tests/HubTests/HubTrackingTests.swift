@@ -20,17 +20,13 @@ import Testing
             hub = try HubFixture(adminToken: HubTrackingTests.admin)
             integration = try hub.store.addIntegration(name: "ups")
             let shipment = HubLifecycleFlowTests.shipment.replacingOccurrences(of: #""tracking":"1Z999AA10123456784","#, with: "")
-            for (id, packages) in [("TWO", 2), ("ONE", 1)] {
-                let order = String(HubFixture.order(id).dropLast()) + #","shipment":"# + shipment.replacingOccurrences(of: #""packages":2,"package_weights":[1200,800]"#, with: #""packages":\#(packages)"#) + "}"
+            // Per-package numbers (shipment.package_tracking), as a carrier gives each parcel of a shipment its own.
+            for (id, numbers) in [("TWO", #"["TRK-2A","TRK-2B"]"#), ("ONE", #"["TRK-1"]"#)] {
+                let packages = id == "TWO" ? 2 : 1
+                let order = String(HubFixture.order(id).dropLast()) + #","shipment":"# + shipment.replacingOccurrences(of: #""packages":2,"package_weights":[1200,800]"#, with: #""packages":\#(packages),"package_tracking":\#(numbers)"#) + "}"
                 try hub.importOrders(order)
                 let r = await hub.call("POST", "/v1/results", body: #"{"items":["# + HubLifecycleFlowTests.packResult(id, key: "p-\(id)") + "," + HubLifecycleFlowTests.labelPrinted(id, key: "l-\(id)") + "]}")
                 try #require(r.status == 200, "\(r.text)")
-            }
-            // Per-package numbers, as a carrier gives each parcel of a shipment its own.
-            try await hub.store.pool.write { db in
-                try db.execute(sql: "UPDATE packages SET tracking = 'TRK-2A' WHERE order_id = 'TWO' AND number = 1")
-                try db.execute(sql: "UPDATE packages SET tracking = 'TRK-2B' WHERE order_id = 'TWO' AND number = 2")
-                try db.execute(sql: "UPDATE packages SET tracking = 'TRK-1' WHERE order_id = 'ONE'")
             }
         }
 

@@ -210,8 +210,9 @@ extension Order {
         let hasLabel = labelValue.map { $0.kind != .null } ?? false
         let packageLabels = decodePackageLabels(&r, object.member("labels"), packages: packages, label: &label, hasLabel: hasLabel)
         let weights = decodePackageWeights(&r, object.member("package_weights"), packages: packages)
+        let packageTracking = decodePackageTracking(&r, object.member("package_tracking"), packages: packages)
         guard let carrier, let service, let from, let to else { return nil }
-        return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label, packageLabels: packageLabels, packageWeights: weights)
+        return Shipment(carrier: carrier, service: service, tracking: tracking, from: from, to: to, packages: packages, label: label, packageLabels: packageLabels, packageWeights: weights, packageTracking: packageTracking)
     }
 
     /// `{format, data}` of a carrier label; nil when a member is wrong (each reported).
@@ -272,6 +273,27 @@ extension Order {
         }
         if let first = found.removeValue(forKey: 1) { label = first }
         return found
+    }
+
+    /// `shipment.package_tracking`: one tracking number per package (1 to 100 characters each).
+    private static func decodePackageTracking<N: JSONReadable>(_ r: inout FieldReader, _ value: N?, packages: Int) -> [String]? {
+        guard let value, value.kind != .null else { return nil }
+        guard value.kind == .array, value.elementCount == packages else {
+            r.fail("shipment.package_tracking", value.kind == .array
+                ? "has \(value.elementCount) tracking number\(value.elementCount == 1 ? "" : "s") for \(packages) package\(packages == 1 ? "" : "s") (shipment.packages); give one per package"
+                : "must be an array of tracking numbers, one per package, found \(value.kind.typeDescription)")
+            return nil
+        }
+        var numbers: [String] = []
+        for (i, element) in value.elements.enumerated() {
+            let text = element.kind == .string ? element.stringValue : ""
+            guard element.kind == .string, (1...100).contains(text.count) else {
+                r.fail("shipment.package_tracking[\(i)]", element.kind == .string ? "must be 1 to 100 characters" : "must be a string, found \(element.kind.typeDescription)")
+                continue
+            }
+            numbers.append(text)
+        }
+        return numbers.count == packages ? numbers : nil
     }
 
     /// `shipment.package_weights`: grams per package, one for each of `packages`.

@@ -19,9 +19,12 @@ public struct Shipment: Hashable, Sendable {
     /// Each package's weight in grams, package 1 first, when the server knows them
     /// (`shipment.package_weights`, one per package).
     public var packageWeights: [Int]?
+    /// Each package's own tracking number, package 1 first, when the carrier gives one per
+    /// parcel (`shipment.package_tracking`, one per package); else every package has `tracking`.
+    public var packageTracking: [String]?
 
     /// Creates a shipment.
-    public init(carrier: String, service: String, tracking: String? = nil, from: Address, to: Address, packages: Int = 1, label: CarrierLabel? = nil, packageLabels: [Int: CarrierLabel] = [:], packageWeights: [Int]? = nil) {
+    public init(carrier: String, service: String, tracking: String? = nil, from: Address, to: Address, packages: Int = 1, label: CarrierLabel? = nil, packageLabels: [Int: CarrierLabel] = [:], packageWeights: [Int]? = nil, packageTracking: [String]? = nil) {
         self.carrier = carrier
         self.service = service
         self.tracking = tracking
@@ -31,6 +34,13 @@ public struct Shipment: Hashable, Sendable {
         self.label = label
         self.packageLabels = packageLabels
         self.packageWeights = packageWeights
+        self.packageTracking = packageTracking
+    }
+
+    /// The tracking number of package `k` (1-based): its own, else the shipment's.
+    public func tracking(package k: Int) -> String? {
+        guard let numbers = packageTracking, numbers.indices.contains(k - 1) else { return tracking }
+        return numbers[k - 1]
     }
 
     /// The carrier's label of package `k` (1-based), if the carrier made one.
