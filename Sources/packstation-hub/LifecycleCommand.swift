@@ -61,8 +61,12 @@ struct OrderMove: ParsableCommand {
     @Option(help: "Why, for the history (e.g. 'parcel damaged at the dock').") var reason: String?
 
     func validate() throws {
-        guard OrderState(rawValue: state) != nil else {
+        guard let target = OrderState(rawValue: state) else {
             throw ValidationError("'\(state)' is not a state; use one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        // A cancellation must reach the stations too (the queue follows the imported status).
+        guard target != .cancelled else {
+            throw ValidationError("An order is cancelled by the order system: import it again with status cancelled (`packstation-hub import`), so stations stop packing it too.")
         }
         for (name, value) in [("--person", person), ("--reason", reason)] {
             if let value, value.isEmpty || value.count > 500 || value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

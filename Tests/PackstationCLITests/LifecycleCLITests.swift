@@ -86,6 +86,8 @@ import Testing
         #expect(refused.status == 1 && refused.stderr == "error: Order M1 is ready and cannot become delivered; from ready it may become cancelled, exception, packed. Nothing was changed.\n", "\(refused)")
         let bad = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "lost"])
         #expect(bad.status == 2 && bad.stderr.contains("'lost' is not a state; use one of ready, packed, labelled, shipped, in_transit, delivered, exception, cancelled."), "\(bad)")
+        let cancel = try HubPackersCLITests.hubRun(hub, ["order", "move", "M1", "cancelled"])
+        #expect(cancel.status == 2 && cancel.stderr.contains("import it again with status cancelled"), "\(cancel)")
         let show = try HubPackersCLITests.hubRun(hub, ["order", "show", "M1"]).stdout
         #expect(show.contains(#"exception  from ready  by admin  person Sara  {"reason":"<b>box crushed</b>"}"#), "\(show)")
         #expect(show.contains("ready  from exception  by admin"), "\(show)")
