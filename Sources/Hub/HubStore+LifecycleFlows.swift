@@ -12,7 +12,9 @@ extension HubStore {
     /// re-import gets `order.updated`, plus `order.held`, `order.released` or the move to
     /// cancelled (or back to ready) when its status changed. Cancelling an order whose parcel has
     /// left is refused (409 `bad_transition`), and the whole import with it.
-    static func imported(_ db: Database, order: Order, previousStatus: String?, station: String?, at: Date) throws {
+    /// A re-import that is `unchanged` (the same document, compared parsed, for the same
+    /// station) appends nothing: webhooks and the supervisor's page see no noise.
+    static func imported(_ db: Database, order: Order, previousStatus: String?, unchanged: Bool = false, station: String?, at: Date) throws {
         let status = order.status.rawValue
         guard let previousStatus else {
             let state: OrderState = switch order.status {
@@ -26,6 +28,7 @@ extension HubStore {
             ]), at: at)
             return
         }
+        if unchanged { return }
         let change: JSONValue = .object([("order_id", .string(order.id)), ("status", .string(status)), ("previous_status", .string(previousStatus)), ("station", .optional(station))])
         try appendEvent(db, type: "order.updated", orderID: order.id, data: change, at: at)
         guard status != previousStatus else { return }
@@ -48,6 +51,15 @@ extension HubStore {
         case .packed:
             try advance(db, orderID: order.id, to: .packed, at: at, station: nil, person: nil, source: "import", detail: detail)
         }
+    }
+
+    /// Whether two imported order documents say the same: parsed and compared as values, so a
+    /// re-export that only changes whitespace is the same; text that does not parse is compared
+    /// as text.
+    static func sameDocument(_ stored: String, _ imported: String) -> Bool {
+        if stored == imported { return true }
+        guard let a = try? JSONParser.parse(stored), let b = try? JSONParser.parse(imported) else { return false }
+        return a == b
     }
 
     /// After a result or event was stored (in the batch's transaction): a pack result that
