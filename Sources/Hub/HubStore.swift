@@ -156,6 +156,8 @@ public final class HubStore: Sendable {
         // What the supervisor's page counts per pack result, kept by a trigger (HubStore+PageFigures.swift).
         m.registerMigration("v5-page-pack-stats") { db in try db.execute(sql: Self.pagePackStatsMigration) }
         m.registerMigration("v5-dock-loads-closeouts") { db in try migrateDock(db) }
+        // Customer e-mail notices: the outbox and its event cursor (HubStore+Notices.swift).
+        m.registerMigration("v5-notices-outbox") { db in try db.execute(sql: Self.noticesTables) }
         return m
     }
 

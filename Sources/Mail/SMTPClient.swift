@@ -49,7 +49,7 @@ public struct SMTPClient: Sendable {
                 }
                 .connect(host: c.host, port: c.port).get()
         } catch {
-            throw MailError(.connect, "Cannot connect to \(name): \(error). Check that it runs and that --smtp names it.", kind: .transient)
+            throw MailError(.connect, "Cannot connect to the SMTP server \(c.host):\(c.port) (\(error)). Check that it runs and that --smtp names it.", kind: .transient)
         }
         let connection = Connection(channel: channel, handler: handler, configuration: c)
         do {

@@ -13,7 +13,7 @@ struct PackstationHub: AsyncParsableCommand {
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
         subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self, IntegrationCommand.self, OrderCommand.self,
-                      LoadsCommand.self],
+                      LoadsCommand.self, NoticesCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -65,6 +65,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent between requests (and a body may stall).") var idleTimeout = 15.0
     @Option(name: .customLong("rules"), help: ArgumentHelp("Automation rules (docs/rules.md), applied at every import; reloaded on SIGHUP and when the file changes (a bad file is refused, the rules in force stay). Without it, no rules are in force.", valueName: "FILE"))
     var rules: String?
+    @OptionGroup(title: "Customer e-mail notices (docs/notices.md)") var notices: NoticeOptions
     @Option(name: .customLong("max-connections"), help: "Connections held open at once (kept 64 under the open-file limit); past it the longest-idle connection is closed.") var maxConnections = 4096
     @Option(help: "The language of the supervisor's page: en or es.") var language: PageLanguage = .en
     @Option(name: .customLong("page-streams"), help: "Live pages (event streams) served at once; beyond, 503 until one closes.") var pageStreams = 64
@@ -104,6 +105,7 @@ struct Serve: AsyncParsableCommand {
             headTimeout: .milliseconds(Int64(headTimeout * 1000)), idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), maximumConnections: maxConnections)
         try await RulesCommand.serve(rules: rules, store: store, logger: logger, services: &server.services)
         if let tlsCert, let tlsKey { server.tls = try HubServer.tlsConfiguration(certificateFile: tlsCert, keyFile: tlsKey) }
+        if let worker = try notices.makeWorker(store: store, logger: logger) { server.services.append(worker) }
         let scheme = server.tls == nil ? "http" : "https"
         let shownHost = host.contains(":") ? "[\(host)]" : host
         try await server.run(logger: logger) { port in

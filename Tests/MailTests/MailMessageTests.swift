@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestPeers
 @testable import Mail
 
 /// Messages read back by Python's email package: what the customer's mail program shows.

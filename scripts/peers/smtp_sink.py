@@ -8,7 +8,8 @@ rcpt_tos, tls, auth, ehlo), both written atomically, .json last. Behaviours for 
   --rcpt-reply ADDR=CODE  answer CODE to RCPT TO:<ADDR> every time (e.g. 550)
   --tls CERT KEY        offer STARTTLS with this certificate; --require-tls refuses mail before it
   --auth USER:PASS      require AUTH (PLAIN or LOGIN) with these credentials
-  --stall SECONDS       wait this long before answering the end of DATA (client timeouts)
+  --stall SECONDS       wait this long before answering the end of DATA (client timeouts);
+                        an accepted message is stored before the wait
 
 Writes `READY port=N pid=N` to --ready-file once listening; stops on SIGTERM.
 """
@@ -62,9 +63,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall:
-            await asyncio.sleep(self.stall)
         if self.data_replies:
+            if self.stall:
+                await asyncio.sleep(self.stall)
             return reply(self.data_replies.pop(0))
         self.count += 1
         stem = os.path.join(self.directory, f"{self.count:04d}")
@@ -77,6 +78,10 @@ class Sink:
         }
         write_atomically(stem + ".eml", envelope.original_content)
         write_atomically(stem + ".json", json.dumps(meta).encode())
+        if self.stall:
+            # Stored, then the answer is late: a server that took the message but whose 250 the
+            # client never sees (the case where sending again would deliver twice).
+            await asyncio.sleep(self.stall)
         return "250 OK: queued as %04d" % self.count
 
 
