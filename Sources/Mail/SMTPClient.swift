@@ -66,7 +66,7 @@ public struct SMTPClient: Sendable {
     private func converse(_ connection: Connection, from: MailAddress, to recipients: [MailAddress], body: [UInt8], tlsContext: NIOSSLContext?, sni: String?,
                           beforeEnd: @Sendable () async throws -> Void) async throws -> SMTPReply {
         let c = configuration
-        try await connection.expectPositive(connection.command(nil, step: "the greeting"), step: "its greeting", want: 220)
+        try await connection.expectPositive(connection.command(nil, step: "with its greeting"), step: "its greeting", want: 220)
         var extensions = try await hello(connection)
         var encrypted = c.tls == .implicit
         if !encrypted, c.tls != .never, extensions.startTLS, let tlsContext {

@@ -31,7 +31,7 @@ import TestPeers
         #expect(got[0].recipients == ["cliente@example.com"])
         #expect(got[0].raw == m.rendered())
         #expect(!got[0].tls)
-        let parsed = try ParsedMail(got[0].raw)
+        let parsed = try await ParsedMail.read(got[0].raw)
         #expect(parsed.subject == "Tu pedido está en camino")
         #expect(parsed.text == "Hola José,\n\ntu pedido va en camino.\n")
     }
@@ -126,13 +126,12 @@ import TestPeers
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         listen(fd, 4)
         let port = Int(UInt16(bigEndian: addr.sin_port))
-        let start = ContinuousClock.now
+        // The 1 s asked for, not the default minute: the error says which (a wall-clock bound is
+        // no proof amid the whole suite, where the test's own continuation may wait for the pool).
         await #expect { try await client("smtp://127.0.0.1:\(port)") { $0.commandTimeout = .seconds(1) }.send(message()) } throws: { e in
             let e = e as? MailError
-            return e?.code == .timeout && e?.kind == .transient && e?.message.contains("greeting") == true
+            return e?.code == .timeout && e?.kind == .transient && e?.message.contains("did not answer with its greeting within 1 s") == true
         }
-        // The 1 s asked for, not the default minute (generous: the suite shares 2 cores with builds).
-        #expect(ContinuousClock.now - start < .seconds(30))
     }
 
     @Test func noReplyToTheEndOfTheMessageIsAnUnknownOutcome() async throws {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A message as Python's email package reads it (scripts/peers/parse_mail.py): what a mail
 /// program shows, from a parser this project did not write.
-public struct ParsedMail {
+public struct ParsedMail: @unchecked Sendable {  // JSON values, never mutated
     public let json: [String: Any]
 
     /// Parses `raw` with scripts/peers/parse_mail.py.
@@ -10,15 +10,21 @@ public struct ParsedMail {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString).eml")
         try Data(raw).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", SMTPSinkPeer.repository.appendingPathComponent("scripts/peers/parse_mail.py").path, file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
+        let out = file.path + ".json"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let child = try SpawnedProcess(["python3", SMTPSinkPeer.repository.appendingPathComponent("scripts/peers/parse_mail.py").path, file.path, out], output: nil)
+        guard child.exitCode == 0, let data = FileManager.default.contents(atPath: out) else {
+            throw PeerProcess.NotStarted(description: "parse_mail.py could not read the message (exit \(child.exitCode))")
+        }
         json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// `init` on a thread of its own, for async tests: running python3 blocks, and the suite's
+    /// cooperative pool has 2 threads.
+    public static func read(_ raw: [UInt8]) async throws -> ParsedMail {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ParsedMail(raw) }) }
+        }
     }
 
     public var subject: String { json["subject"] as? String ?? "" }

@@ -4,7 +4,7 @@ import Foundation
 /// scripts/peers/setup-smtp-venv.sh makes): started per test, stopped by PID; every message it
 /// accepts is a file the test reads back.
 public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init; files are read fresh per call
-    public let process = Process()
+    private var process: SpawnedProcess?
     public let port: Int
     public let directory: URL
 
@@ -30,12 +30,27 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
         if requireTLS { arguments.append("--require-tls") }
         if let auth { arguments += ["--auth", auth] }
         if stall > 0 { arguments += ["--stall", String(stall)] }
-        let fields = try PeerProcess.start(process, script: Self.script, arguments: arguments, readyFile: directory.appendingPathComponent("ready"),
-                                           output: directory.appendingPathComponent("output.log"), seconds: 20)
-        guard let p = fields["port"] else {
-            PeerProcess.stop(process, grace: 2)
-            throw PeerProcess.NotStarted(description: "smtp_sink.py gave no port")
+        let readyFile = directory.appendingPathComponent("ready")
+        let log = directory.appendingPathComponent("output.log")
+        let child = try SpawnedProcess(["python3", Self.script.path] + arguments + ["--ready-file", readyFile.path], output: log.path)
+        let deadline = Date().addingTimeInterval(20)
+        var line = ""
+        while Date() < deadline, child.isRunning {
+            if let text = try? String(contentsOf: readyFile, encoding: .utf8), text.hasPrefix("READY") {
+                line = text
+                break
+            }
+            usleep(10_000)
         }
+        let p = line.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { word -> Int? in
+            let kv = word.split(separator: "=")
+            return kv.count == 2 && kv[0] == "port" ? Int(kv[1]) : nil
+        }.first
+        guard let p else {
+            child.stop(grace: 1)
+            throw PeerProcess.NotStarted(description: "smtp_sink.py did not start: " + ((try? String(contentsOf: log, encoding: .utf8)) ?? "no ready line within 20 s"))
+        }
+        process = child
         port = p
     }
 
@@ -56,7 +71,7 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
     }
 
     deinit {
-        PeerProcess.stop(process, grace: 2)
+        process?.stop(grace: 2)
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -119,12 +134,9 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext.cnf
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw PeerProcess.NotStarted(description: "openssl could not make the test certificates in \(d)") }
+        guard try SpawnedProcess(["/bin/sh", "-c", script], output: nil).exitCode == 0 else {
+            throw PeerProcess.NotStarted(description: "openssl could not make the test certificates in \(d)")
+        }
         return (d + "/ca.pem", d + "/server.pem", d + "/server.key")
     }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reads an e-mail file (RFC 5322 + MIME) with Python's own email package and prints what a mail
-program would show, as JSON: subject, from, to (display names decoded), message_id, date, the
+program would show, as JSON (to stdout, or to the file named second): subject, from, to (display names decoded), message_id, date, the
 text and HTML parts decoded, and every physical line's length. The notice tests use it to read
 back what the SMTP server received with a parser the project did not write."""
 import email
@@ -10,7 +10,7 @@ import json
 import sys
 
 
-def main(path):
+def main(path, target=None):
     with open(path, "rb") as f:
         raw = f.read()
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -33,8 +33,12 @@ def main(path):
         "bare_lf": raw.replace(b"\r\n", b"").count(b"\n"),
         "non_ascii_bytes": sum(1 for b in raw if b >= 0x80),
     }
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    if target:
+        with open(target, "w", encoding="utf-8") as f:
+            json.dump(out, f, ensure_ascii=False)
+    else:
+        json.dump(out, sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)

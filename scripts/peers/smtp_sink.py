@@ -103,6 +103,9 @@ class Authenticator:
 
 
 async def main():
+    # A parent may have started us with signals blocked (a thread's mask is inherited): SIGTERM
+    # must stop this server.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dir", required=True)
     p.add_argument("--ready-file", required=True)
