@@ -15,9 +15,10 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
     /// Starts the server. `dataReplies`: what to answer the first DATA commands before accepting
     /// (e.g. [451]); `rcptReplies`: address → code answered to its RCPT every time (e.g. 550);
     /// `tls`: certificate and key to offer STARTTLS with; `auth`: "user:password" to require;
-    /// `stall`: seconds to wait before answering the end of a message.
+    /// `stall`: seconds to wait before answering the end of a message (it is stored first);
+    /// `rcptStall`: seconds to wait before answering the first RCPT, once.
     public init(dataReplies: [Int] = [], rcptReplies: [String: Int] = [:], tls: (certificate: String, key: String)? = nil,
-                requireTLS: Bool = false, auth: String? = nil, stall: Double = 0) throws {
+                requireTLS: Bool = false, auth: String? = nil, stall: Double = 0, rcptStall: Double = 0) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.repository.appendingPathComponent(".venv-smtp/bin/python").path) else {
             throw PeerProcess.NotStarted(description: "The SMTP test server needs aiosmtpd: run scripts/peers/setup-smtp-venv.sh once (it makes .venv-smtp in the repository).")
         }
@@ -30,6 +31,7 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
         if requireTLS { arguments.append("--require-tls") }
         if let auth { arguments += ["--auth", auth] }
         if stall > 0 { arguments += ["--stall", String(stall)] }
+        if rcptStall > 0 { arguments += ["--rcpt-stall", String(rcptStall)] }
         let readyFile = directory.appendingPathComponent("ready")
         let log = directory.appendingPathComponent("output.log")
         let child = try SpawnedProcess(["python3", Self.script.path] + arguments + ["--ready-file", readyFile.path], output: log.path)
@@ -58,13 +60,13 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
     /// ready line), which must not hold a thread of the cooperative pool that the test's own
     /// async work needs (the whole suite runs in parallel on 2 threads).
     public static func start(dataReplies: [Int] = [], rcptReplies: [String: Int] = [:], tls: (certificate: String, key: String)? = nil,
-                             requireTLS: Bool = false, auth: String? = nil, stall: Double = 0) async throws -> SMTPSinkPeer {
+                             requireTLS: Bool = false, auth: String? = nil, stall: Double = 0, rcptStall: Double = 0) async throws -> SMTPSinkPeer {
         let tlsFiles = tls.map { [$0.certificate, $0.key] }
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
                     try SMTPSinkPeer(dataReplies: dataReplies, rcptReplies: rcptReplies, tls: tlsFiles.map { ($0[0], $0[1]) },
-                                     requireTLS: requireTLS, auth: auth, stall: stall)
+                                     requireTLS: requireTLS, auth: auth, stall: stall, rcptStall: rcptStall)
                 })
             }
         }

@@ -8,6 +8,8 @@ rcpt_tos, tls, auth, ehlo), both written atomically, .json last. Behaviours for 
   --rcpt-reply ADDR=CODE  answer CODE to RCPT TO:<ADDR> every time (e.g. 550)
   --tls CERT KEY        offer STARTTLS with this certificate; --require-tls refuses mail before it
   --auth USER:PASS      require AUTH (PLAIN or LOGIN) with these credentials
+  --rcpt-stall SECONDS  wait this long before answering the first RCPT (once: a client cut off
+                        mid-conversation)
   --stall SECONDS       wait this long before answering the end of DATA (client timeouts);
                         an accepted message is stored before the wait
 
@@ -48,7 +50,8 @@ def reply(code):
 
 
 class Sink:
-    def __init__(self, directory, data_replies, rcpt_replies, stall):
+    def __init__(self, directory, data_replies, rcpt_replies, stall, rcpt_stall=0):
+        self.rcpt_stall = rcpt_stall
         self.directory = directory
         self.data_replies = list(data_replies)
         self.rcpt_replies = rcpt_replies
@@ -56,6 +59,9 @@ class Sink:
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_stall:
+            stall, self.rcpt_stall = self.rcpt_stall, 0
+            await asyncio.sleep(stall)
         code = self.rcpt_replies.get(address.lower())
         if code is not None:
             return reply(code)
@@ -116,13 +122,14 @@ async def main():
     p.add_argument("--require-tls", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--stall", type=float, default=0)
+    p.add_argument("--rcpt-stall", type=float, default=0)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     rcpt = {}
     for item in a.rcpt_reply:
         address, _, code = item.rpartition("=")
         rcpt[address.lower()] = int(code)
-    sink = Sink(a.dir, a.data_reply, rcpt, a.stall)
+    sink = Sink(a.dir, a.data_reply, rcpt, a.stall, a.rcpt_stall)
     context = None
     if a.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
