@@ -46,9 +46,11 @@ public struct NoticeTemplates: Sendable {
     /// `directory`. Each file is checked: a subject line, known placeholders only, UTF-8.
     public init(directory: String) throws(HubError) {
         self.init()
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw HubError(400, "bad_templates", "Cannot read the notice template directory \(directory) (\(error)); give a directory with shipped.LANG.txt files.")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
+        else {
+            throw HubError(400, "bad_templates", "The notice template directory \(directory) does not exist or cannot be read; give a directory with shipped.LANG.txt files (docs/notices.md).")
         }
         var found = false
         for name in names.sorted() where name.hasPrefix("shipped.") && name.hasSuffix(".txt") {

@@ -45,6 +45,12 @@ import Testing
         #expect(out.html == "<p>Bonjour &lt;Zoé&gt;</p><ul><li><a href=\"https://x/?a=1&amp;b=2\">1Z</a></li></ul>")
     }
 
+    @Test func aMissingTemplateDirectoryIsNamed() {
+        #expect { try NoticeTemplates(directory: "/nonexistent/templates") } throws: { e in
+            (e as? HubError)?.message == "The notice template directory /nonexistent/templates does not exist or cannot be read; give a directory with shipped.LANG.txt files (docs/notices.md)."
+        }
+    }
+
     @Test(arguments: [
         ("shipped.fr.txt", "Subject: x\n\n{{tracking_lnks}}", "{{tracking_lnks}} is not a placeholder"),
         ("shipped.fr.txt", "no subject\n\nbody", "the first line must be 'Subject: …'"),
