@@ -44,7 +44,7 @@ extension HubStore {
                 // A re-import of the same document for the same station changes nothing: no order.updated.
                 let unchanged = previous.map { $0.importStation == stationID && Self.sameDocument($0.imported, json) } ?? false
                 try Self.imported(db, order: order, previousStatus: previous?.importedStatus, unchanged: unchanged, station: station, at: now)
-                try Self.evaluateRules(db, rules, orderID: order.id, imported: (json, stationID), previous: .some(previous), trigger: "import", now: now)
+                try Self.evaluateRules(db, rules, orderID: order.id, imported: (json, order, stationID), previous: .some(previous), trigger: "import", now: now)
                 if existed { report.replaced += 1 } else { report.added += 1 }
             }
             return report

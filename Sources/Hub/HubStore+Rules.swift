@@ -142,18 +142,33 @@ extension HubStore {
     /// then holds what the import wrote, and `previous` what was there before it); otherwise the
     /// stored imported document is evaluated again. Returns whether anything changed.
     @discardableResult
-    static func evaluateRules(_ db: Database, _ rules: RuleSet?, orderID: String, imported: (json: String, station: Int64?)? = nil,
+    static func evaluateRules(_ db: Database, _ rules: RuleSet?, orderID: String, imported: (json: String, order: Order, station: Int64?)? = nil,
                               previous given: RulesState?? = nil, trigger: String, now: Date) throws -> Bool {
         guard let current = try rulesState(db, orderID) else { return false }
         let previous: RulesState? = given ?? current
         let source = imported?.json ?? current.imported
         let importStation = imported.map(\.station) ?? current.importStation
-        guard let document = try? JSONParser.parse(source), let order = try? Order.decode(from: document) else { return false }
+        var document: JSONValue?
+        let order: Order
+        if let decoded = imported?.order {
+            order = decoded
+        } else {
+            guard let parsed = try? JSONParser.parse(source), let decoded = try? Order.decode(from: parsed) else { return false }
+            (document, order) = (parsed, decoded)
+        }
         let facts = RuleFacts(order: order)
         let outcome = rules?.evaluate(facts) ?? RuleOutcome()
-        let effective = outcome.effectiveOrder(document)
-        let body = effective == document ? source : effective.jsonText
-        let status = if case .string(let s)? = effective["status"] { s } else { order.status.rawValue }
+        // The document is rewritten only when a rule applied or it carries a `rules` member to drop;
+        // an import without rules in force costs one lookup more, not a parse.
+        var body = source
+        if !outcome.applied.isEmpty || source.contains(#""rules""#) {
+            if document == nil { document = try? JSONParser.parse(source) }
+            if let document {
+                let effective = outcome.effectiveOrder(document)
+                if effective != document { body = effective.jsonText }
+            }
+        }
+        let status = outcome.effects.holdReason != nil && order.status == .ready ? "on_hold" : order.status.rawValue
         var station = importStation
         if let name = outcome.effects.station, let id = try Int64.fetchOne(db, sql: "SELECT id FROM stations WHERE name = ?", arguments: [name]) { station = id }
         let rank = (outcome.effects.priority ?? order.priority).urgencyRank
