@@ -158,6 +158,9 @@ public final class HubStore: Sendable {
         m.registerMigration("v5-dock-loads-closeouts") { db in try migrateDock(db) }
         // Customer e-mail notices: the outbox and its event cursor (HubStore+Notices.swift).
         m.registerMigration("v5-notices-outbox") { db in try db.execute(sql: Self.noticesTables) }
+        // Each import deletes an order's barcodes by order_id, which had no index: a scan of every
+        // barcode per order, so importing 100k orders took minutes (rules benchmark, docs/benchmarks.md).
+        m.registerMigration("v5-rules-order-barcodes-index") { db in try db.execute(sql: "CREATE INDEX order_barcodes_order ON order_barcodes(order_id)") }
         return m
     }
 

@@ -104,6 +104,13 @@ import Testing
         #expect(try hub.events("ADDR").map(\.type) == ["order.rules_applied", "order.held"])
         #expect(try hub.events("ADDR").first?.data["trigger"] == "import")
         #expect(try hub.events("PLAIN").isEmpty)
+
+        // The order's history (the page's order view) shows the rules that applied.
+        let history = try await hub.store.orderHistory("ADDR")
+        guard case .array(let events)? = history["events"] else { Issue.record("no events in \(history.jsonText)"); return }
+        let applied = events.first { $0["type"] == "order.rules_applied" }
+        #expect(applied?["data"]?["rules"] == ["Address check"])
+        #expect(applied?["data"]?["applied"]?.jsonText.contains("hold: Address to confirm with the customer") == true)
     }
 
     @Test func importingTheSameOrderAgainAppendsNoNewEvent() async throws {
