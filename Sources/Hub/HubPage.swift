@@ -51,10 +51,10 @@ enum HubPage {
             if q.count < 2 { html += "<p class=\"note\">\(escape(w.searchTooShort))</p>" }
             return html + #"<p class="note">\#(escape(w.searchHint))</p></section>"#
         }
-        html += #"<table><tr><th>\#(escape(w.order))</th><th>status</th><th>\#(escape(w.customer))</th><th>\#(escape(w.tracking))</th><th>\#(escape(w.station))</th><th>\#(escape(w.packedAt))</th></tr>"#
+        html += #"<table><tr><th>\#(escape(w.order))</th><th>status</th><th>state</th><th>\#(escape(w.customer))</th><th>\#(escape(w.tracking))</th><th>\#(escape(w.station))</th><th>\#(escape(w.packedAt))</th></tr>"#
         for h in found.hits {
             let customer = [h.customerName, h.customerEmail].compactMap { $0 }.map(escape).joined(separator: "<br>")
-            html += #"<tr data-order="\#(attribute(h.id))" data-matched="\#(h.matched)"><td>\#(PageLive.orderLink(.string(h.id)))</td><td>\#(escape(h.status))</td><td>\#(customer)</td><td>\#(h.tracking.map(escape).joined(separator: "<br>"))</td><td>\#(escape(h.station ?? w.any))</td><td>\#(h.packedAt.map { escape(HubStore.timestamp($0.timeIntervalSince1970)) } ?? "")</td></tr>"#
+            html += #"<tr data-order="\#(attribute(h.id))" data-matched="\#(h.matched)"><td>\#(PageLive.orderLink(.string(h.id)))</td><td>\#(escape(h.status))</td><td class="state">\#(escape(h.state))</td><td>\#(customer)</td><td>\#(h.tracking.map(escape).joined(separator: "<br>"))</td><td>\#(escape(h.station ?? w.any))</td><td>\#(h.packedAt.map { escape(HubStore.timestamp($0.timeIntervalSince1970)) } ?? "")</td></tr>"#
         }
         html += "</table>"
         if found.more { html += #"<p class="note">\#(escape(w.searchMore(50)))</p>"# }

@@ -14,6 +14,8 @@ extension HubStore {
         public var tracking: [String]
         /// Why it matched: `id`, `barcode`, `tracking` or `customer`.
         public var matched: String
+        /// The lifecycle state (docs/lifecycle.md).
+        public var state: String = "ready"
     }
 
     /// The longest search accepted, in characters.
@@ -52,7 +54,7 @@ extension HubStore {
             let more = found.count > limit
             let hits = try found.prefix(limit).compactMap { id, why -> OrderHit? in
                 guard let row = try Row.fetchOne(db, sql: """
-                    SELECT o.id, o.status, o.packed_at, s.name AS station,
+                    SELECT o.id, o.status, o.state, o.packed_at, s.name AS station,
                            CAST(json_extract(o.body, '$.customer.name') AS TEXT) AS name, CAST(json_extract(o.body, '$.customer.email') AS TEXT) AS email,
                            CAST(json_extract(o.body, '$.shipment.tracking') AS TEXT) AS tracking
                     FROM orders o LEFT JOIN stations s ON s.id = o.station_id WHERE o.id = ?
@@ -60,7 +62,7 @@ extension HubStore {
                 let packed: Double? = row["packed_at"]
                 let tracking: String? = row["tracking"]
                 return OrderHit(id: row["id"], status: row["status"], packedAt: packed.map(Date.init(timeIntervalSince1970:)), station: row["station"],
-                                customerName: row["name"], customerEmail: row["email"], tracking: tracking.map { [$0] } ?? [], matched: why)
+                                customerName: row["name"], customerEmail: row["email"], tracking: tracking.map { [$0] } ?? [], matched: why, state: row["state"])
             }
             return (hits, more)
         }

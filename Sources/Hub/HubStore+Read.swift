@@ -18,11 +18,13 @@ extension HubStore {
         }
     }
 
-    /// Orders with their state (`queued`, `packed`, or the order's own status), newest first.
+    /// Orders newest first, with their lifecycle state (`lifecycle_state`: ready … delivered,
+    /// exception, cancelled; docs/lifecycle.md) and the older pack-queue view `state` (`queued`,
+    /// `packed`, or the order's own status), kept because scripts/attack.py reads it.
     public func listOrders(limit: Int) async throws(HubError) -> [JSONValue] {
         try await readAsync { db in
             try Row.fetchAll(db, sql: """
-                SELECT o.id, o.status, o.packed_at, o.packed_outcome, s.name AS station FROM orders o
+                SELECT o.id, o.status, o.state AS lifecycle_state, o.packed_at, o.packed_outcome, s.name AS station FROM orders o
                 LEFT JOIN stations s ON s.id = o.station_id ORDER BY o.imported_at DESC, o.id LIMIT ?
                 """, arguments: [limit]).map { row in
                 let packedAt: Double? = row["packed_at"]
@@ -30,6 +32,7 @@ extension HubStore {
                 return .object([
                     ("id", .string(row["id"])), ("status", .string(status)),
                     ("state", .string(packedAt != nil ? "packed" : status == "ready" ? "queued" : status)),
+                    ("lifecycle_state", .string(row["lifecycle_state"])),
                     ("station", .optional(row["station"])), ("packed_at", .optional(packedAt.map(Self.timestamp))),
                     ("outcome", .optional(row["packed_outcome"])),
                 ])
