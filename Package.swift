@@ -148,8 +148,9 @@ let package = Package(
         ]),
         // glibc's mallopt for the long-running agent's heap policy (Sources/Station/Agent/MemoryPolicy.swift).
         .systemLibrary(name: "CMalloc"),
+        // LabelGraphics: the close-out's manifest PDF (cairo), handed to the Hub as its renderer.
         .executableTarget(name: "packstation-hub", dependencies: [
-            "Hub", "HTTPGuard", "HTTPMetrics", "OrderRules",
+            "Hub", "HTTPGuard", "HTTPMetrics", "LabelGraphics", "OrderRules",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -199,7 +200,7 @@ let package = Package(
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", "TestPeers", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", "Mail", "TestPeers", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", "Mail", "TestPeers", "LabelGraphics", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "LabelGraphicsTests", dependencies: ["LabelGraphics", "Labels", "PackCore", "TestPeers"]),
         .testTarget(name: "ScannerInputTests", dependencies: ["ScannerInput", "PackCore"], exclude: ["Fixtures"]),

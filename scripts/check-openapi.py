@@ -68,6 +68,10 @@ def main():
         address = {"name": "Ana", "street": ["1 Calle"], "city": "Sevilla", "country": "ES"}
         shipped["shipment"] = {"carrier": "UPS", "service": "Ground", "tracking": "1Z-CHECK-1009", "from": address, "to": address}
         f.write(json.dumps(shipped) + "\n")
+        # The dock's order (docs/dock.md): packed, loaded into DHL's trailer, closed out below.
+        docked = order("1010", ["TOTE-10"])
+        docked["shipment"] = {"carrier": "DHL", "service": "Express", "tracking": "JD-CHECK-1010", "from": address, "to": address}
+        f.write(json.dumps(docked) + "\n")
     run(hub_bin, "import", os.path.join(tmp, "orders.jsonl"), "--db", db)
     with open(os.path.join(tmp, "theirs.jsonl"), "w") as f:
         f.write(json.dumps(order("1006", ["TOTE-6"])) + "\n")
@@ -123,9 +127,16 @@ def main():
             body = dict(result, order_id=oid, **changes)
             return json.dumps({"items": [{"key": key, "type": "pack_result", "order_id": oid, "body": body}]})
 
-        def load_scan(key, oid, code="PKG:1001:1", verdict="loaded", station="bench-1"):
-            body = {"code": code, "carrier": "UPS", "trailer": None, "station": station, "person": None,
-                    "at": "2026-11-23T16:00:00.000Z", "verdict": verdict, "package": 1 if oid else None}
+        def today():
+            return time.strftime("%Y-%m-%d")
+
+        def manifest_id():
+            # The id the close-out gives: DHL, the day, the close-out's number (the first: 1).
+            return "DHL-%s-1" % today().replace("-", "")
+
+        def load_scan(key, oid, code="PKG:1001:1", verdict="loaded", station="bench-1", carrier="UPS", at="2026-11-23T16:00:00.000Z"):
+            body = {"code": code, "carrier": carrier, "trailer": None, "station": station, "person": None,
+                    "at": at, "verdict": verdict, "package": 1 if oid else None}
             return {"key": key, "type": "load_scan", "order_id": oid, "body": body}
 
         reused = json.dumps({"items": [{"key": "py-1", "type": "pack_result", "order_id": "1001", "body": dict(result, outcome="short_shipped")}]})
@@ -197,6 +208,19 @@ def main():
             (200, "GET", "/v1/loads/packages", None, token), (401, "GET", "/v1/loads/packages", None, None),
             (200, "GET", "/v1/admin/loads?carrier=UPS", None, None), (400, "GET", "/v1/admin/loads?carrier=UPS&date=2026-13-01", None, None),
             (400, "GET", "/v1/admin/loads", None, None),
+            # The close-out: 1010 packed and loaded into DHL's trailer; refused, closed, filed, reopened.
+            (200, "POST", "/v1/results", batch_for("1010", "py-d5"), token),
+            (200, "POST", "/v1/results", json.dumps({"items": [load_scan("py-d6", "1010", code="JD-CHECK-1010", carrier="DHL", at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))]}), token),
+            (422, "POST", "/v1/admin/closeouts", json.dumps({"carrier": "DHL"}), None),
+            (404, "POST", "/v1/admin/closeouts", json.dumps({"carrier": "DHL", "by": "Lou", "print": {"station": "nope"}}), None),
+            (409, "POST", "/v1/admin/closeouts", json.dumps({"carrier": "FEDEX", "by": "Lou"}), None),
+            (201, "POST", "/v1/admin/closeouts", json.dumps({"carrier": "DHL", "by": "Lou", "paper": "letter", "print": {"station": "bench-1", "printer": None}}), None),
+            (409, "POST", "/v1/admin/closeouts", json.dumps({"carrier": "DHL", "by": "Lou"}), None),
+            (200, "GET", "/v1/admin/closeouts?carrier=DHL", None, None), (400, "GET", "/v1/admin/closeouts?date=2026-02-30", None, None),
+            (200, "GET", "/v1/admin/closeouts/%s/pdf" % manifest_id(), None, None), (200, "GET", "/v1/admin/closeouts/%s/csv" % manifest_id(), None, None),
+            (404, "GET", "/v1/admin/closeouts/NOPE/pdf", None, None),
+            (200, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "late pallet", "by": "Ana"}), None),
+            (409, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "again", "by": "Ana"}), None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:

@@ -24,6 +24,10 @@ public struct HubAPI: Sendable {
     /// The supervisor's page's live updates (and its language); HubServer runs it as a service.
     public var pageFeed: PageFeed
 
+    /// Draws a close-out's manifest PDF (LabelGraphics' `ManifestPDF`, given by `serve`); without
+    /// one `POST /v1/admin/closeouts` answers 503.
+    public var manifestRenderer: HubStore.ManifestRenderer?
+
     /// Extra `Host` names answered when the hub has no admin token (besides loopback names);
     /// with an admin token every `Host` is answered.
     public var allowedHosts: [String] = []
@@ -43,6 +47,7 @@ public struct HubAPI: Sendable {
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
         (.post, "/v1/tracking"), (.get, "/v1/admin/orders/:id/history"),
         (.get, "/v1/loads/packages"), (.get, "/v1/admin/loads"),
+        (.get, "/v1/admin/closeouts"), (.post, "/v1/admin/closeouts"), (.post, "/v1/admin/closeouts/reopen"), (.get, "/v1/admin/closeouts/:id/pdf"), (.get, "/v1/admin/closeouts/:id/csv"),
     ] as [(HTTPRequest.Method, String)]).map { ($0.0, $0.1.split(separator: "/")) }
 
     /// The methods routed on `path` (empty when the path is unknown).
@@ -93,6 +98,7 @@ public struct HubAPI: Sendable {
             .get("packers") { _, _ in Self.json(try await store.packersForAdmins()) }
             .get("orders/:id/history") { request, context in try await orderHistory(request, context) }
         addDockAdminRoutes(admin.group("v1/admin"))
+        addCloseoutRoutes(admin.group("v1/admin"))
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }

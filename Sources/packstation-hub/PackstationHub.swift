@@ -3,6 +3,7 @@ import Foundation
 import HTTPGuard
 import HTTPMetrics
 import Hub
+import LabelGraphics
 import Logging
 
 /// `packstation-hub`: the reference central server (serve, import orders, add stations, label runs).
@@ -13,7 +14,7 @@ struct PackstationHub: AsyncParsableCommand {
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
         subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self, IntegrationCommand.self, OrderCommand.self,
-                      LoadsCommand.self, NoticesCommand.self],
+                      LoadsCommand.self, NoticesCommand.self, CloseoutCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -99,6 +100,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = .warning
         var api = HubAPI(store: store, maximumBodyBytes: maxBody, adminToken: adminToken)
         api.allowedHosts = allowedHosts
+        api.manifestRenderer = { try ManifestPDF.render($0) }
         api.pageFeed = PageFeed(store: store, language: language, maximumStreams: pageStreams)
         var server = HubServer(api: api, host: host, port: port, recordFile: record)
         server.guardConfiguration = HTTPGuardConfiguration(

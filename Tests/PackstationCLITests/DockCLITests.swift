@@ -71,7 +71,8 @@ import Testing
         let setup = try Self.dock()
         let kiosk = LoopbackPort.unused()
         let scans = Pipe()
-        let agent = try setup.startAgent(printer: "file://\(setup.dir)/labels/", kiosk: kiosk, scans: scans, environment: ["PACKSTATION_STATION_NAME": "dock"])
+        let printer = try TestPrinterPeer()
+        let agent = try setup.startAgent(printer: printer.uri, kiosk: kiosk, scans: scans, environment: ["PACKSTATION_STATION_NAME": "dock"])
         try HubRunCLITests.until("the kiosk answers", seconds: 60) { Self.benchState(kiosk) != nil }
 
         // An open order keeps the bench packing until it is finished or abandoned.
@@ -104,6 +105,34 @@ import Testing
 
         _ = try Self.scan("CMD:LOAD:END", into: scans, kiosk: kiosk, expect: "load_ended")
         #expect(Self.benchState(kiosk)?["load"] is NSNull)
+
+        // Close-out: refused while PKG:1002:2 is missing, then allowed; the manifest prints at the
+        // dock's printer once, 1001 ships, 1002 (a package still at the dock) does not.
+        let notClosed = try setup.refused(["closeout", "UPS", "--by", "Lou"])
+        #expect(notClosed.status == 1 && notClosed.stderr.contains("PKG:1002:2 (order 1002)") && notClosed.stderr.contains("--allow-missing"), "\(notClosed.stderr)")
+        #expect(try setup.hub.command(["closeout", "list"]).isEmpty)
+        let files = setup.dir + "/manifest"
+        let closed = try setup.hub.command(["closeout", "UPS", "--allow-missing", "--by", "Lou", "--print", "dock", "--pdf", files + ".pdf", "--csv", files + ".csv"])
+        #expect(closed.contains("2 package(s) in 2 order(s), 3.000 kg") && closed.contains("not loaded (listed on the manifest): PKG:1002:2") && closed.contains("shipped: 1001")
+                && closed.contains("not shipped, packages still at the dock: 1002") && closed.contains("printing at dock: label run"), "\(closed)")
+        let csv = try String(contentsOfFile: files + ".csv", encoding: .utf8)
+        #expect(csv.contains("\r\nloaded,1001,1,1Z1001,Ground,1.500\r\n") && csv.contains("\r\nmissing,1002,2,PKG:1002:2,Ground,1.500\r\n"), "\(csv)")
+        try HubRunCLITests.until("the manifest is printed", seconds: 120) { !printer.printedRecords().isEmpty }
+        try HubRunCLITests.until("the hub has the manifest's run done", seconds: 60) { try setup.runs().values.contains { $0["state"] as? String == "done" } }
+        Thread.sleep(forTimeInterval: 2)   // a poll or two more: it must not print again
+        #expect(printer.printedRecords().count == 1, "the one-page manifest printed once: \(printer.printedRecords().count)")
+        let state = { (order: String) throws -> String? in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            p.arguments = ["-s", "--max-time", "10", setup.hub.url + "/v1/admin/orders/\(order)/history"]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["order"] as? [String: Any])?["state"] as? String
+        }
+        #expect(try state("1001") == "shipped" && state("1002") != "shipped")
         agent.signal(SIGTERM)
     }
 }
