@@ -104,7 +104,9 @@ extension HubStore {
             let packedAt: Double = row["packed_at"]
             for n in 1...count where !shipped.contains("\(id)\u{0}\(n)") {
                 let known = tracked[n]
-                let tracking = (known?["tracking"] as String?) ?? (n == 1 ? shipment.tracking : nil)
+                // The hub's own (a carrier's update), else the order's: `shipment.package_tracking`, or
+                // `shipment.tracking` for package 1.
+                let tracking = (known?["tracking"] as String?) ?? (shipment.packageTracking != nil ? shipment.tracking(package: n) : (n == 1 ? shipment.tracking : nil))
                 out.append(OpenPackage(
                     package: DockPackage(
                         code: DockPackage.code(orderID: id, number: n, tracking: tracking), orderID: id, number: n,

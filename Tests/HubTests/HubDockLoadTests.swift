@@ -90,6 +90,16 @@ import Testing
         #expect(try hub.store.events(after: 0, limit: 100, types: ["load.scanned"]).count == 6)
     }
 
+    /// Each package's own tracking number (`shipment.package_tracking`) is what its label reads.
+    @Test func packagesWithTheirOwnTrackingAreListedByIt() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(Self.order("2001", carrier: "DHL", packages: 2).replacingOccurrences(of: #""packages":2"#, with: #""packages":2,"package_tracking":["JD-A","JD-B"]"#))
+        _ = await hub.call("POST", "/v1/results", body: HubFixture.batch(["2001"]))
+        let packages = await hub.call("GET", "/v1/loads/packages")
+        #expect(packages.json?["packages"]?[0]?["code"] == "JD-A" && packages.json?["packages"]?[1]?["code"] == "JD-B", "\(packages.text)")
+    }
+
     /// A scan's time in any RFC 3339 form files it under the hub's day of that instant.
     @Test func aScanIsFiledUnderTheHubsDayOfItsInstant() async throws {
         let hub = try await Self.dock()
