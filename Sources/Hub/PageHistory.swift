@@ -64,7 +64,7 @@ enum PageHistory {
                                      detail: station + (packer.map { " · " + $0 } ?? ""), cssClass: "result"))
             } else {
                 entries.append(Entry(at: b?["at"]?.pageString ?? r["received_at"]?.pageString ?? "", kind: "station_event",
-                                     what: b?["kind"]?.pageString ?? "event", detail: station + compact(b?["data"]), cssClass: "event"))
+                                     what: b?["kind"]?.pageString ?? "event", detail: joined(station, compact(b?["data"])), cssClass: "event"))
             }
         }
         // The state moves after the results that caused them (at the same instant they sort after them).
@@ -73,7 +73,7 @@ enum PageHistory {
             let to = st["state"]?.pageString ?? ""
             moves.insert("order." + to)
             let who = [st["station"]?.pageString, st["person"]?.pageString, st["source"]?.pageString].compactMap { $0 }.joined(separator: " · ")
-            entries.append(Entry(at: st["at"]?.pageString ?? "", kind: "state", what: w.state(to), detail: who + compact(st["detail"]), cssClass: "state"))
+            entries.append(Entry(at: st["at"]?.pageString ?? "", kind: "state", what: w.state(to), detail: joined(who, compact(st["detail"])), cssClass: "state"))
         }
         // The hub's events, but those of the state moves above (the same fact twice).
         for e in history["events"]?.pageElements ?? [] where !moves.contains(e["type"]?.pageString ?? "") {
@@ -109,7 +109,12 @@ enum PageHistory {
             default: "\(k): \(v.jsonText)"
             }
         }
-        return parts.isEmpty ? "" : " · " + parts.joined(separator: ", ")
+        return parts.joined(separator: ", ")
+    }
+
+    /// The non-empty parts, separated by " · ".
+    static func joined(_ parts: String...) -> String {
+        parts.filter { !$0.isEmpty }.joined(separator: " · ")
     }
 }
 

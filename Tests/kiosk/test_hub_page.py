@@ -151,11 +151,12 @@ def test_the_supervisors_page_live(page):
 
     # A station sends a result: the page changes by itself, without a reload.
     b.execute_script('window.__notReloaded = true')
-    scans = [{'seq': 1, 'data': 'ORD-1001', 'verdict': 'order_opened', 'at': iso(now - 50)},
-             {'seq': 2, 'data': '5060123456783', 'verdict': 'wrong_item', 'at': iso(now - 40)},
-             {'seq': 3, 'data': '4006381333931', 'verdict': 'order_complete', 'at': iso(now - 30), 'sku': 'MUG-1001'},
-             {'seq': 4, 'data': 'ORD-1001', 'verdict': 'order_already_open', 'at': iso(now - 20)}]
-    result = {'order_id': '1001', 'station': 'bench-1', 'packer': 'ana', 'outcome': 'packed', 'started_at': iso(now - 60), 'ended_at': iso(now - 30),
+    now = time.time()  # after the import: the bench's times follow it
+    scans = [{'seq': 1, 'data': 'ORD-1001', 'verdict': 'order_opened', 'at': iso(now - 0.8)},
+             {'seq': 2, 'data': '5060123456783', 'verdict': 'wrong_item', 'at': iso(now - 0.6)},
+             {'seq': 3, 'data': '4006381333931', 'verdict': 'order_complete', 'at': iso(now - 0.4), 'sku': 'MUG-1001'},
+             {'seq': 4, 'data': 'ORD-1001', 'verdict': 'order_already_open', 'at': iso(now - 0.2)}]
+    result = {'order_id': '1001', 'station': 'bench-1', 'packer': 'ana', 'outcome': 'packed', 'started_at': iso(now - 1), 'ended_at': iso(now - 0.4),
               'lines': [{'sku': 'MUG-1001', 'expected': 1, 'packed': 1, 'short': 0, 'short_reason': None, 'serials': [], 'lots': []}],
               'scans': scans}
     sent = time.monotonic()
