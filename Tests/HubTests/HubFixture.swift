@@ -3,6 +3,7 @@ import Hub
 import Logging
 import PackCore
 import Synchronization
+import TestPeers
 
 /// A hub store in a temporary directory, with one station, served on 127.0.0.1 (started on the
 /// first call), and helpers to call the API over real HTTP.
@@ -76,6 +77,9 @@ struct HubFixture {
 
 /// The fixture's server, started once on first use and stopped by `remove()`.
 final class FixtureServer: Sendable {
+    /// Two threads shared by every fixture hub of the process (a QueueExecutor's thread lives as
+    /// long as the process).
+    static let executors = [QueueExecutor(label: "hub-fixture-1"), QueueExecutor(label: "hub-fixture-2")]
     let server: HubServer
     private let state = Mutex<(run: Task<Void, any Error>?, port: Task<Int, Never>?)>((nil, nil))
 
@@ -88,7 +92,10 @@ final class FixtureServer: Sendable {
             if let port = s.port { return port }
             let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
             let server = self.server
-            s.run = Task {
+            // On a queue of its own, as the kiosk's and the guarded server's tests do: amid the whole
+            // suite the 2-thread cooperative pool is blocked for tens of seconds by suites waiting
+            // for their peers, and a hub served there answers nothing meanwhile.
+            s.run = Task(executorPreference: Self.executors.randomElement()!) {
                 var logger = Logger(label: "test-hub")
                 logger.logLevel = .critical
                 try await server.run(logger: logger, signals: false) { continuation.yield($0); continuation.finish() }

@@ -220,7 +220,7 @@ import TestPeers
         let bench = try Bench(smtpURL: sink.url) { $0.pollInterval = .seconds(60) }
         defer { bench.remove() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await bench.worker.run() }
+            group.addTask(executorPreference: FixtureServer.executors[0]) { try await bench.worker.run() }
             try await Task.sleep(for: .milliseconds(300))
             let start = ContinuousClock.now
             try bench.ship("S-1", language: "en")
