@@ -134,6 +134,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            // Webhook deliveries (WebhookWorker): the HTTP client the agent's sync already builds.
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             // The hub's background workers (webhook deliveries, e-mail notices) run beside the server.
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             // SIGHUP reloads the rules file (RulesWatcher); part of swift-service-lifecycle, already in the graph.
@@ -196,7 +199,8 @@ let package = Package(
         // The real test peers (test printer, private cupsd) as processes, shared by the test targets.
         .target(name: "TestPeers", path: "Tests/TestPeers"),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "Station", "TestPeers", "Labels", "LabelGraphics"]),
-        .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers"]),
+        // Hub: WebhookCLITests appends events to the hub's database from outside the hub process.
+        .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers", "Hub"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", "TestPeers", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),

@@ -161,6 +161,8 @@ public final class HubStore: Sendable {
         // Each import deletes an order's barcodes by order_id, which had no index: a scan of every
         // barcode per order, so importing 100k orders took minutes (rules benchmark, docs/benchmarks.md).
         m.registerMigration("v5-rules-order-barcodes-index") { db in try db.execute(sql: "CREATE INDEX order_barcodes_order ON order_barcodes(order_id)") }
+        // Webhook subscribers, their deliveries and the fan-out cursor (HubStore+Webhooks.swift).
+        m.registerMigration("v5-webhooks-subscribers") { db in try db.execute(sql: Self.webhookTables) }
         return m
     }
 

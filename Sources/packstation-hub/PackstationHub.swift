@@ -14,7 +14,7 @@ struct PackstationHub: AsyncParsableCommand {
         abstract: "The reference central server for packstation agents (API: docs/api/openapi.yaml).",
         discussion: "The database is one SQLite file: --db, or PACKSTATION_HUB_DB, default ./packstation-hub.sqlite. Exit codes: 0 ok, 1 failure, 2 usage.",
         subcommands: [Serve.self, Import.self, Queue.self, Packers.self, PackerCommand.self, StationCommand.self, LabelRunCommand.self, RulesCommand.self, IntegrationCommand.self, OrderCommand.self,
-                      LoadsCommand.self, NoticesCommand.self, CloseoutCommand.self],
+                      LoadsCommand.self, NoticesCommand.self, CloseoutCommand.self, WebhookCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -70,6 +70,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections held open at once (kept 64 under the open-file limit); past it the longest-idle connection is closed.") var maxConnections = 4096
     @Option(help: "The language of the supervisor's page: en or es.") var language: PageLanguage = .en
     @Option(name: .customLong("page-streams"), help: "Live pages (event streams) served at once; beyond, 503 until one closes.") var pageStreams = 64
+    @OptionGroup(title: "Webhooks") var webhooks: WebhookOptions
 
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both, or neither for plain HTTP.") }
@@ -108,6 +109,7 @@ struct Serve: AsyncParsableCommand {
         try await RulesCommand.serve(rules: rules, store: store, logger: logger, services: &server.services)
         if let tlsCert, let tlsKey { server.tls = try HubServer.tlsConfiguration(certificateFile: tlsCert, keyFile: tlsKey) }
         if let worker = try notices.makeWorker(store: store, logger: logger) { server.services.append(worker) }
+        server.services.append(WebhookWorker(store: store, configuration: webhooks.configuration, logger: logger))
         let scheme = server.tls == nil ? "http" : "https"
         let shownHost = host.contains(":") ? "[\(host)]" : host
         try await server.run(logger: logger) { port in

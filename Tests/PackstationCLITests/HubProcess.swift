@@ -54,11 +54,11 @@ final class HubProcess {
         try command(["import", file] + extra)
     }
 
-    /// Starts `serve` and waits (up to 30 s) until it accepts connections.
-    func start() throws {
+    /// Starts `serve` (with `options`) and waits (up to 30 s) until it accepts connections.
+    func start(_ options: [String] = []) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["serve", "--db", db, "--port", "\(port)"]
+        p.arguments = ["serve", "--db", db, "--port", "\(port)"] + options
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
