@@ -221,6 +221,18 @@ def main():
             (404, "GET", "/v1/admin/closeouts/NOPE/pdf", None, None),
             (200, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "late pallet", "by": "Ana"}), None),
             (409, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "again", "by": "Ana"}), None),
+            # Webhooks (docs/webhooks.md): subscriber 1 at a closed port; its deliveries fail quietly.
+            (201, "POST", "/v1/admin/webhooks", json.dumps({"url": "http://127.0.0.1:9/hook", "events": ["order.packed", "order.shipped"]}), None),
+            (400, "POST", "/v1/admin/webhooks", json.dumps({"url": "http://169.254.169.254/latest"}), None),
+            (400, "POST", "/v1/admin/webhooks", json.dumps({"url": "https://orders.example/h", "events": ["order.teleported"]}), None),
+            (422, "POST", "/v1/admin/webhooks", json.dumps({"url": 5}), None), (422, "POST", "/v1/admin/webhooks", json.dumps({"url": "https://a.example/", "x": 1}), None),
+            (200, "GET", "/v1/admin/webhooks", None, None), (200, "POST", "/v1/admin/webhooks/1/rotate-secret", json.dumps({"keep_old_seconds": 60}), None),
+            (400, "POST", "/v1/admin/webhooks/1/rotate-secret", json.dumps({"keep_old_seconds": -1}), None),
+            (404, "POST", "/v1/admin/webhooks/99/rotate-secret", "{}", None), (200, "GET", "/v1/admin/webhook-dead-letters?webhook_id=1", None, None),
+            (400, "GET", "/v1/admin/webhook-dead-letters?limit=0", None, None), (200, "POST", "/v1/admin/webhook-dead-letters/replay", json.dumps({"all": True}), None),
+            (404, "POST", "/v1/admin/webhook-dead-letters/replay", json.dumps({"ids": [12345]}), None),
+            (422, "POST", "/v1/admin/webhook-dead-letters/replay", "{}", None),
+            (200, "DELETE", "/v1/admin/webhooks/1", None, None), (404, "DELETE", "/v1/admin/webhooks/1", None, None),
         ]
         failures = 0
         for status, method, path, body, auth, *ctype in expect:

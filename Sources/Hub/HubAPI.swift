@@ -44,6 +44,8 @@ public struct HubAPI: Sendable {
     static let endpoints: [(method: HTTPRequest.Method, path: [Substring])] = ([
         (.get, "/"), (.get, "/hub.css"), (.get, "/hub.js"), (.get, "/events"), (.get, "/healthz"), (.get, "/metrics"), (.get, "/v1/orders/lookup"), (.get, "/v1/orders/queue"), (.post, "/v1/results"), (.post, "/v1/status"),
         (.get, "/v1/label-runs"), (.get, "/v1/label-runs/:id/labels"), (.post, "/v1/label-runs/:id/progress"), (.get, "/v1/packers"), (.get, "/v1/admin/packers"), (.get, "/v1/admin/label-runs"),
+        (.get, "/v1/admin/webhooks"), (.post, "/v1/admin/webhooks"), (.delete, "/v1/admin/webhooks/:id"), (.post, "/v1/admin/webhooks/:id/rotate-secret"),
+        (.get, "/v1/admin/webhook-dead-letters"), (.post, "/v1/admin/webhook-dead-letters/replay"),
         (.get, "/v1/admin/summary"), (.get, "/v1/admin/orders"), (.get, "/v1/admin/stations"), (.get, "/v1/admin/results"),
         (.post, "/v1/tracking"), (.get, "/v1/admin/orders/:id/history"),
         (.get, "/v1/loads/packages"), (.get, "/v1/admin/loads"),
@@ -99,6 +101,7 @@ public struct HubAPI: Sendable {
             .get("orders/:id/history") { request, context in try await orderHistory(request, context) }
         addDockAdminRoutes(admin.group("v1/admin"))
         addCloseoutRoutes(admin.group("v1/admin"))
+        addWebhookRoutes(to: admin.group("v1/admin"))
 
         let station = router.group("v1").add(middleware: StationAuthentication(store: store))
         station.get("orders/lookup") { request, context in try await lookup(request, context) }

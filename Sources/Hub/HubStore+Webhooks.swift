@@ -93,18 +93,29 @@ extension HubStore {
         let url = try WebhookURL(url)
         let events = try Self.checkWebhookEvents(events)
         let secret = WebhookSignature.makeSecret()
-        let id = try write { db -> Int64 in
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_subscribers") ?? 0
-            guard count < Self.maximumWebhooks else {
-                throw HubError(409, "too_many_webhooks", "This hub already has \(count) webhook subscribers, the most it keeps; remove one first (`packstation-hub webhook remove ID`).")
-            }
-            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM hub_events") ?? 0
-            try db.execute(
-                sql: "INSERT INTO webhook_subscribers (url, events, secret, start_after, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [url.text, events.joined(separator: ","), secret, newest, now.timeIntervalSince1970])
-            return db.lastInsertedRowID
-        }
+        let id = try write { db in try Self.insertWebhook(db, url: url, events: events, secret: secret, now: now) }
         return (Webhook(id: id, url: url.text, events: events, createdAt: now, oldSecretUntil: nil, pending: 0, delivered: 0, dead: 0), secret)
+    }
+
+    /// `addWebhook` off the caller's thread, for the API.
+    public func addWebhookAsync(url: String, events: [String], now: Date = Date()) async throws(HubError) -> (webhook: Webhook, secret: String) {
+        let url = try WebhookURL(url)
+        let events = try Self.checkWebhookEvents(events)
+        let secret = WebhookSignature.makeSecret()
+        let id = try await writeAsync { db in try Self.insertWebhook(db, url: url, events: events, secret: secret, now: now) }
+        return (Webhook(id: id, url: url.text, events: events, createdAt: now, oldSecretUntil: nil, pending: 0, delivered: 0, dead: 0), secret)
+    }
+
+    static func insertWebhook(_ db: Database, url: WebhookURL, events: [String], secret: String, now: Date) throws -> Int64 {
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_subscribers") ?? 0
+        guard count < Self.maximumWebhooks else {
+            throw HubError(409, "too_many_webhooks", "This hub already has \(count) webhook subscribers, the most it keeps; remove one first (`packstation-hub webhook remove ID`).")
+        }
+        let newest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM hub_events") ?? 0
+        try db.execute(
+            sql: "INSERT INTO webhook_subscribers (url, events, secret, start_after, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [url.text, events.joined(separator: ","), secret, newest, now.timeIntervalSince1970])
+        return db.lastInsertedRowID
     }
 
     /// Every subscriber, oldest first, with its deliveries counted.
@@ -156,20 +167,35 @@ extension HubStore {
     /// beside the new, for `keepOld` seconds (0: dropped at once), so the receiver can be switched
     /// over without refusing deliveries meanwhile.
     public func rotateWebhookSecret(id: Int64, keepOld: TimeInterval, now: Date = Date()) throws(HubError) -> (secret: String, oldValidUntil: Date?) {
-        guard keepOld >= 0, keepOld <= Self.maximumSecretGrace else {
-            throw HubError(400, "bad_grace", "The old secret may be kept from 0 to \(Int(Self.maximumSecretGrace)) seconds (30 days), not \(keepOld).")
-        }
+        try Self.checkGrace(keepOld)
         let secret = WebhookSignature.makeSecret()
         let until = keepOld > 0 ? now.addingTimeInterval(keepOld) : nil
-        try write { db in
-            guard let old = try String.fetchOne(db, sql: "SELECT secret FROM webhook_subscribers WHERE id = ?", arguments: [id]) else {
-                throw Self.unknownWebhook(id)
-            }
-            try db.execute(
-                sql: "UPDATE webhook_subscribers SET secret = ?, old_secret = ?, old_secret_until = ? WHERE id = ?",
-                arguments: [secret, until == nil ? nil : old, until?.timeIntervalSince1970, id])
-        }
+        try write { db in try Self.rotate(db, id: id, secret: secret, until: until) }
         return (secret, until)
+    }
+
+    /// `rotateWebhookSecret` off the caller's thread, for the API.
+    public func rotateWebhookSecretAsync(id: Int64, keepOld: TimeInterval, now: Date = Date()) async throws(HubError) -> (secret: String, oldValidUntil: Date?) {
+        try Self.checkGrace(keepOld)
+        let secret = WebhookSignature.makeSecret()
+        let until = keepOld > 0 ? now.addingTimeInterval(keepOld) : nil
+        try await writeAsync { db in try Self.rotate(db, id: id, secret: secret, until: until) }
+        return (secret, until)
+    }
+
+    static func checkGrace(_ keepOld: TimeInterval) throws(HubError) {
+        guard keepOld >= 0, keepOld <= maximumSecretGrace else {
+            throw HubError(400, "bad_grace", "The old secret may be kept from 0 to \(Int(maximumSecretGrace)) seconds (30 days), not \(keepOld).")
+        }
+    }
+
+    static func rotate(_ db: Database, id: Int64, secret: String, until: Date?) throws {
+        guard let old = try String.fetchOne(db, sql: "SELECT secret FROM webhook_subscribers WHERE id = ?", arguments: [id]) else {
+            throw unknownWebhook(id)
+        }
+        try db.execute(
+            sql: "UPDATE webhook_subscribers SET secret = ?, old_secret = ?, old_secret_until = ? WHERE id = ?",
+            arguments: [secret, until == nil ? nil : old, until?.timeIntervalSince1970, id])
     }
 
     static func unknownWebhook(_ id: Int64) -> HubError {
