@@ -77,8 +77,8 @@ extension HubAPI {
         }
         var subscriber: Int64?
         if let value = members["webhook_id"], value != .null {
-            guard let n = value.wholeNumber else {
-                throw HubError(422, "wrong_type", "webhook_id must be a subscriber's id.", problems: [.init(path: "webhook_id", message: "expected a whole number, found \(Self.describe(value))")])
+            guard let n = value.wholeNumber, n >= 1 else {
+                throw HubError(422, "wrong_type", "webhook_id must be a subscriber's id (a whole number from 1).", problems: [.init(path: "webhook_id", message: "expected a whole number from 1, found \(Self.describe(value))")])
             }
             subscriber = Int64(n)
         }
