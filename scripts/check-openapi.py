@@ -221,8 +221,8 @@ def main():
             (404, "GET", "/v1/admin/closeouts/NOPE/pdf", None, None),
             (200, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "late pallet", "by": "Ana"}), None),
             (409, "POST", "/v1/admin/closeouts/reopen", json.dumps({"carrier": "DHL", "date": today(), "reason": "again", "by": "Ana"}), None),
-            # Webhooks (docs/webhooks.md): subscriber 1 at a closed port; its deliveries fail quietly.
-            (201, "POST", "/v1/admin/webhooks", json.dumps({"url": "http://127.0.0.1:9/hook", "events": ["order.packed", "order.shipped"]}), None),
+            # Webhooks (docs/webhooks.md): subscriber 1 at a name that never resolves (.invalid); its deliveries fail quietly.
+            (201, "POST", "/v1/admin/webhooks", json.dumps({"url": "http://hooks.invalid:9/hook", "events": ["order.packed", "order.shipped"]}), None),
             (400, "POST", "/v1/admin/webhooks", json.dumps({"url": "http://169.254.169.254/latest"}), None),
             (400, "POST", "/v1/admin/webhooks", json.dumps({"url": "https://orders.example/h", "events": ["order.teleported"]}), None),
             (422, "POST", "/v1/admin/webhooks", json.dumps({"url": 5}), None), (422, "POST", "/v1/admin/webhooks", json.dumps({"url": "https://a.example/", "x": 1}), None),
