@@ -76,7 +76,7 @@ extension HubAPI {
             throw HubError(422, "wrong_type", "all must be true or false.", problems: [.init(path: "all", message: "expected a boolean, found \(value.typeDescription)")])
         }
         var subscriber: Int64?
-        if let value = members["webhook_id"], value != .null {
+        if let value = members["webhook_id"] {
             guard let n = value.wholeNumber, n >= 1 else {
                 throw HubError(422, "wrong_type", "webhook_id must be a subscriber's id (a whole number from 1).", problems: [.init(path: "webhook_id", message: "expected a whole number from 1, found \(Self.describe(value))")])
             }
@@ -109,15 +109,23 @@ extension HubAPI {
         return id
     }
 
+    /// A whole number in a query, as JSON Schema's `integer` reads it (`1799.0` is 1799), within `range`.
+    private static func wholeNumber(_ text: String, in range: ClosedRange<Int>) -> Int? {
+        guard text.utf8.count <= 32, Double(text) != nil, let n = JSONValue.number(text).wholeNumber, range.contains(n) else { return nil }
+        return n
+    }
+
     private static func optionalID(_ text: String?, name: String) throws(HubError) -> Int64? {
         guard let text else { return nil }
-        guard let id = Int64(text), id > 0 else { throw HubError(400, "bad_parameter", "\(name) must be a subscriber's id (a whole number from 1), not '\(text.prefix(64))'.") }
-        return id
+        guard let id = wholeNumber(text, in: 1...JSONValue.largestWholeNumber) else {
+            throw HubError(400, "bad_parameter", "\(name) must be a subscriber's id (a whole number from 1), not '\(text.prefix(64))'.")
+        }
+        return Int64(id)
     }
 
     private static func webhookLimit(_ request: Request) throws(HubError) -> Int {
         guard let text = request.uri.queryParameters["limit"].map(String.init) else { return 1_000 }
-        guard let n = Int(text), (1...10_000).contains(n) else { throw HubError(400, "bad_parameter", "limit must be a whole number from 1 to 10000, not '\(text.prefix(64))'.") }
+        guard let n = wholeNumber(text, in: 1...10_000) else { throw HubError(400, "bad_parameter", "limit must be a whole number from 1 to 10000, not '\(text.prefix(64))'.") }
         return n
     }
 }

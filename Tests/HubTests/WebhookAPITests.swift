@@ -71,5 +71,8 @@ import Testing
         let all = await hub.call("POST", "/v1/admin/webhook-dead-letters/replay", body: #"{"all":true}"#, token: auth)
         #expect(all.status == 200 && all.json?["replayed"] == 0)
         #expect(await hub.call("GET", "/v1/admin/webhook-dead-letters", query: ["limit": "0"], token: auth).status == 400)
+        #expect(await hub.call("POST", "/v1/admin/webhook-dead-letters/replay", body: #"{"all":true,"webhook_id":null}"#, token: auth).status == 422)
+        #expect(await hub.call("GET", "/v1/admin/webhook-dead-letters", query: ["webhook_id": "9007199254740992"], token: auth).status == 400)
+        #expect(await hub.call("GET", "/v1/admin/webhook-dead-letters", query: ["webhook_id": "1799.0", "limit": "10.0"], token: auth).status == 200)
     }
 }
