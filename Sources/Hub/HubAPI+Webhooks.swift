@@ -111,7 +111,9 @@ extension HubAPI {
 
     /// A whole number in a query, as JSON Schema's `integer` reads it (`1799.0` is 1799), within `range`.
     private static func wholeNumber(_ text: String, in range: ClosedRange<Int>) -> Int? {
-        guard text.utf8.count <= 32, Double(text) != nil, let n = JSONValue.number(text).wholeNumber, range.contains(n) else { return nil }
+        // JSON's number characters only: Swift's Double would also read 0x10, inf and nan.
+        guard text.utf8.count <= 32, !text.isEmpty, text.allSatisfy({ "0123456789.eE+-".contains($0) }), Double(text) != nil,
+              let n = JSONValue.number(text).wholeNumber, range.contains(n) else { return nil }
         return n
     }
 
