@@ -105,11 +105,13 @@ import Testing
             #expect(requests.count == 6, "three attempts each, then no more")
             #expect(requests.allSatisfy { $0.outcome == "rejected" && $0.reason == "bad signature" })
             #expect(receiver.accepted().isEmpty)
+            // Listed by when each was given up, which need not be the events' order.
             let dead = try store.webhookDeadLetters()
-            #expect(dead.map(\.eventID) == ids && dead.allSatisfy { $0.attempts == 3 && $0.lastStatus == 401 && $0.subscriberID == webhook.id })
+            #expect(dead.map(\.eventID).sorted() == ids && dead.allSatisfy { $0.attempts == 3 && $0.lastStatus == 401 && $0.subscriberID == webhook.id })
+            let second = try #require(dead.first { $0.eventID == ids[1] })
 
             try await receiver.secrets([secret])
-            #expect(try store.replayWebhookDeadLetters(ids: [dead[1].id]) == 1)
+            #expect(try store.replayWebhookDeadLetters(ids: [second.id]) == 1)
             #expect(await receiver.waitUntil { receiver.accepted().map(\.id) == [ids[1]] })
             #expect(try store.replayWebhookDeadLetters(ids: nil) == 1)
             #expect(await receiver.waitUntil { receiver.accepted().count == 2 })
