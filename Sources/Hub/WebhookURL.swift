@@ -35,6 +35,11 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
         guard let host = parts.host, !host.isEmpty else { throw refuse("has no host.") }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if let reason = Self.forbiddenAddress(bare) { throw refuse("points at \(reason); no order system listens there.") }
+        // A name is letters, digits, '-' and '.' (IDNs in their xn-- form); an IPv6 literal is hex and ':'.
+        let isIPv6 = host.hasPrefix("[")
+        guard bare.unicodeScalars.allSatisfy({ $0.isASCII && (isIPv6 ? ($0.properties.isASCIIHexDigit || ":.".unicodeScalars.contains($0)) : (CharacterSet.alphanumerics.contains($0) || "-.".unicodeScalars.contains($0))) }) else {
+            throw refuse("has a host with characters no host name has; use letters, digits, '-' and '.' (xn-- for international names).")
+        }
         self.text = text
         self.host = bare
     }

@@ -93,6 +93,8 @@ import Testing
         ("not a url", "spaces or control characters"),
         ("https://orders.example.com/a\u{0}b", "control characters"),
         ("orders.example.com/hook", "not a URL"),
+        ("http://a*/hook", "characters no host name has"),
+        ("http://orders_example.com/", "characters no host name has"),
     ])
     func addressesNoOrderSystemHasAreRefusedSayingWhy(_ url: String, _ why: String) {
         #expect {
