@@ -60,7 +60,7 @@ extension HubStore {
 
     /// Checks a carrier name from a command line or a query: 1 to 64 printable characters.
     public static func checkCarrier(_ carrier: String?) throws(HubError) -> String {
-        guard let carrier, !carrier.isEmpty, carrier.count <= 64, carrier.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }),
+        guard let carrier, !carrier.isEmpty, carrier.unicodeScalars.count <= 64, carrier.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }),
               !DockPackage.normalizedCarrier(carrier).isEmpty else {
             throw HubError(400, "bad_carrier", "Name the carrier (1 to 64 printable characters, as the orders' shipment.carrier names it, e.g. UPS), not '\((carrier ?? "").prefix(64))'.")
         }

@@ -44,7 +44,7 @@ extension ResultBatch {
         case let value?:
             if let n = value.wholeNumber, (1...10_000).contains(n) { package = n } else { problems.append("\(p).package", "expected a whole number from 1 to 10000, or null") }
         }
-        if package != nil, orderID == nil { problems.append("\(p).package", "names a package number but the item names no order_id") }
+        // A package number without an order (the schema allows it) is stored as sent: the scan is kept, never refused for it.
         for text in [code, carrier, trailer, person].compactMap({ $0 }) where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             problems.append(p, "'\(text.prefix(40))' has control characters; codes, carriers and names are printable text")
         }

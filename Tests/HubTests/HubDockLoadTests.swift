@@ -124,7 +124,6 @@ import Testing
             (Self.scan("b2", code: "1Z1001", verdict: "maybe"), 422, "invalid_item", "must be one of loaded, already_loaded"),
             (Self.scan("b3", code: "1Z\\u00071001"), 422, "invalid_item", "control characters"),
             (Self.scan("b4", code: "1Z1001", at: "yesterday"), 422, "invalid_item", "RFC 3339"),
-            (Self.scan("b5", code: "1Z1001", package: 1), 422, "invalid_item", "names no order_id"),
             (Self.scan("b6", code: "", order: "1001"), 422, "invalid_item", "code"),
         ]
         for (item, status, code, says) in cases {

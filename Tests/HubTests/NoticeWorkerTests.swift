@@ -156,7 +156,12 @@ import TestPeers
         #expect(try bench.notices().first?.state == "pending")
     }
 
-    @Test func noServerIsRetriedWithBackoffThenFailed() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite on 2
+    /// cores it twice failed to reach its third attempt within 90 s (fresh-clone runs, 00:00 UTC
+    /// 2026-12-05); why is not known yet (a port from LoopbackPort.unused() taken by another
+    /// suite's server is one suspect).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func noServerIsRetriedWithBackoffThenFailed() async throws {
         let bench = try Bench(smtpURL: "smtp://127.0.0.1:\(LoopbackPort.unused())") { $0.maximumAttempts = 3 }
         defer { bench.remove() }
         try bench.ship("D-1", language: "en")
