@@ -16,7 +16,7 @@ echo "== swift test (test peers from PyPI first: aiosmtpd for the SMTP server) =
 bash scripts/peers/setup-smtp-venv.sh
 swift test --skip-build --parallel
 # Tests that measure a server's timing, run alone (see each test's comment).
-PACKSTATION_ALONE_TESTS=1 swift test --skip-build --filter "theEventStreamOutlivesTheIdleTimeout|BenchTimersTests|writesWaitingForTheDiskHoldNoThreadOfThePool|keptAliveConnectionAnswersThenIdlesOut|twoThousandResultsReachTheHubExactlyOnce|noServerIsRetriedWithBackoffThenFailed"
+PACKSTATION_ALONE_TESTS=1 swift test --skip-build --filter "theEventStreamOutlivesTheIdleTimeout|BenchTimersTests|writesWaitingForTheDiskHoldNoThreadOfThePool|keptAliveConnectionAnswersThenIdlesOut|twoThousandResultsReachTheHubExactlyOnce|noServerIsRetriedWithBackoffThenFailed|idleAndTricklingConnectionsAreClosed"
 echo "== labels decoded and parsed by tools we did not write (zbarimg, pdftoppm, zxing-cpp, zplkit) =="
 python3 -m venv .venv-labels
 .venv-labels/bin/pip install -q --disable-pip-version-check "zxing-cpp==3.1.1" "zplkit==0.3.2" "pillow>=10"

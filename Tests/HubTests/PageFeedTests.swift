@@ -21,7 +21,7 @@ import Testing
 
         try hub.importOrders(HubFixture.order("A-1"))
         let id = try await hub.store.pool.write { db in try HubStore.appendEvent(db, type: "order.imported", orderID: "A-1", at: Date()) }
-        #expect(await client.wait(seconds: 5) { $0.events.contains { $0.id == "\(id)" } }, "an update for event \(id), long before the next tick")
+        #expect(await client.wait(seconds: 30) { $0.events.contains { $0.id == "\(id)" } }, "an update for event \(id), before the 60 s tick")
         let second = try #require(client.events.last)
         #expect(second.data.contains(#"data-state="ready" data-count="1""#), "the new order is counted")
         #expect(second.data.contains("<td>A-1</td>"), "and queued")

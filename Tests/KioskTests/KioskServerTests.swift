@@ -123,8 +123,10 @@ import Testing
     }
 
     /// Idle sockets and half-sent heads are closed by the timeouts, however steadily the
-    /// half-sent one trickles.
-    @Test func idleAndTricklingConnectionsAreClosed() async throws {
+    /// half-sent one trickles. Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid
+    /// the whole suite (894 tests) it measured 3.7 s against its 3 s bound on an idle 2-core box.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func idleAndTricklingConnectionsAreClosed() async throws {
         try await withKiosk(limits: .init(headTimeout: .seconds(1), idleTimeout: .seconds(1), maximumConnections: 64)) { port in
             let idle = try RawHTTP.connectSocket(port: port)
             let slow = try RawHTTP.connectSocket(port: port)
