@@ -134,7 +134,7 @@ async def main():
     if a.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(a.tls[0], a.tls[1])
-    kwargs = dict(hostname="sink.test", tls_context=context, require_starttls=a.require_tls, timeout=30)
+    kwargs = dict(hostname="sink.test", tls_context=context, require_starttls=a.require_tls, timeout=300)
     if a.auth:
         user, _, password = a.auth.partition(":")
         kwargs.update(authenticator=Authenticator(user, password), auth_required=True, auth_require_tls=bool(a.tls))
