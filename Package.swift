@@ -202,7 +202,7 @@ let package = Package(
         // Hub: WebhookCLITests appends events to the hub's database from outside the hub process.
         .testTarget(name: "PackstationCLITests", dependencies: ["packstation", "TestPeers", "Hub"]),
         .testTarget(name: "PrintRunsTests", dependencies: ["PrintRuns", "Printing", "Labels", "LabelGraphics", "PackCore", "packstation", "TestPeers"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Hub", "PackCore", "TestPeers", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "HTTPGuardTests", dependencies: ["HTTPGuard", "TestPeers", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "HubTests", dependencies: ["Hub", "PackCore", "Sync", "Mail", "TestPeers", "LabelGraphics", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PackCore"], exclude: ["Fixtures", "Golden"]),

@@ -35,8 +35,9 @@ ensure_swift() {
 # The Debian packages the agent needs at run time and to build.
 RUNTIME_PACKAGES=(ca-certificates tzdata libevdev2 libudev1 libxkbcommon0 xkb-data libx11-data)
 BUILD_PACKAGES=(git build-essential pkg-config libsqlite3-dev libevdev-dev libudev-dev libxkbcommon-dev)
-# What the test suite needs on top: schema checks.
-TEST_PACKAGES=(python3 python3-jsonschema udev)
+# What the test suite needs on top: schema checks; gdb for the stacks scripts/watchdog.py prints
+# when a step hangs.
+TEST_PACKAGES=(python3 python3-jsonschema udev gdb)
 # Labels: cairo + pango (PDF/PNG), libzint (barcode geometry), fonts for Unicode addresses;
 # the label checks decode with zbar and poppler and install zxing-cpp/zplkit into a venv.
 RUNTIME_PACKAGES+=(libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libzint2.11 fonts-noto-core fonts-noto-cjk)

@@ -189,9 +189,14 @@ public struct SMTPClient: Sendable {
         func write(_ bytes: [UInt8], step: String) async throws {
             let seconds = configuration.commandTimeout.components.seconds
             let timeout = channel.eventLoop.scheduleTask(in: .seconds(seconds)) { [channel] in channel.close(promise: nil) }
-            defer { timeout.cancel() }
+            // Cancelled on the event loop as the write completes, not when this task resumes: on
+            // a busy pool the resumption can come seconds later, and the close would then cut a
+            // connection whose write had long finished (the "." then finds it closed).
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { _ in timeout.cancel() }
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: written)
             do {
-                try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).get()
+                try await written.futureResult.get()
             } catch {
                 throw MailError(.connectionLost, "Writing \(step) to the SMTP server \(configuration.host):\(configuration.port) failed or took over \(seconds) s (\(error)); nothing was delivered.", kind: .transient)
             }

@@ -47,6 +47,14 @@ public final class HubClient: Sendable {
         try? await client.shutdown()
     }
 
+    /// A client dropped without `shutdown()` (a path that threw or returned early) closes its
+    /// connections in the background: AsyncHTTPClient would otherwise stop the whole process
+    /// ("Client not shut down before the deinit"). After `shutdown()` this answers "already shut
+    /// down" to nobody.
+    deinit {
+        client.shutdown { _ in }
+    }
+
     // MARK: The API
 
     /// What the server answered for a batch.

@@ -36,6 +36,31 @@ import TestPeers
         #expect(parsed.text == "Hola José,\n\ntu pedido va en camino.\n")
     }
 
+    /// Runs every job of its tasks `delay` late: a cooperative pool kept busy by other work, as in
+    /// a loaded hub (or the whole test suite on two cores).
+    final class LateExecutor: TaskExecutor, @unchecked Sendable {
+        let delay: Double
+        init(delay: Double) { self.delay = delay }
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        }
+    }
+
+    @Test func aSenderResumedLaterThanTheCommandTimeoutStillDelivers() async throws {
+        // Each step's timeout runs on the connection's event loop, from the command to its reply
+        // (or to the message's last byte written): a sender whose task resumes late does not
+        // count the wait for the pool against the server. (Once the message's write timer was
+        // cancelled only when the task resumed, and a late resumption cut the connection before
+        // the final ".": 'the SMTP server closed the connection', seen amid the whole suite.)
+        let sink = try await SMTPSinkPeer.start()
+        let c = try client(sink.url) { $0.commandTimeout = .seconds(1) }
+        let m = try message()
+        let reply = try await withTaskExecutorPreference(LateExecutor(delay: 1.3)) { try await c.send(m) }
+        #expect(reply.code == 250)
+        #expect(sink.messages().count == 1)
+    }
+
     @Test func linesStartingWithADotAreStuffedAndComeBackAsSent() async throws {
         let sink = try await SMTPSinkPeer.start()
         let raw = Array("Subject: dots\r\n\r\n.\r\n..two\r\n.three\r\nend\r\n".utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Sync
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
         let dir = TempDir()
         defer { dir.remove() }
         try await offload { try Self.makeCertificates(in: dir.path) }
-        let port = closedPort()
+        let port = LoopbackPort.unused()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", "server.pem", "-key", "server.key", "-CAfile", "ca.pem", "-Verify", "1", "-www", "-quiet"]

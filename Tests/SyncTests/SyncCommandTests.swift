@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Sync
 import Testing
 
@@ -39,7 +40,7 @@ import Testing
 
         let journal = try Journal(directory: dir.path)
         for i in 0..<3 { try journal.recordResult(SyntheticResults.packed(orderID: "C-\(i)")) }
-        let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(closedPort())", "PACKSTATION_TOKEN": "1.topsecret"]
+        let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(LoopbackPort.unused())", "PACKSTATION_TOKEN": "1.topsecret"]
         let flush = try await Self.packstation(["sync", "flush", "--data-dir", dir.path], env: env)
         #expect(flush.status == 1)
         #expect(flush.err.contains("Cannot reach the server") && flush.out.contains("3 still waiting"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Hub
 import PackCore
 import Sync
@@ -103,7 +104,7 @@ import Testing
         try (0..<Self.total).map { SyntheticResults.orderJSON(id: "E2E-\($0)") }.joined(separator: "\n").write(toFile: orders, atomically: true, encoding: .utf8)
         let imported = try await offload { try Self.run(hubBin, ["import", orders, "--db", db]) }
         #expect(imported.contains("imported \(Self.total) new order(s)"), "\(imported)")
-        let port = closedPort()
+        let port = LoopbackPort.unused()
         let env = ["PACKSTATION_SERVER_URL": "http://127.0.0.1:\(port)", "PACKSTATION_TOKEN": token, "PACKSTATION_SYNC_BATCH_SIZE": "200"]
         var started: [Running] = []
         defer { for p in started where p.process.isRunning { p.signal(SIGKILL) } }

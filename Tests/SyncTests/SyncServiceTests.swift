@@ -1,4 +1,5 @@
 import Foundation
+import TestPeers
 import Hub
 import PackCore
 import ServiceLifecycle
@@ -50,7 +51,7 @@ import Testing
     @Test func whileTheServerIsDownNothingIsLostAndStatusSaysWhy() async throws {
         let dir = TempDir()
         defer { dir.remove() }
-        let port = closedPort()
+        let port = LoopbackPort.unused()
         let journal = try Journal(directory: dir.path + "/agent")
         for i in 0..<5 { try journal.recordResult(SyntheticResults.packed(orderID: "D-\(i)")) }
         let down = try client(url: "http://127.0.0.1:\(port)", token: "1.x")

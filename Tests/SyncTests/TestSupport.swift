@@ -3,6 +3,7 @@ import Hub
 import Logging
 import PackCore
 import Sync
+import TestPeers
 
 /// A fresh temporary directory, removed by the caller with `remove()`.
 struct TempDir {
@@ -23,6 +24,10 @@ final class InProcessHub: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// Two threads shared by every in-process hub of the process (a QueueExecutor's thread lives
+    /// as long as the process).
+    static let executors = [QueueExecutor(label: "sync-hub-1"), QueueExecutor(label: "sync-hub-2")]
+
     /// Starts a hub over `database` (a new station `bench-1` is added when `token` is nil).
     init(database: String, token: String? = nil, port: Int = 0) async throws {
         store = try HubStore(path: database)
@@ -31,7 +36,11 @@ final class InProcessHub: Sendable {
         let server = HubServer(api: HubAPI(store: store), host: "127.0.0.1", port: port)
         var logger = Logger(label: "test-hub")
         logger.logLevel = .critical
-        task = Task { try await server.run(logger: logger, signals: false) { continuation.yield($0); continuation.finish() } }
+        // On threads of its own, not the cooperative pool: amid the whole suite the pool is kept
+        // busy for tens of seconds, and a hub on it answered a 20 s lookup too late.
+        task = Task(executorPreference: Self.executors.randomElement()!) {
+            try await server.run(logger: logger, signals: false) { continuation.yield($0); continuation.finish() }
+        }
         var it = stream.makeAsyncIterator()
         self.port = await it.next() ?? 0
     }
@@ -52,20 +61,6 @@ final class InProcessHub: Sendable {
         task.cancel()
         _ = try? await task.value
     }
-}
-
-/// A port nothing listens on (bound, read, closed).
-func closedPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 func client(url: String, token: String, batchSize: Int = 500) throws -> HubClient {

@@ -42,6 +42,9 @@ public enum PeerProcess {
 
     /// SIGTERM by PID, SIGKILL if it has not gone within `grace` seconds; waits for it.
     public static func stop(_ process: Process, grace: Double) {
+        // Only while it runs: once Foundation has reaped it, its PID may be another process's
+        // (another test's peer, amid the whole suite).
+        guard process.isRunning else { return process.waitUntilExit() }
         kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning, Date() < deadline { usleep(10_000) }
