@@ -63,19 +63,21 @@ public final class OrderPrefetch: Service {
                     let due = last.map { ContinuousClock.now - $0 >= self.interval } ?? true
                     guard down || returned || due else { continue }
                     seenReturns = reachability.returns
-                    await self.fetch(probing: down)
+                    // Back after an outage, whichever exchange saw it first (this probe, or the
+                    // results or a lookup that got through before it).
+                    await self.fetch(probing: down, afterOutage: down || returned)
                     if !reachability.isDown { last = ContinuousClock.now }
                 }
             }
         }
     }
 
-    private func fetch(probing: Bool) async {
+    private func fetch(probing: Bool, afterOutage: Bool) async {
         let started = ContinuousClock.now
         do {
             let cached = try await lookup.prefetch(timeout: probing ? probeTimeout : nil)
             let summary = try? lookup.journal.cacheSummary()
-            logger.info(probing ? "server back; order cache caught up" : "order cache up to date", metadata: [
+            logger.info(afterOutage ? "server back; order cache caught up" : "order cache up to date", metadata: [
                 "cache.fetched": "\(cached)", "cache.orders": "\(summary?.orders ?? 0)", "duration_ms": "\((ContinuousClock.now - started).milliseconds)",
             ])
             await updated()
