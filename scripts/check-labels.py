@@ -228,13 +228,43 @@ for fmt in ["png", "svg"]:
 # the SVG's text; the barcodes of every package still decode.
 zpl = open(render(ca, "zpl", extra=("--printer-font", "ascii")), "rb").read()
 check([f.count(f"^FD{k} of 2^FS".encode()) for k, f in enumerate(zpl.split(b"^XA")[1:], 1)] == [1, 1], "ZPL: 1 of 2, 2 of 2 in order")
+# The shipment's one tracking number is package 1's Code 128; package 2's is its dock code
+# PKG:ORDER:2 (a number two boxes share cannot tell them apart at the dock); both QR codes
+# carry the tracking number.
+ca_order = order_json(ca)
+ca_tracking = ca_order["shipment"]["tracking"]
 data, pngs = zpl_pictures(render(ca, "zpl", extra=("--printer-font", "ascii", "--copies", "1")))
-check(len(pngs) == 2 and all(f"CODE-128:{order_json(ca)['shipment']['tracking']}" in zbar(p) for p in pngs), f"both packages' barcodes decode: {[zbar(p) for p in pngs]}")
+ca_codes = [ca_tracking, f"PKG:{ca_order['id']}:2"]
+check(len(pngs) == 2 and [[c for c in zbar(p) if c.startswith("CODE-128:") and not c.startswith("CODE-128:420")] for p in pngs] == [[f"CODE-128:{c}"] for c in ca_codes]
+      and all(f"QR-Code:{ca_tracking}" in zbar(p) for p in pngs), f"both packages' barcodes decode: {[zbar(p) for p in pngs]}")
 pdf = render(ca, "pdf")
 text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout.split("\f")
 check(len(text) >= 2 and "1 of 2" in text[0] and "2 of 2" in text[1], f"PDF pages say 1 of 2, 2 of 2: {[t[-200:] for t in text]}")
 svg = open(render(ca, "svg", extra=("--package", "2")), encoding="utf-8").read()
 check(">2 of 2<" in svg, "SVG preview of package 2 says 2 of 2")
+
+# 7. The dock scans every package of ours (docs/dock.md): a shipment without tracking numbers
+# prints a Code 128 of PKG:ORDER:N on each box's label, in every format, read by zbarimg and by
+# zxing-cpp as plain Code 128 (AIM ]C0, not GS1); a number per box (package_tracking) is each
+# box's own barcode.
+dock = order_json(ca)
+dock["id"], dock["barcodes"] = "SO-DOCK-7", ["ORD-DOCK-7"]
+del dock["shipment"]["tracking"]
+dock_path = os.path.join(WORK, "order-dock.json")
+json.dump(dock, open(dock_path, "w"), ensure_ascii=False)
+per_box = order_json(ca)
+per_box["id"], per_box["shipment"]["package_tracking"] = "SO-DOCK-8", ["1ZDOCK0000000001", "1ZDOCK0000000002"]
+per_box_path = os.path.join(WORK, "order-dock-per-box.json")
+json.dump(per_box, open(per_box_path, "w"), ensure_ascii=False)
+for path, codes in [(dock_path, ["PKG:SO-DOCK-7:1", "PKG:SO-DOCK-7:2"]), (per_box_path, ["1ZDOCK0000000001", "1ZDOCK0000000002"])]:
+    for fmt in ["png", "pdf", "zpl", "svg"]:
+        for k in (1, 2):
+            extra = ("--package", str(k)) + (("--printer-font", "ascii") if fmt == "zpl" else ())
+            for png in pictures(path, fmt, extra=extra):
+                linear = [c for c in zbar(png) if c.startswith("CODE-128:") and not c.startswith("CODE-128:420")]
+                check(linear == [f"CODE-128:{codes[k - 1]}"], f"dock code of package {k} {png}: {linear}")
+                plain = [r for r in zxing(png) if r[0] == "Code128" and r[2] == "]C0"]
+                check(plain == [("Code128", codes[k - 1], "]C0")], f"zxing dock code of package {k} {png}: {plain}")
 
 print(f"labels: {passed} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)

@@ -102,11 +102,16 @@ extension HubStore {
             }
             let count = max(1, shipment.packages, boxes, tracked.keys.max() ?? 0)
             let packedAt: Double = row["packed_at"]
+            // A number several packages of the order share (the shipment's one number, stored on
+            // each package when labelled) is no package's own: the dock could not tell them apart.
+            var uses: [String: Int] = [:]
+            for p in tracked.values { if let t = p["tracking"] as String? { uses[t, default: 0] += 1 } }
             for n in 1...count where !shipped.contains("\(id)\u{0}\(n)") {
                 let known = tracked[n]
-                // The hub's own (a carrier's update), else the order's: `shipment.package_tracking`, or
-                // `shipment.tracking` for package 1.
-                let tracking = (known?["tracking"] as String?) ?? (shipment.packageTracking != nil ? shipment.tracking(package: n) : (n == 1 ? shipment.tracking : nil))
+                // The hub's own (a carrier's update), else the order's, as our label prints it
+                // (DockPackage.ownTracking): `shipment.package_tracking`, or `shipment.tracking` for package 1.
+                let own = (known?["tracking"] as String?).flatMap { uses[$0, default: 0] > 1 ? nil : $0 }
+                let tracking = own ?? DockPackage.ownTracking(shipment, number: n)
                 out.append(OpenPackage(
                     package: DockPackage(
                         code: DockPackage.code(orderID: id, number: n, tracking: tracking), orderID: id, number: n,

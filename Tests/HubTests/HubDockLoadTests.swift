@@ -100,6 +100,22 @@ import Testing
         #expect(packages.json?["packages"]?[0]?["code"] == "JD-A" && packages.json?["packages"]?[1]?["code"] == "JD-B", "\(packages.text)")
     }
 
+    /// A shipment with one tracking number for two boxes: once labelled (the hub stores the
+    /// number on both packages), package 1 is still listed by it and package 2 by `PKG:2001:2`,
+    /// the code its label prints (DockPackage.code), never two packages under one code.
+    @Test func aTrackingNumberTheBoxesShareIsPackageOnesOnly() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(Self.order("2001", carrier: "UPS", packages: 2, tracking: "1Z2001"))
+        _ = await hub.call("POST", "/v1/results", body: HubFixture.batch(["2001"]))
+        let printed = #"{"key":"lp-2001","type":"event","order_id":"2001","body":{"kind":"label_printed","order_id":"2001","at":"\#(Self.now)","data":{"printer":"zebra1"}}}"#
+        let labelled = await hub.call("POST", "/v1/results", body: Self.batch([printed]))
+        #expect(labelled.status == 200, "\(labelled.text)")
+        let packages = await hub.call("GET", "/v1/loads/packages")
+        #expect(packages.json?["packages"]?[0]?["code"] == "1Z2001" && packages.json?["packages"]?[1]?["code"] == "PKG:2001:2", "\(packages.text)")
+        #expect(packages.json?["packages"]?.arrayCount == 2)
+    }
+
     /// A scan's time in any RFC 3339 form files it under the hub's day of that instant.
     @Test func aScanIsFiledUnderTheHubsDayOfItsInstant() async throws {
         let hub = try await Self.dock()

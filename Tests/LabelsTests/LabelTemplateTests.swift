@@ -68,8 +68,12 @@ struct LabelTemplateTests {
         express.priority = .express
         #expect(texts(express).contains("EXPRESS"))
         #expect(!texts(Fixtures.simple()).contains("EXPRESS"))
-        let untracked = shipping.layout(for: LabelContext(order: Fixtures.simple(tracking: nil)), density: .dpi203)
-        #expect(!untracked.elements.contains { if case .barcode(let b) = $0 { b.symbology == .code128 } else { false } })
+        // Without a tracking number the Code 128 is the package's dock code (docs/dock.md), said over it.
+        let order = Fixtures.simple(tracking: nil)
+        let untracked = shipping.layout(for: LabelContext(order: order), density: .dpi203)
+        let codes = untracked.elements.compactMap { if case .barcode(let b) = $0, b.symbology == .code128 { b.data } else { nil } }
+        #expect(codes == ["PKG:\(order.id):1"])
+        #expect(texts(order).contains("PACKAGE PKG:\(order.id):1   ") && !texts(order).contains { $0.hasPrefix("TRACKING #") })
     }
 
     @Test func packingSlipShowsPackedAndShortAndCutsLongOrders() throws {

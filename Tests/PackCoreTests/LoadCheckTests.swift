@@ -42,6 +42,25 @@ import PackCore
         #expect(DockPackage.code(orderID: "1001", number: 1, tracking: "1Z9") == "1Z9")
         #expect(DockPackage.sameCarrier(" Ups ", "UPS") && !DockPackage.sameCarrier("UPS", "USPS"))
     }
+
+    /// Which code each package of a shipment is scanned by (and its label prints): a number the
+    /// whole shipment shares is package 1's only, so package 2 is never loaded as package 1.
+    @Test(arguments: [
+        (tracking: "1Z1" as String?, perPackage: nil as [String]?, packages: 1, codes: ["1Z1"]),
+        (tracking: "1Z1", perPackage: nil, packages: 3, codes: ["1Z1", "PKG:1001:2", "PKG:1001:3"]),
+        (tracking: nil, perPackage: nil, packages: 2, codes: ["PKG:1001:1", "PKG:1001:2"]),
+        (tracking: "", perPackage: nil, packages: 1, codes: ["PKG:1001:1"]),
+        (tracking: "1Z1", perPackage: ["1ZA", "1ZB"], packages: 2, codes: ["1ZA", "1ZB"]),
+        // A third box closed at the bench beyond the carrier's two numbers.
+        (tracking: "1Z1", perPackage: ["1ZA", "1ZB"], packages: 3, codes: ["1ZA", "1ZB", "PKG:1001:3"]),
+    ])
+    func shipmentCodes(_ c: (tracking: String?, perPackage: [String]?, packages: Int, codes: [String])) {
+        let address = Address(name: "A", street: ["S 1"], city: "C", country: "US")
+        let shipment = Shipment(carrier: "UPS", service: "Ground", tracking: c.tracking, from: address, to: address, packages: c.packages, packageTracking: c.perPackage)
+        #expect((1...c.packages).map { DockPackage.code(orderID: "1001", number: $0, shipment: shipment) } == c.codes)
+        #expect((1...c.packages).map { DockPackage.ownTracking(shipment, number: $0) } == c.codes.map { $0.hasPrefix("PKG:") ? nil : $0 })
+        #expect(DockPackage.code(orderID: "1001", number: 1, shipment: nil) == "PKG:1001:1")
+    }
 }
 
 /// The manifest's CSV as a spreadsheet opens it: RFC 4180 fields, formulas defused, counts right.

@@ -119,7 +119,7 @@ extension LabelField {
             "order.id": WriterBox { c, out in out.append(c.order.id) },
             "carrier": WriterBox { c, out in if let s = c.order.shipment?.carrier { out.append(s) } },
             "service": WriterBox { c, out in if let s = c.order.shipment?.service { out.append(s) } },
-            "tracking": WriterBox { c, out in if let s = c.order.shipment?.tracking { out.append(s) } },
+            "tracking": WriterBox { c, out in if let s = c.order.shipment?.tracking(package: c.package) { out.append(s) } },
             "priority": WriterBox { c, out in
                 switch c.order.priority {
                 case .standard: break

@@ -102,7 +102,11 @@ enum LabelField {
             },
             "carrier": { $0.order.shipment?.carrier ?? "" },
             "service": { $0.order.shipment?.service ?? "" },
-            "tracking": { $0.order.shipment?.tracking ?? "" },
+            "tracking": { c in c.order.shipment?.tracking(package: c.package) ?? "" },
+            "package.code": { c in DockPackage.code(orderID: c.order.id, number: c.package, shipment: c.order.shipment) },
+            "package.tracking": { c in DockPackage.ownTracking(c.order.shipment, number: c.package) ?? "" },
+            "package.dock_code": { c in DockPackage.ownTracking(c.order.shipment, number: c.package) == nil ? DockPackage.packageCode(orderID: c.order.id, number: c.package) : "" },
+            "package.barcode": { c in packageBarcode(c) },
             "packages": { "\($0.packageCount)" },
             "package": { "\($0.package)" },
             "weight": { c in
@@ -135,6 +139,21 @@ enum LabelField {
         "line.short": { c, i in result(c, i).map { $0.short > 0 ? "\($0.short)" : "" } ?? "" },
         "line.short_reason": { c, i in result(c, i)?.shortReason ?? "" },
     ]
+
+    /// The longest `PKG:ORDER:N` code a label prints as a barcode: at 0.25 mm modules it is
+    /// about 60 mm wide, so it fits the built-in label's 99.6 mm box at every density.
+    static let maximumPackageBarcode = 48
+
+    /// `package.barcode`: the package's own tracking number, else its `PKG:ORDER:N` code when a
+    /// Code 128 can carry it (printable ASCII without `^` and `~`, at most
+    /// ``maximumPackageBarcode`` characters); empty for an order id no barcode can carry, so
+    /// the label still prints (the code is written under it by the template's text).
+    static func packageBarcode(_ c: LabelContext) -> String {
+        if let own = DockPackage.ownTracking(c.order.shipment, number: c.package) { return own }
+        let code = DockPackage.packageCode(orderID: c.order.id, number: c.package)
+        guard code.utf8.count <= maximumPackageBarcode, (try? Code128(text: code)) != nil else { return "" }
+        return code
+    }
 
     static func result(_ c: LabelContext, _ i: Int) -> PackResult.LineResult? {
         c.result?.lines.first { $0.sku == c.order.lines[i].sku }

@@ -36,6 +36,27 @@ public struct DockPackage: Hashable, Sendable {
         return packageCode(orderID: orderID, number: number)
     }
 
+    /// The tracking number package `number` of a shipment carries as its own:
+    /// `shipment.package_tracking`'s, else for package 1 the shipment's `tracking`. Nil for the
+    /// other packages of a shipment with one number (it cannot tell them apart at the dock) and
+    /// for packages past the end of `package_tracking` (boxes beyond the order's packages).
+    public static func ownTracking(_ shipment: Shipment?, number: Int) -> String? {
+        guard let shipment else { return nil }
+        let tracking: String?
+        if let list = shipment.packageTracking {
+            tracking = list.indices.contains(number - 1) ? list[number - 1] : nil
+        } else {
+            tracking = number == 1 ? shipment.tracking : nil
+        }
+        return tracking?.isEmpty == false ? tracking : nil
+    }
+
+    /// The code the dock scans for package `number` of an order, and the barcode our own label
+    /// of that package prints: its own tracking number, else `PKG:ORDER:N`.
+    public static func code(orderID: String, number: Int, shipment: Shipment?) -> String {
+        code(orderID: orderID, number: number, tracking: ownTracking(shipment, number: number))
+    }
+
     /// Whether two carrier names are the same carrier: case and surrounding spaces do not count.
     public static func sameCarrier(_ a: String, _ b: String) -> Bool {
         normalizedCarrier(a) == normalizedCarrier(b)
