@@ -81,9 +81,11 @@ table.lines .sku { color:var(--muted); font-size:1.1rem; display:block; }
 .next .urgent { color:#ffb74d; font-weight:bold; }
 """#
 
-    /// `/kiosk.js`: the script (sounds come from the Web Audio API, no files).
-    static let script = #"""
-"use strict";
+    /// `/kiosk.js`: the script (sounds come from the Web Audio API, no files), after the page's
+    /// words in each language (KioskWords).
+    static let script = "\"use strict\";\n" + KioskWords.script + mainScript
+
+    static let mainScript = #"""
 const tones = { accepted:"good", order_opened:"good", quantity_set:"good", undone:"info", line_shorted:"info",
   override_accepted:"good", order_complete:"done", box_closed:"done", confirm_switch:"info", short_pending:"info", order_abandoned:"info",
   labels_reprinted:"done", label_voided:"done", supervisor_required:"info", signed_in:"good", signed_out:"info",
@@ -114,33 +116,35 @@ function el(tag, attrs, ...children) {
 }
 function since(iso) {
   if (!iso) return "";
-  const d = new Date(iso); return " since " + d.toLocaleTimeString([], {hour:"2-digit", minute:"2-digit"});
+  const d = new Date(iso); return W.since(d.toLocaleTimeString([], {hour:"2-digit", minute:"2-digit"}));
 }
 function render(s) {
   soundOn = s.sound !== "off";
+  W = WORDS[s.language] || WORDS.en;
+  document.documentElement.lang = WORDS[s.language] ? s.language : "en";
   document.getElementById("station").textContent = s.station || "packstation";
   const p = s.printer || {};
   const ps = document.getElementById("printer-state");
-  ps.textContent = (p.name || "printer") + ": " + (p.ready === false ? (p.advice && p.advice.length ? p.advice.join("; ") : "not ready") : "ready") + (p.queued ? " · " + p.queued + " label(s) waiting" : "");
+  ps.textContent = (p.name || W.printer) + ": " + (p.ready === false ? (p.advice && p.advice.length ? p.advice.join("; ") : W.notReady) : W.ready) + (p.queued ? " · " + W.labelsWaiting(p.queued) : "");
   ps.className = "state " + (p.ready === false ? "bad" : "ok");
   const y = s.sync || {};
   const ys = document.getElementById("sync-state");
-  ys.textContent = !y.configured ? "sync: local only" : (y.online ? "sync: online" : "sync: offline") + (y.pending ? " · " + y.pending + " pending" : "");
+  ys.textContent = !y.configured ? W.syncLocal : (y.online ? W.syncOnline : W.syncOffline) + (y.pending ? " · " + W.pending(y.pending) : "");
   ys.className = "state " + (y.configured && !y.online ? "bad" : "ok");
   const c = s.cache || {};
   const cs = document.getElementById("cache-state");
-  cs.textContent = c.age_seconds === null || c.age_seconds === undefined ? (y.configured ? "cache: not fetched yet" : "")
-    : "cache: " + (c.orders || 0) + " order(s), " + (c.age_seconds < 120 ? c.age_seconds + " s" : Math.round(c.age_seconds / 60) + " min") + " old";
+  cs.textContent = c.age_seconds === null || c.age_seconds === undefined ? (y.configured ? W.cacheNotFetched : "")
+    : W.cache(c.orders || 0, age(c.age_seconds));
   cs.dataset.orders = c.orders || 0;
   cs.hidden = !cs.textContent;
   const off = document.getElementById("offline");
   off.className = y.configured && !y.online ? "show" : "";
-  off.textContent = y.configured && !y.online ? "OFFLINE — " + (y.pending || 0) + " result(s) waiting to sync" + since(y.oldest_pending_at) + ". Keep packing; nothing is lost." : "";
+  off.textContent = y.configured && !y.online ? W.offline(y.pending || 0, since(y.oldest_pending_at)) : "";
   off.dataset.pending = y.pending || 0;
   const r = s.run;
   const rs = document.getElementById("run-state");
   rs.hidden = !r;
-  rs.textContent = r ? "label run " + r.name + ": " + r.printed + " of " + r.total + (r.state === "waiting" ? " · waiting for the printer" : " printed") : "";
+  rs.textContent = r ? W.run(r.name, r.printed, r.total, r.state === "waiting") : "";
   rs.className = "state " + (r && r.state === "waiting" ? "bad" : "ok");
   rs.dataset.runState = r ? r.state : "";
   const warnings = s.warnings || [];
@@ -153,30 +157,30 @@ function render(s) {
 function renderBench(b) {
   const box = el("section", { class: "bench", "data-bench": b.name });
   box.append(el("h2", null, b.name + (b.scanners && b.scanners.length ? " · " + b.scanners.join(", ") : "")));
-  box.append(el("div", { class: "packer" }, b.packer ? "Signed in: " + b.packer : "Nobody signed in: scan your badge"));
+  box.append(el("div", { class: "packer" }, b.packer ? W.signedIn(b.packer) : W.nobody));
   const o = b.order;
-  box.append(el("div", { class: "order-id" + (o ? "" : " none"), "data-order": o ? o.id : "" }, o ? "Order " + o.id : "Scan an order to start"));
+  box.append(el("div", { class: "order-id" + (o ? "" : " none"), "data-order": o ? o.id : "" }, o ? W.order(o.id) : b.load ? W.atTheDock : W.scanOrder));
   if (o) {
     const marks = el("div", { class: "marks" });
-    if (o.priority && o.priority !== "standard") marks.append(el("span", { class: "mark priority" }, o.priority.replace("_", " ").toUpperCase()));
-    if (o.high_value) marks.append(el("span", { class: "mark high_value" }, "HIGH VALUE"));
-    if (o.gift) marks.append(el("span", { class: "mark gift_insert" }, "GIFT INSERT" + (o.gift_message ? ": “" + o.gift_message + "”" : "")));
+    if (o.priority && o.priority !== "standard") marks.append(el("span", { class: "mark priority" }, W.priority[o.priority] || o.priority.replace("_", " ").toUpperCase()));
+    if (o.high_value) marks.append(el("span", { class: "mark high_value" }, W.highValue));
+    if (o.gift) marks.append(el("span", { class: "mark gift_insert" }, W.gift + (o.gift_message ? ": “" + o.gift_message + "”" : "")));
     if (o.notes) marks.append(el("span", { class: "mark note" }, o.notes));
     const r = o.rules;   // the hub's rules (docs/rules.md): notices, inserts, a supervisor's approval
     if (r) {
       (r.notices || []).forEach(n => marks.append(el("span", { class: "mark note rule" }, n)));
-      (r.inserts || []).forEach(n => marks.append(el("span", { class: "mark insert" }, "INSERT: " + n)));
+      (r.inserts || []).forEach(n => marks.append(el("span", { class: "mark insert" }, W.insert + n)));
       if (r.supervisor) marks.append(el("span", { class: "mark supervisor", "data-approved": r.approved_by ? "yes" : "no" },
-        (r.approved_by ? "APPROVED BY " + r.approved_by + ": " : "SUPERVISOR NEEDED: ") + r.supervisor));
+        (r.approved_by ? W.approvedBy + r.approved_by + ": " : W.supervisorNeeded) + r.supervisor));
     }
-    if (o.box > 1) marks.append(el("span", { class: "mark box", "data-box": o.box }, "BOX " + o.box));
+    if (o.box > 1) marks.append(el("span", { class: "mark box", "data-box": o.box }, W.box(o.box)));
     box.append(marks);
   }
   const v = b.verdict;
   const vt = v ? tone(v.kind) : "idle";
   const verdict = el("div", { class: "verdict " + vt, "data-kind": v ? v.kind : "", "data-seq": v ? v.seq : 0 },
-    el("div", { class: "kind" }, v ? v.kind.replace(/_/g, " ") : "ready"),
-    el("div", { class: "message" }, v ? v.message : "Waiting for a scan"));
+    el("div", { class: "kind" }, v ? (W.kinds[v.kind] || v.kind.replace(/_/g, " ")) : W.idle),
+    el("div", { class: "message" }, v ? v.message : W.waitingForScan));
   box.append(verdict);
   if (v && v.seq && lastSeq[b.name] !== undefined && v.seq !== lastSeq[b.name]) sounds[vt] && sounds[vt]();
   if (v) lastSeq[b.name] = v.seq; else lastSeq[b.name] = 0;
@@ -186,38 +190,40 @@ function renderBench(b) {
       const state = l.packed + l.short >= l.expected ? (l.short ? "short" : "done") : "";
       table.append(el("tr", { class: state, "data-sku": l.sku, "data-packed": l.packed, "data-expected": l.expected },
         el("td", null, l.description, el("span", { class: "sku" }, l.sku)),
-        el("td", { class: "count" }, l.packed + " / " + l.expected + (l.short ? " (" + l.short + " short)" : ""))));
+        el("td", { class: "count" }, l.packed + " / " + l.expected + (l.short ? W.short(l.short) : ""))));
     }
     box.append(table);
   }
   if (!o && b.next && b.next.length) {
-    const next = el("div", { class: "next", "data-next": b.next.map(n => n.id).join(" ") }, el("div", { class: "title" }, "Next up"));
+    const next = el("div", { class: "next", "data-next": b.next.map(n => n.id).join(" ") }, el("div", { class: "title" }, W.nextUp));
     for (const n of b.next) {
       const urgent = n.priority && n.priority !== "standard";
       next.append(el("div", { class: "next-order" + (urgent ? " urgent" : ""), "data-order": n.id },
-        "Order " + n.id + (urgent ? " · " + n.priority.replace("_", " ").toUpperCase() : "") + (n.ship_by ? " · ship by " + n.ship_by : "") +
-        " · " + n.units + (n.units === 1 ? " unit" : " units")));
+        W.order(n.id) + (urgent ? " · " + (W.priority[n.priority] || n.priority.replace("_", " ").toUpperCase()) : "") + (n.ship_by ? " · " + W.shipBy(n.ship_by) : "") +
+        " · " + W.units(n.units)));
     }
     box.append(next);
   }
   const lb = b.label;
   if (lb) {
     const label = el("div", { class: "label " + lb.state, "data-label-state": lb.state, "data-label-order": lb.order_id });
-    if (lb.preview) label.append(el("img", { src: lb.preview, alt: "label for order " + lb.order_id }));
+    if (lb.preview) label.append(el("img", { src: lb.preview, alt: W.labelFor(lb.order_id) }));
     label.append(el("div", null, lb.message));
     box.append(label);
   }
   const ld = b.load;
-  if (ld) box.append(el("div", { class: "load", "data-carrier": ld.carrier, "data-loaded": ld.loaded, "data-expected": ld.expected, "data-missing": ld.missing },
-    "Loading " + ld.carrier + " trailer: " + ld.loaded + " loaded · " + ld.expected + " expected · " + ld.missing + " missing" + (ld.cache_age_seconds === null ? " (package list not fetched yet)" : "")));
-  if (b.reprints) box.append(el("div", { class: "reprints", "data-reprints": b.reprints }, b.reprints + (b.reprints === 1 ? " label" : " labels") + " printed again at this bench (CMD:REPRINT, CMD:VOID)"));
+  if (ld) box.append(el("div", { class: "load", "data-carrier": ld.carrier === null ? "" : ld.carrier, "data-loaded": ld.loaded, "data-expected": ld.expected,
+    "data-missing": ld.missing, "data-age": ld.cache_age_seconds === null ? "" : ld.cache_age_seconds },
+    ld.carrier === null ? W.chooseTrailer
+      : W.load(ld.carrier, ld.loaded, ld.expected, ld.missing) + (ld.cache_age_seconds === null ? W.listNotFetched : W.listAge(age(ld.cache_age_seconds)))));
+  if (b.reprints) box.append(el("div", { class: "reprints", "data-reprints": b.reprints }, W.reprints(b.reprints)));
   return box;
 }
 let source = null;
 function connect() {
   source = new EventSource("/events");
   source.onmessage = (e) => { try { render(JSON.parse(e.data)); } catch (err) { console.error(err); } };
-  source.onerror = () => { document.getElementById("sync-state").textContent = "agent: reconnecting…"; };
+  source.onerror = () => { document.getElementById("sync-state").textContent = W.reconnecting; };
 }
 connect();
 """#

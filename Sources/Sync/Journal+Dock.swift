@@ -90,6 +90,14 @@ extension Journal {
         }
     }
 
+    /// Notes `code` as loaded into `carrier`'s trailer on `day` with no outbox entry: a scan the
+    /// hub has already (it was unknown here when made, and a later list knows it).
+    public func markDockLoaded(code: String, carrier: String, day: String) throws(SyncError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO dock_loaded (code, carrier_key, day) VALUES (?, ?, ?)", arguments: [code, DockPackage.normalizedCarrier(carrier), day])
+        }
+    }
+
     /// The carrier a bench is loading (nil: the bench packs), as it was when the agent stopped.
     public func loadingCarrier(bench: String) throws(SyncError) -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT carrier FROM dock_benches WHERE bench = ?", arguments: [bench]) }
@@ -129,6 +137,18 @@ extension Journal {
 }
 
 extension Journal.Writer {
+    /// `Journal.replaceDockPackages(...)` on the writer thread.
+    public func replaceDockPackages(_ packages: [Journal.FetchedPackage], day: String, at now: Date = Date()) async throws(SyncError) {
+        let journal = journal
+        try await journal.writerThread.run { () throws(SyncError) in try journal.replaceDockPackages(packages, day: day, at: now) }
+    }
+
+    /// `Journal.markDockLoaded(...)` on the writer thread.
+    public func markDockLoaded(code: String, carrier: String, day: String) async throws(SyncError) {
+        let journal = journal
+        try await journal.writerThread.run { () throws(SyncError) in try journal.markDockLoaded(code: code, carrier: carrier, day: day) }
+    }
+
     /// `Journal.recordLoadScan(...)` on the writer thread.
     @discardableResult
     public func recordLoadScan(code: String, carrier: String, verdict: LoadVerdict, station: String, person: String?, day: String, at now: Date = Date()) async throws(SyncError) -> OutboxEntry {

@@ -80,8 +80,10 @@ import Testing
         let refused = try Self.scan("CMD:LOAD:UPS", into: scans, kiosk: kiosk, expect: "command_rejected")
         #expect((refused["message"] as? String)?.contains("Order 1004 is open") == true, "\(refused)")
         _ = try Self.scan("CMD:ABANDON", into: scans, kiosk: kiosk, expect: "order_abandoned")
+        // The answer does not wait for the hub: the list is fetched in the background.
         let started = try Self.scan("CMD:LOAD:ups", into: scans, kiosk: kiosk, expect: "load_started")
-        #expect((started["message"] as? String)?.contains("Loading the UPS trailer: 0 of 3 loaded") == true, "\(started)")
+        #expect((started["message"] as? String)?.contains("Loading the UPS trailer: package list not fetched yet") == true, "\(started)")
+        try HubRunCLITests.until("the package list is fetched", seconds: 60) { (Self.benchState(kiosk)?["load"] as? [String: Any])?["expected"] as? Int == 3 }
         _ = try Self.scan("1Z1001", into: scans, kiosk: kiosk, expect: "loaded")
         _ = try Self.scan("PKG:1002:1", into: scans, kiosk: kiosk, expect: "loaded")
         _ = try Self.scan("1Z1001", into: scans, kiosk: kiosk, expect: "already_loaded")

@@ -3,12 +3,13 @@ import PackCore
 import Sync
 
 /// What a bench needs to load packages at the dock (docs/dock.md): the station's name for the
-/// hub, a way to bring the package list up to date, and the dock's day.
+/// hub, a way to have the package list brought up to date, and the dock's day.
 struct DockContext: Sendable {
     /// `station.name`: the load scans' station.
     let station: String
-    /// Fetches the hub's open packages into the journal (a short timeout; offline: the cache stays).
-    let refresh: @Sendable () async -> Void
+    /// Asks for the hub's open packages to be fetched into the journal soon (DockRefresher);
+    /// returns at once: no scan waits for the hub.
+    let request: @Sendable () -> Void
     /// Today, `YYYY-MM-DD` in the station's time zone.
     var today: @Sendable () -> String = { DockContext.day(Date()) }
 
@@ -18,6 +19,14 @@ struct DockContext: Sendable {
         let c = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
+}
+
+/// A load scan the station's list did not know (`unknown_package`, `not_packed`), looked at
+/// again after the next fetch of the list.
+struct UnresolvedLoadScan: Sendable {
+    var code: String
+    var carrier: String
+    var at: Date
 }
 
 /// Whether a bench packs or loads, and into which carrier's trailer.
@@ -51,9 +60,10 @@ extension Bench {
             guard let dock else {
                 return Verdict(kind: .commandRejected, message: "Loading needs the server (server.url): the packages to check come from it. Set server.url in station.toml.")
             }
-            await dock.refresh()
+            dock.request()
+            unresolved.removeAll()
             let counts = loadCounts(carrier: carrier)
-            return await setMode(.loading(carrier: carrier), verdict: Verdict(kind: .loadStarted, message: "Loading the \(carrier) trailer: \(counts.map { "\($0.loaded) of \($0.expected) loaded" } ?? "package list not fetched yet"). Scan each package's label; CMD:LOAD:END when done."))
+            return await setMode(.loading(carrier: carrier), verdict: Verdict(kind: .loadStarted, message: "Loading the \(carrier) trailer: \(counts.map { "\($0.loaded) of \($0.expected) loaded" } ?? "package list not fetched yet"), the list is being brought up to date. Scan each package's label; CMD:LOAD:END when done."))
         }
         guard case .loading(let carrier) = mode else { return nil }
         guard let carrier, let dock else {
@@ -73,7 +83,54 @@ extension Bench {
             logger.critical("journal write failed", metadata: ["bench": "\(name)", "error": "\(error.message)"])
             return Verdict(kind: .commandRejected, message: "NOT SAVED — \(error.message) Scan the package again once a supervisor has looked.")
         }
+        if package == nil {
+            // Perhaps packed since the list was fetched: fetch it (in the background) and look again.
+            if unresolved.count == Self.maximumUnresolved { unresolved.removeFirst() }
+            unresolved.append(UnresolvedLoadScan(code: input, carrier: carrier, at: time))
+            dock.request()
+        }
         return Verdict(kind: Verdict.Kind(rawValue: answer.kind.rawValue) ?? .unknownPackage, message: answer.message, orderID: answer.package?.orderID ?? unpacked)
+    }
+
+    /// The most unknown scans kept to look at again after the next fetch (the oldest go first).
+    static let maximumUnresolved = 50
+
+    /// Whether the bench is loading a named carrier's trailer (the package list is kept fresh).
+    var isLoadingTrailer: Bool {
+        if case .loading(let carrier?) = mode { carrier.isEmpty == false } else { false }
+    }
+
+    /// A fetch of the package list that began at `startedAt` is done: each scan it may have
+    /// answered and the list now knows gets its real verdict on the kiosk and the speaker
+    /// ("loaded" is counted here; the hub has the scan already and counts it by its code, so
+    /// nothing is sent again). Scans made before the fetch began that it does not know stay
+    /// unknown; later ones wait for the next fetch, which their scan asked for.
+    func dockListFetched(startedAt: Date) async {
+        guard let dock else { return }
+        if case .loading(let current?) = mode {
+            var waiting: [UnresolvedLoadScan] = []
+            for scan in unresolved {
+                guard DockPackage.sameCarrier(scan.carrier, current) else { continue }
+                guard let package = (try? journal.dockPackage(code: scan.code)) ?? nil else {
+                    if scan.at >= startedAt { waiting.append(scan) }
+                    continue
+                }
+                let day = dock.today()
+                let loaded = (try? journal.isLoaded(code: package.code, carrier: current, day: day)) ?? false
+                let answer = LoadCheck.verdict(code: scan.code, carrier: current, package: package, loaded: loaded, unpackedOrder: nil)
+                if answer.kind == .loaded {
+                    do { try await journal.writer.markDockLoaded(code: package.code, carrier: current, day: day) } catch {
+                        logger.error("journal write failed", metadata: ["bench": "\(name)", "error": "\(error.message)"])
+                    }
+                }
+                let kind = Verdict.Kind(rawValue: answer.kind.rawValue) ?? .unknownPackage
+                show(Verdict(kind: kind, message: "\(scan.code) is known now (the package list was out of date): \(answer.message)", orderID: package.orderID), scan: scan.code)
+            }
+            unresolved = waiting
+        } else {
+            unresolved.removeAll()
+        }
+        changed()
     }
 
     /// The order a scanned code opens when it is an order of this station's cache not packed

@@ -16,7 +16,7 @@ actor Bench {
     private let labels: LabelMaker?
     private let metrics: AgentMetrics
     let logger: Logger
-    private let changed: @Sendable () -> Void
+    let changed: @Sendable () -> Void
     private let labelsQueued: @Sendable () -> Void
     private let speaker: Speaker?
 
@@ -28,6 +28,8 @@ actor Bench {
     var mode: BenchMode = .packing
     /// Set when the station has a server: what load mode needs.
     var dock: DockContext?
+    /// Load scans the package list did not know, looked at again after its next fetch.
+    var unresolved: [UnresolvedLoadScan] = []
     /// Labels printed again at this bench since the agent started (the kiosk shows it).
     private var reprints = 0
     private(set) var label: LabelStatus?
@@ -62,6 +64,7 @@ actor Bench {
     func recover(loadByDefault: Bool = false) async -> Int {
         restoreReprintMemory()
         restoreMode(loadByDefault: loadByDefault)
+        if isLoadingTrailer { dock?.request() }
         let inputs = (try? journal.openInputs(bench: name)) ?? []
         for (input, at) in inputs {
             _ = await step(input, at: at)
@@ -145,12 +148,13 @@ actor Bench {
         changed()
     }
 
-    /// Shows a verdict no scan made (a timer's) on the kiosk and the speaker.
-    func show(_ verdict: Verdict) {
+    /// Shows a verdict no scan made just now (a timer's, or a load scan's looked at again after
+    /// a fetch of the package list: `scan` names it) on the kiosk and the speaker.
+    func show(_ verdict: Verdict, scan: String = "") {
         speaker?.play(Speaker.tone(verdict.kind))
         seq += 1
-        lastVerdict = (verdict, "", seq)
-        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")", "why": "timer"])
+        lastVerdict = (verdict, scan, seq)
+        logger.debug("verdict", metadata: ["bench": "\(name)", "seq": "\(seq)", "verdict": "\(verdict.kind.rawValue)", "order.id": "\(verdict.orderID ?? "-")", "why": "\(scan.isEmpty ? "timer" : "list_fetched")"])
         changed()
     }
 

@@ -8,6 +8,8 @@ import Sync
 actor KioskStatus {
     let station: String
     let sound: String
+    /// `kiosk.language`: the page's own words, `en` or `es` (Kiosk's KioskWords).
+    let language: String
     let printerName: String
     let syncConfigured: Bool
     /// Standing warnings for the packer and whoever looks at the screen (an insecure server address).
@@ -19,8 +21,9 @@ actor KioskStatus {
     /// The label run from the hub that prints now (`run`), and the number of its last update.
     private var run: (view: JSONValue?, seq: Int) = (nil, 0)
 
-    init(station: String, sound: String, printerName: String, syncConfigured: Bool, warnings: [String] = []) {
+    init(station: String, sound: String, language: String = "en", printerName: String, syncConfigured: Bool, warnings: [String] = []) {
         self.warnings = warnings
+        self.language = language
         self.station = station
         self.sound = sound
         self.printerName = printerName
@@ -71,7 +74,7 @@ actor KioskStatus {
         if let outbox, outbox.lastError == nil, outbox.pending == 0, heartbeatOK != false { online = true }
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
         let snapshot = JSONValue.object([
-            ("station", .string(station)), ("sound", .string(sound)),
+            ("station", .string(station)), ("sound", .string(sound)), ("language", .string(language)),
             ("printer", .object([
                 ("name", .string(printerName)), ("ready", printerReady.map(JSONValue.bool) ?? .null),
                 ("advice", .array(printerAdvice.map(JSONValue.string))), ("queued", .int(queued)),

@@ -51,6 +51,8 @@ public final class StationAgent: Sendable {
     let hubRuns: HubRuns?
     let notifier = SystemdNotifier()
     let timers: BenchTimers
+    /// Keeps the dock's package list fresh while a bench loads (nil without a server).
+    let dockRefresher: DockRefresher?
     /// The printer labels go to when nothing is configured.
     public let defaultPrinter: PrinterURI
     /// Entries the server had refused before this run (`exitWhenDone` reports new ones).
@@ -120,7 +122,7 @@ public final class StationAgent: Sendable {
             logger.warning("INSECURE SERVER URL: results and the token are sent unencrypted", metadata: ["server.url": "\(configuration.serverEnvironment?["PACKSTATION_SERVER_URL"] ?? "")", "problem": "\(warning)"])
             warnings.append("Insecure server address: results travel unencrypted. Use https:// or set server.allow_insecure (see packstation doctor).")
         }
-        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.onPage ? "page" : "off", printerName: configuration.printerName, syncConfigured: client != nil, warnings: warnings)
+        let status = KioskStatus(station: configuration.stationName, sound: configuration.kioskSound.onPage ? "page" : "off", language: configuration.kioskLanguage, printerName: configuration.printerName, syncConfigured: client != nil, warnings: warnings)
         self.status = status
         let feed = self.feed
         let metrics = self.metrics
@@ -154,7 +156,9 @@ public final class StationAgent: Sendable {
             ? Speaker(directory: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("sounds").path, device: configuration.soundDevice, logger: logger)
             : nil
         var benches: [Bench] = []
-        let dock = client.map { DockRefresher(client: $0, journal: journal, logger: logger).context(station: configuration.stationName) }
+        let refresher = client.map { DockRefresher(client: $0, journal: journal, logger: logger, benches: directory, interval: .seconds(Int64(configuration.dockRefreshSeconds))) }
+        dockRefresher = refresher
+        let dock = refresher?.context(station: configuration.stationName)
         for b in configuration.benches {
             benches.append(Bench(name: b.name, scanners: b.scanners, configuration: session, orders: finder, journal: journal, labels: labels,
                                  metrics: metrics, logger: logger, speaker: speaker, dock: dock, labelsQueued: { labelPrinting.labelsQueued() }, changed: changed))
@@ -223,6 +227,7 @@ public final class StationAgent: Sendable {
         if let sync { services.append(.init(service: sync)) }
         services.append(.init(service: labelPrinting))
         if let hubRuns { services.append(.init(service: hubRuns)) }
+        if let dockRefresher { services.append(.init(service: dockRefresher)) }
         services.append(.init(service: StatusLoop(agent: self)))
         services.append(.init(service: timers))
         let intake = ScanIntake(agent: self)

@@ -36,6 +36,7 @@ public struct ConfigurationKey: Sendable {
         .init("station.packer_badge_prefix", .string, "none", "Any barcode starting with this (e.g. \"PK-\") is a packer badge; the packer is recorded as the rest of it."),
         .init("station.require_packer", .boolean, "false", "Refuse orders and items (verdict packer_required) until a packer scans their badge."),
         .init("station.packer_idle_minutes", .integer, "30", "A packer with no scan for this long is signed out (1-1440; 0: never)."),
+        .init("station.dock_refresh_seconds", .integer, "60", "While a bench loads at the dock, how often the hub's list of packages is fetched again (5–3600 seconds); a scan the list does not know also fetches it (docs/dock.md)."),
         .init("server.url", .string, "none (no sync)", "The central server, http(s)://host[:port]. Without it the station works alone."),
         .init("server.token", .string, "none", env: "PACKSTATION_TOKEN", secret: true, "The station's bearer token (packstation-hub station add NAME prints one)."),
         .init("server.token_file", .string, "none", env: "PACKSTATION_TOKEN_FILE", "A file holding the token, instead of server.token."),
@@ -72,6 +73,7 @@ public struct ConfigurationKey: Sendable {
         .init("kiosk.max_connections", .integer, "256", "Connections the kiosk holds open at once (1–65536); beyond it, those waiting longest for a request are closed first."),
         .init("kiosk.allowed_hosts", .strings, "[]", "Host names (besides localhost, the box's own name and IP addresses) under which browsers may reach the kiosk; other names are refused (421) against DNS rebinding."),
         .init("kiosk.sound", .string, "page", "Scan feedback sounds: page (the kiosk browser plays them), speaker (the agent plays them on the box's sound card through aplay — for benches without a screen), both, or off."),
+        .init("kiosk.language", .string, "en", "The kiosk page's own words: en (English) or es (Spanish): its header, banners, marks, the verdict's title and the dock's load section; verdict messages are in English."),
         .init("kiosk.sound_device", .string, "the ALSA default", "The ALSA device for speaker sounds, e.g. plughw:0,0 or null."),
         .init("kiosk.enabled", .boolean, "true", "Serve the kiosk page."),
     ]

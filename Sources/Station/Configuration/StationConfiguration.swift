@@ -44,6 +44,8 @@ public struct StationConfiguration: Sendable {
     public var reprintRequiresSupervisor: Bool
     /// `station.supervisor_wait_seconds`: how long a reprint waits for the badge.
     public var supervisorWaitSeconds: Int
+    /// `station.dock_refresh_seconds`: how often a loading bench's package list is fetched.
+    public var dockRefreshSeconds: Int
     /// `station.packer_badges`: badge barcode → packer name.
     public var packerBadges: [String: String]
     /// `station.packer_badge_prefix`.
@@ -84,6 +86,8 @@ public struct StationConfiguration: Sendable {
     /// The kiosk's request-head timeout, idle timeout (seconds) and connection limit.
     public var kioskLimits: (headTimeout: Int, idleTimeout: Int, maximumConnections: Int)
     public var kioskSound: Sound
+    /// `kiosk.language`: `en` or `es`.
+    public var kioskLanguage: String
     /// The ALSA device for speaker sounds (nil: the default).
     public var soundDevice: String?
     public var kioskEnabled: Bool
@@ -212,6 +216,8 @@ public struct StationConfiguration: Sendable {
         }
         supervisorWaitSeconds = integer("station.supervisor_wait_seconds") ?? 60
         guard (1...600).contains(supervisorWaitSeconds) else { throw fail("station.supervisor_wait_seconds", "must be 1 to 600 seconds, not \(supervisorWaitSeconds)") }
+        dockRefreshSeconds = integer("station.dock_refresh_seconds") ?? 60
+        guard (5...3600).contains(dockRefreshSeconds) else { throw fail("station.dock_refresh_seconds", "must be 5 to 3600 seconds, not \(dockRefreshSeconds)") }
         var badges: [String: String] = [:]
         for entry in strings("station.packer_badges") ?? [] {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -327,6 +333,8 @@ public struct StationConfiguration: Sendable {
         let sound = string("kiosk.sound") ?? "page"
         guard let s = Sound(rawValue: sound) else { throw fail("kiosk.sound", "must be page, speaker, both or off, not '\(sound)'") }
         kioskSound = s
+        kioskLanguage = string("kiosk.language") ?? "en"
+        guard ["en", "es"].contains(kioskLanguage) else { throw fail("kiosk.language", "must be en or es, not '\(kioskLanguage)'") }
         soundDevice = string("kiosk.sound_device")
         kioskEnabled = boolean("kiosk.enabled") ?? true
     }
