@@ -8,17 +8,13 @@ after each scan, with a screenshot of each language.
 """
 import json
 import os
-import shutil
 import subprocess
 import urllib.request
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from test_kiosk import ARTIFACTS, BIN, HUB_BIN, free_port, shot, stop, wait_for, wait_port
+from test_kiosk import BIN, HUB_BIN, chromium, free_port, require_tools, scan, shot, stop, wait_for, wait_port
 
 
 def order(oid, carrier, packages=1, tracking=None):
@@ -41,13 +37,7 @@ def packed(oid):
 
 @pytest.fixture(params=['en', 'es'])
 def dock(request, tmp_path):
-    for tool, path in (('packstation', BIN), ('packstation-hub', HUB_BIN), ('chromium', shutil.which('chromium')),
-                       ('chromedriver', shutil.which('chromedriver'))):
-        if not path or not os.path.exists(path):
-            if os.environ.get('CI'):
-                raise AssertionError(f'{tool} is missing (scripts/test.sh installs it)')
-            pytest.skip(f'{tool} is not installed')
-    os.makedirs(ARTIFACTS, exist_ok=True)
+    require_tools()
     tmp = str(tmp_path)
     db = os.path.join(tmp, 'hub.sqlite')
     hub_cmd = lambda *a: subprocess.run([HUB_BIN, *a, '--db', db], check=True, capture_output=True, text=True, timeout=60).stdout.strip()
@@ -79,11 +69,7 @@ def dock(request, tmp_path):
                                   '--kiosk-listen', f'127.0.0.1:{kiosk_port}'],
                                  env=env, stdin=subprocess.PIPE, stdout=open(os.path.join(tmp, 'agent.log'), 'wb'), stderr=subprocess.STDOUT, cwd=tmp)
         wait_port(kiosk_port, agent, 'the agent kiosk')
-        options = Options()
-        options.binary_location = shutil.which('chromium')
-        for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1200,900'):
-            options.add_argument(arg)
-        browser = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
+        browser = chromium('1200,900')
         browser.get(f'http://127.0.0.1:{kiosk_port}/')
         yield {'language': request.param, 'agent': agent, 'browser': browser}
     finally:
@@ -92,11 +78,6 @@ def dock(request, tmp_path):
         if agent:
             stop(agent)
         stop(hub)
-
-
-def scan(d, line):
-    d['agent'].stdin.write((line + '\n').encode())
-    d['agent'].stdin.flush()
 
 
 def load_section(b):

@@ -86,8 +86,8 @@ class Hub:
             return json.load(r)['results']
 
 
-@pytest.fixture
-def session(tmp_path):
+def require_tools():
+    """The binaries and the browser, or a skip (a failure in CI, where scripts/test.sh installs them)."""
     for tool, path in (('packstation', BIN), ('packstation-hub', HUB_BIN), ('chromium', shutil.which('chromium')),
                        ('chromedriver', shutil.which('chromedriver'))):
         if not path or not os.path.exists(path):
@@ -95,6 +95,20 @@ def session(tmp_path):
                 raise AssertionError(f'{tool} is missing (scripts/test.sh installs it)')
             pytest.skip(f'{tool} is not installed')
     os.makedirs(ARTIFACTS, exist_ok=True)
+
+
+def chromium(size='1600,1000', *extra):
+    """Headless Chromium driven by chromedriver."""
+    options = Options()
+    options.binary_location = shutil.which('chromium')
+    for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', f'--window-size={size}', *extra):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
+
+
+@pytest.fixture
+def session(tmp_path):
+    require_tools()
     tmp = str(tmp_path)
     hub = Hub(tmp)
     hub.start()
@@ -114,12 +128,7 @@ def session(tmp_path):
                               '--printer', f'tcp://127.0.0.1:{printer_port}', '--kiosk-listen', f'127.0.0.1:{kiosk_port}'],
                              env=env, stdin=subprocess.PIPE, stdout=open(agent_log, 'wb'), stderr=subprocess.STDOUT, cwd=tmp)
     wait_port(kiosk_port, agent, 'the agent kiosk')
-    options = Options()
-    options.binary_location = shutil.which('chromium')
-    for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1600,1000',
-                '--autoplay-policy=no-user-gesture-required'):
-        options.add_argument(arg)
-    browser = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
+    browser = chromium('1600,1000', '--autoplay-policy=no-user-gesture-required')
     browser.get(f'http://127.0.0.1:{kiosk_port}/')
     s = {'hub': hub, 'agent': agent, 'browser': browser, 'printer_log': printer_log, 'agent_log': agent_log, 'kiosk_port': kiosk_port,
          'env': env, 'data': os.path.join(tmp, 'data')}
