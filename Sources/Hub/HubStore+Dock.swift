@@ -102,16 +102,13 @@ extension HubStore {
             }
             let count = max(1, shipment.packages, boxes, tracked.keys.max() ?? 0)
             let packedAt: Double = row["packed_at"]
-            // A number several packages of the order share (the shipment's one number, stored on
-            // each package when labelled) is no package's own: the dock could not tell them apart.
-            var uses: [String: Int] = [:]
-            for p in tracked.values { if let t = p["tracking"] as String? { uses[t, default: 0] += 1 } }
             for n in 1...count where !shipped.contains("\(id)\u{0}\(n)") {
                 let known = tracked[n]
-                // The hub's own (a carrier's update), else the order's, as our label prints it
-                // (DockPackage.ownTracking): `shipment.package_tracking`, or `shipment.tracking` for package 1.
-                let own = (known?["tracking"] as String?).flatMap { uses[$0, default: 0] > 1 ? nil : $0 }
-                let tracking = own ?? DockPackage.ownTracking(shipment, number: n)
+                // The package's own number as our label prints it (DockPackage.ownTracking):
+                // `shipment.package_tracking`'s, or `shipment.tracking` for package 1. Not the
+                // `packages` row's: labelling stores the shipment's one number on every box (for
+                // tracking updates), which would list several boxes under one code.
+                let tracking = DockPackage.ownTracking(shipment, number: n)
                 out.append(OpenPackage(
                     package: DockPackage(
                         code: DockPackage.code(orderID: id, number: n, tracking: tracking), orderID: id, number: n,

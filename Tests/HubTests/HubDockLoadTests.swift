@@ -116,6 +116,22 @@ import Testing
         #expect(packages.json?["packages"]?.arrayCount == 2)
     }
 
+    /// Three boxes closed at the bench for an order with two per-box numbers and a shipment
+    /// number: the third box is `PKG:2002:3`, as its label prints it, not the shipment's number.
+    @Test func aBoxBeyondThePerBoxNumbersIsListedByItsPackageCode() async throws {
+        let hub = try HubFixture()
+        defer { hub.remove() }
+        try hub.importOrders(Self.order("2002", carrier: "DHL", packages: 2, tracking: "JD-SHIP").replacingOccurrences(of: #""packages":2"#, with: #""packages":2,"package_tracking":["JD-A","JD-B"]"#))
+        let boxes = #"[{"number":1,"lines":[{"sku":"S","quantity":1}]},{"number":2,"lines":[{"sku":"S","quantity":1}]},{"number":3,"lines":[{"sku":"S","quantity":1}]}]"#
+        let result = HubLifecycleFlowTests.packResult("2002", key: "p-2002", boxes: boxes)
+        let printed = #"{"key":"lp-2002","type":"event","order_id":"2002","body":{"kind":"label_printed","order_id":"2002","at":"\#(Self.now)","data":{"printer":"zebra1"}}}"#
+        let stored = await hub.call("POST", "/v1/results", body: Self.batch([result, printed]))
+        #expect(stored.status == 200, "\(stored.text)")
+        let packages = await hub.call("GET", "/v1/loads/packages")
+        let codes = (0..<3).map { packages.json?["packages"]?[$0]?["code"] }
+        #expect(codes == ["JD-A", "JD-B", "PKG:2002:3"], "\(packages.text)")
+    }
+
     /// A scan's time in any RFC 3339 form files it under the hub's day of that instant.
     @Test func aScanIsFiledUnderTheHubsDayOfItsInstant() async throws {
         let hub = try await Self.dock()
