@@ -172,4 +172,28 @@ import Testing
         try Self.scan("NOPE-1", at: "dock", into: scans, kiosk: kiosk, expect: "unknown_package")
         #expect(Self.load(kiosk)?["loaded"] as? Int == 1)
     }
+
+    /// The hub down when a bench starts loading: CMD:LOAD is answered at once from the (empty)
+    /// cache, and the failed fetch is tried again soon (2 s, 4 s, … not the hour-long period
+    /// configured here), so the list arrives once the hub is back.
+    @Test(.timeLimit(.minutes(3)))
+    func aListTheHubCouldNotGiveIsFetchedAgainSoon() throws {
+        let setup = try Self.hub()
+        let printer = try TestPrinterPeer()
+        let kiosk = LoopbackPort.unused()
+        let scans = Pipe()
+        let agent = try Self.start(setup, printer: printer, kiosk: kiosk, scans: scans, refreshSeconds: 3600)
+        defer { agent.signal(SIGTERM) }
+        try HubRunCLITests.until("the kiosk shows the dock bench", seconds: 60) { Self.bench(kiosk, "dock") != nil }
+        setup.hub.stop()
+        let started = try Self.scan("CMD:LOAD:UPS", at: "dock", into: scans, kiosk: kiosk, expect: "load_started")
+        #expect((started["message"] as? String)?.contains("package list not fetched yet") == true, "\(started)")
+        #expect(Self.load(kiosk)?["cache_age_seconds"] is NSNull)
+        try Self.scan("1Z1001", at: "dock", into: scans, kiosk: kiosk, expect: "unknown_package")
+        Thread.sleep(forTimeInterval: 5)   // past the fetch that scan asked for: only the retries remain
+        try setup.hub.start()
+        try HubRunCLITests.until("the list arrives from the hub that is back", seconds: 90) { Self.load(kiosk)?["expected"] as? Int == 3 }
+        // (1Z1001 is loaded by then if the retry that brought the list began after its scan.)
+        try Self.scan("PKG:1002:1", at: "dock", into: scans, kiosk: kiosk, expect: "loaded")
+    }
 }

@@ -121,7 +121,7 @@ def test_the_load_section_of_a_dock_scanner(dock):
     got = wait_for(b, lambda: verdict(b, 1), 'load started')
     assert got['kind'] == 'load_started' and got['title'] == words['titles']['load_started'], got
     # The list arrives in the background: three UPS packages expected, none loaded.
-    section = wait_for(b, lambda: (lambda s: s if s and s['expected'] == '3' else None)(load_section(b)), 'the package list')
+    section = wait_for(b, lambda: (lambda s: s if s and s['expected'] == '3' else None)(load_section(b)), 'the package list', timeout=60)
     assert section['carrier'] == 'UPS' and section['loaded'] == '0' and section['missing'] == '3', section
     assert section['age'] != '' and int(section['age']) < 60, section
     assert section['text'].startswith(words['counts'].format(0, 3)), section

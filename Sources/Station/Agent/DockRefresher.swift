@@ -9,7 +9,8 @@ import Sync
 /// loading and when a scan is not in the list (a package packed and labelled since the last
 /// fetch); while a bench loads, the list is also fetched every `interval`. Bounded: one fetch
 /// at a time, each with a short timeout, and asked-for fetches at least `minimumGap` apart, so
-/// a run of unknown scans or a hub that is down costs the hub one request per gap. After each
+/// a run of unknown scans or a hub that is down costs the hub one request per gap; a failed
+/// fetch while a bench loads is tried again after the gap, doubling up to `interval`. After each
 /// fetch the benches look again at the scans it may have answered (Bench+Load.swift).
 final class DockRefresher: Service, Sendable {
     let client: HubClient
@@ -42,11 +43,15 @@ final class DockRefresher: Service, Sendable {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var last: ContinuousClock.Instant?
+            // The period: `interval`, or after a failed fetch a retry sooner (the gap, doubled
+            // after each failure up to `interval`), so a list the hub did not give in time at
+            // CMD:LOAD does not wait a whole period.
+            var period = self.interval
             while !Task.isCancelled {
                 let loading = await self.anyBenchLoading()
                 let asked = self.requested.withLock { r in defer { r = false }; return r }
                 let now = ContinuousClock.now
-                let periodic = loading && (last.map { now - $0 >= self.interval } ?? true)
+                let periodic = loading && (last.map { now - $0 >= period } ?? true)
                 if asked || periodic {
                     if let last, now - last < self.minimumGap {
                         try? await Task.sleep(for: self.minimumGap - (now - last))
@@ -54,12 +59,13 @@ final class DockRefresher: Service, Sendable {
                     }
                     last = ContinuousClock.now
                     let started = Date()
-                    await self.refresh()
+                    let fetched = await self.refresh()
+                    period = fetched ? self.interval : min(self.interval, period == self.interval ? self.minimumGap : period * 2)
                     for bench in self.benches.all() { await bench.dockListFetched(startedAt: started) }
                     continue
                 }
                 // Idle (no bench loading): no timer at all, only an ask wakes it.
-                await self.wakeup.wait(upTo: loading ? self.interval - (now - (last ?? now)) : nil)
+                await self.wakeup.wait(upTo: loading ? period - (now - (last ?? now)) : nil)
             }
         }
     }
@@ -71,15 +77,19 @@ final class DockRefresher: Service, Sendable {
         return false
     }
 
-    /// Fetches and stores the list; a failure leaves the cached list as it was (logged).
-    func refresh() async {
+    /// Fetches and stores the list; a failure leaves the cached list as it was (logged). Whether
+    /// the list was stored.
+    @discardableResult
+    func refresh() async -> Bool {
         let started = ContinuousClock.now
         do {
             let (day, packages) = try await client.dockPackages(timeout: timeout)
             try await journal.writer.replaceDockPackages(packages, day: day)
             logger.info("dock package list up to date", metadata: ["dock.packages": "\(packages.count)", "duration_s": "\((ContinuousClock.now - started).seconds)"])
+            return true
         } catch {
             logger.warning("dock package list not fetched; loading goes on from the cached list", metadata: ["sync.error": "\(error.message)"])
+            return false
         }
     }
 
