@@ -46,6 +46,25 @@ import Testing
         ])
     }
 
+    /// The hub of ``hub()``, the test printer, and the agent started with its kiosk showing the dock bench.
+    struct Station {
+        let setup: HubRunCLITests.Setup
+        let printer: TestPrinterPeer
+        let kiosk: Int
+        let scans: Pipe
+        let agent: Running
+
+        init(refreshSeconds: Int) throws {
+            setup = try DockLoadModeCLITests.hub()
+            printer = try TestPrinterPeer()
+            kiosk = LoopbackPort.unused()
+            scans = Pipe()
+            agent = try DockLoadModeCLITests.start(setup, printer: printer, kiosk: kiosk, scans: scans, refreshSeconds: refreshSeconds)
+            let kiosk = kiosk
+            try HubRunCLITests.until("the kiosk shows the dock bench", seconds: 60) { DockLoadModeCLITests.bench(kiosk, "dock") != nil }
+        }
+    }
+
     static func bench(_ kiosk: Int, _ name: String) -> [String: Any]? {
         (HubRunCLITests.kioskState(kiosk)?["benches"] as? [[String: Any]])?.first { $0["name"] as? String == name }
     }
@@ -81,13 +100,10 @@ import Testing
     /// on the hub once, and a restart sends none again and keeps the trailer.
     @Test(.timeLimit(.minutes(5)))
     func aBenchConfiguredToLoadChecksEachScanAndTheHubHasItOnce() throws {
-        let setup = try Self.hub()
-        let printer = try TestPrinterPeer()
-        let kiosk = LoopbackPort.unused()
-        let scans = Pipe()
         // No periodic fetch in this test: only a scan the list does not know can bring 1005 in.
-        var agent = try Self.start(setup, printer: printer, kiosk: kiosk, scans: scans, refreshSeconds: 3600)
-        try HubRunCLITests.until("the kiosk shows the dock bench", seconds: 60) { Self.bench(kiosk, "dock") != nil }
+        let station = try Station(refreshSeconds: 3600)
+        let (setup, printer, kiosk, scans) = (station.setup, station.printer, station.kiosk, station.scans)
+        var agent = station.agent
         let waiting = try #require(Self.load(kiosk))
         #expect(waiting["carrier"] is NSNull && waiting["loaded"] as? Int == 0, "\(waiting)")
 
@@ -154,13 +170,9 @@ import Testing
     /// package packed elsewhere shows in the trailer's counts with no scan at all.
     @Test(.timeLimit(.minutes(3)))
     func theListIsFetchedAgainWhileABenchLoads() throws {
-        let setup = try Self.hub()
-        let printer = try TestPrinterPeer()
-        let kiosk = LoopbackPort.unused()
-        let scans = Pipe()
-        let agent = try Self.start(setup, printer: printer, kiosk: kiosk, scans: scans, refreshSeconds: 5)
-        defer { agent.signal(SIGTERM) }
-        try HubRunCLITests.until("the kiosk shows the dock bench", seconds: 60) { Self.bench(kiosk, "dock") != nil }
+        let station = try Station(refreshSeconds: 5)
+        defer { station.agent.signal(SIGTERM) }
+        let (setup, kiosk, scans) = (station.setup, station.kiosk, station.scans)
         try Self.scan("CMD:LOAD:UPS", at: "dock", into: scans, kiosk: kiosk, expect: "load_started")
         try HubRunCLITests.until("the list is fetched", seconds: 60) { Self.load(kiosk)?["expected"] as? Int == 3 }
         let answer = try DockCLITests.post(setup.hub.url + "/v1/results", token: setup.token, body: DockCLITests.packed("1004"))
@@ -178,13 +190,9 @@ import Testing
     /// configured here), so the list arrives once the hub is back.
     @Test(.timeLimit(.minutes(3)))
     func aListTheHubCouldNotGiveIsFetchedAgainSoon() throws {
-        let setup = try Self.hub()
-        let printer = try TestPrinterPeer()
-        let kiosk = LoopbackPort.unused()
-        let scans = Pipe()
-        let agent = try Self.start(setup, printer: printer, kiosk: kiosk, scans: scans, refreshSeconds: 3600)
-        defer { agent.signal(SIGTERM) }
-        try HubRunCLITests.until("the kiosk shows the dock bench", seconds: 60) { Self.bench(kiosk, "dock") != nil }
+        let station = try Station(refreshSeconds: 3600)
+        defer { station.agent.signal(SIGTERM) }
+        let (setup, kiosk, scans) = (station.setup, station.kiosk, station.scans)
         setup.hub.stop()
         let started = try Self.scan("CMD:LOAD:UPS", at: "dock", into: scans, kiosk: kiosk, expect: "load_started")
         #expect((started["message"] as? String)?.contains("package list not fetched yet") == true, "\(started)")
