@@ -105,9 +105,9 @@ extension HubStore {
             members.insert(("order_id", .string(orderID)), at: 0)
             data = .object(members)
         }
-        try db.execute(
-            sql: "INSERT INTO hub_events (type, order_id, at, data) VALUES (?, ?, ?, ?)",
-            arguments: [type, orderID, at.timeIntervalSince1970, data.jsonText])
+        try db.cachedStatement(
+            sql: "INSERT INTO hub_events (type, order_id, at, data) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [type, orderID, at.timeIntervalSince1970, data.jsonText])
         return db.lastInsertedRowID
     }
 

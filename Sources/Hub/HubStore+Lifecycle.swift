@@ -98,23 +98,23 @@ extension HubStore {
     /// The order's state; nil when the order is not on the hub. A state this build does not know
     /// (a newer hub wrote it) is taken as an exception, which every state may leave.
     static func currentState(_ db: Database, orderID: String) throws -> OrderState? {
-        try String.fetchOne(db, sql: "SELECT state FROM orders WHERE id = ?", arguments: [orderID]).map { OrderState(rawValue: $0) ?? .exception }
+        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM orders WHERE id = ?"), arguments: [orderID]).map { OrderState(rawValue: $0) ?? .exception }
     }
 
     /// The first history row of a new order (its state at import), with no event: the import
     /// appends `order.imported` itself.
     static func recordImported(_ db: Database, orderID: String, state: OrderState, at: Date, station: String?) throws {
-        try db.execute(
-            sql: "INSERT INTO order_history (order_id, state, previous, at, station, person, source, detail) VALUES (?, ?, NULL, ?, ?, NULL, 'import', NULL)",
-            arguments: [orderID, state.rawValue, at.timeIntervalSince1970, station])
-        try db.execute(sql: "UPDATE orders SET state = ? WHERE id = ?", arguments: [state.rawValue, orderID])
+        try db.cachedStatement(
+            sql: "INSERT INTO order_history (order_id, state, previous, at, station, person, source, detail) VALUES (?, ?, NULL, ?, ?, NULL, 'import', NULL)")
+            .execute(arguments: [orderID, state.rawValue, at.timeIntervalSince1970, station])
+        try db.cachedStatement(sql: "UPDATE orders SET state = ? WHERE id = ?").execute(arguments: [state.rawValue, orderID])
     }
 
     private static func record(_ db: Database, orderID: String, from: OrderState, to: OrderState, at: Date, station: String?, person: String?, source: String, detail: JSONValue?) throws {
-        try db.execute(
-            sql: "INSERT INTO order_history (order_id, state, previous, at, station, person, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [orderID, to.rawValue, from.rawValue, at.timeIntervalSince1970, station, person, source, detail?.jsonText])
-        try db.execute(sql: "UPDATE orders SET state = ? WHERE id = ?", arguments: [to.rawValue, orderID])
+        try db.cachedStatement(
+            sql: "INSERT INTO order_history (order_id, state, previous, at, station, person, source, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [orderID, to.rawValue, from.rawValue, at.timeIntervalSince1970, station, person, source, detail?.jsonText])
+        try db.cachedStatement(sql: "UPDATE orders SET state = ? WHERE id = ?").execute(arguments: [to.rawValue, orderID])
         var data: [(String, JSONValue)] = [
             ("order_id", .string(orderID)), ("state", .string(to.rawValue)), ("previous", .string(from.rawValue)),
             ("station", .optional(station)), ("person", .optional(person)), ("source", .string(source)),

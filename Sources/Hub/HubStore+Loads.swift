@@ -116,9 +116,9 @@ extension HubStore {
         // An order's own barcode, its tracking or its package code, before it was packed.
         var orderID = try String.fetchOne(db, sql: "SELECT order_id FROM order_barcodes WHERE barcode = ?", arguments: [code])
         if orderID == nil {
-            // A tracking number the order system sent with an order not packed yet (a scan of an
-            // extra is rare: a scan of the orders here is fine).
-            orderID = try String.fetchOne(db, sql: "SELECT id FROM orders WHERE packed_at IS NULL AND json_extract(body, '$.shipment.tracking') = ? LIMIT 1", arguments: [code])
+            // A tracking number the order system sent with an order not packed yet (the index
+            // orders_shipment_tracking, HubStore+PageSearch.swift).
+            orderID = try String.fetchOne(db, sql: "SELECT id FROM orders WHERE packed_at IS NULL AND \(HubStore.shipmentTracking) = ? LIMIT 1", arguments: [code])
         }
         if orderID == nil, code.hasPrefix("PKG:"), let colon = code.lastIndex(of: ":"), colon > code.index(code.startIndex, offsetBy: 3) {
             orderID = String(code[code.index(code.startIndex, offsetBy: 4)..<colon])

@@ -27,19 +27,19 @@ extension HubStore {
             for (order, json) in orders {
                 let previous = try Self.rulesState(db, order.id)   // HubStore+Rules.swift
                 let existed = previous != nil
-                try db.execute(sql: "DELETE FROM order_barcodes WHERE order_id = ?", arguments: [order.id])
-                try db.execute(
+                try db.cachedStatement(sql: "DELETE FROM order_barcodes WHERE order_id = ?").execute(arguments: [order.id])
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO orders (id, body, status, station_id, imported_at, priority_rank, ship_by_key) VALUES (?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(id) DO UPDATE SET body = excluded.body, status = excluded.status, station_id = excluded.station_id,
                             priority_rank = excluded.priority_rank, ship_by_key = excluded.ship_by_key
-                        """,
-                    arguments: [order.id, json, order.status.rawValue, stationID, now.timeIntervalSince1970, order.priority.urgencyRank, order.shipBy ?? Self.noShipBy])
+                        """)
+                    .execute(arguments: [order.id, json, order.status.rawValue, stationID, now.timeIntervalSince1970, order.priority.urgencyRank, order.shipBy ?? Self.noShipBy])
                 for code in Set([order.id] + order.barcodes) {
-                    if let other = try String.fetchOne(db, sql: "SELECT order_id FROM order_barcodes WHERE barcode = ?", arguments: [code]), other != order.id {
+                    if let other = try String.fetchOne(db.cachedStatement(sql: "SELECT order_id FROM order_barcodes WHERE barcode = ?"), arguments: [code]), other != order.id {
                         throw HubError(409, "barcode_conflict", "Barcode '\(code)' would open both order \(other) and order \(order.id); nothing was imported.")
                     }
-                    try db.execute(sql: "INSERT OR REPLACE INTO order_barcodes (barcode, order_id) VALUES (?, ?)", arguments: [code, order.id])
+                    try db.cachedStatement(sql: "INSERT OR REPLACE INTO order_barcodes (barcode, order_id) VALUES (?, ?)").execute(arguments: [code, order.id])
                 }
                 // A re-import of the same document for the same station changes nothing: no order.updated.
                 let unchanged = previous.map { $0.importStation == stationID && Self.sameDocument($0.imported, json) } ?? false

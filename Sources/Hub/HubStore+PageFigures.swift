@@ -27,6 +27,26 @@ extension HubStore {
             SELECT \(pagePackStatsColumns("r")) FROM results r WHERE r.type = 'pack_result';
         """
 
+    /// Migration "v5-hubperf-packer-seconds": each pack result's pack time (from `started_at` to
+    /// `ended_at`, in seconds; none when either is missing) kept beside its other figures, so the
+    /// packers' table (on every render of the page) reads `page_pack_stats` instead of parsing
+    /// every pack result's body five times (20,000 results: docs/benchmarks.md). The trigger is
+    /// the one of "v5-page-pack-stats" with the new column.
+    static let packerSecondsMigration = """
+        ALTER TABLE page_pack_stats ADD COLUMN pack_seconds REAL;
+        UPDATE page_pack_stats SET pack_seconds = (SELECT \(packSeconds("r")) FROM results r WHERE r.id = page_pack_stats.result_id);
+        CREATE INDEX page_pack_stats_packer ON page_pack_stats(packer, outcome, pack_seconds);
+        DROP TRIGGER page_pack_stats_insert;
+        CREATE TRIGGER page_pack_stats_insert AFTER INSERT ON results WHEN NEW.type = 'pack_result' BEGIN
+            INSERT OR REPLACE INTO page_pack_stats (result_id, station_id, packer, outcome, ended_at, scans, errors, pack_seconds)
+            SELECT \(pagePackStatsColumns("NEW")), \(packSeconds("NEW"));
+        END;
+        """
+
+    private static func packSeconds(_ r: String) -> String {
+        "(julianday(json_extract(\(r).body, '$.ended_at')) - julianday(json_extract(\(r).body, '$.started_at'))) * 86400.0"
+    }
+
     private static func pagePackStatsColumns(_ r: String) -> String {
         let errors = ["wrong_item", "over_quantity", "unknown_barcode", "invalid_barcode", "order_blocked", "serial_required",
                       "duplicate_serial", "no_order_open", "order_already_open", "nothing_to_undo", "override_refused",

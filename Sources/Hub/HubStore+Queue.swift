@@ -46,12 +46,11 @@ extension HubStore {
     /// packed whole, and the mean and longest pack time (the result's `ended_at` - `started_at`).
     public func listPackerResults() throws(HubError) -> [JSONValue] {
         try read { db in
+            // One row per pack result, kept by a trigger (HubStore+PageFigures.swift), read in the
+            // order of its index page_pack_stats_packer: no result body is parsed.
             try Row.fetchAll(db, sql: """
-                SELECT json_extract(body, '$.packer') AS packer, COUNT(*) AS results,
-                    SUM(json_extract(body, '$.outcome') = 'packed') AS packed,
-                    AVG((julianday(json_extract(body, '$.ended_at')) - julianday(json_extract(body, '$.started_at'))) * 86400.0) AS mean_seconds,
-                    MAX((julianday(json_extract(body, '$.ended_at')) - julianday(json_extract(body, '$.started_at'))) * 86400.0) AS max_seconds
-                FROM results WHERE type = 'pack_result' GROUP BY packer ORDER BY results DESC, packer
+                SELECT packer, COUNT(*) AS results, SUM(outcome = 'packed') AS packed, AVG(pack_seconds) AS mean_seconds, MAX(pack_seconds) AS max_seconds
+                FROM page_pack_stats GROUP BY packer ORDER BY results DESC, packer
                 """).map { row in
                 let mean: Double? = row["mean_seconds"], max: Double? = row["max_seconds"]
                 return .object([

@@ -125,10 +125,10 @@ extension HubStore {
 
     /// The order's row, or nil when there is no such order.
     static func rulesState(_ db: Database, _ orderID: String) throws -> RulesState? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
             SELECT o.body, o.status, o.station_id, o.priority_rank, o.imported_body, o.imported_station_id, r.record
             FROM orders o LEFT JOIN order_rules r ON r.order_id = o.id WHERE o.id = ?
-            """, arguments: [orderID]).map { row in
+            """), arguments: [orderID]).map { row in
             let importedBody: String? = row["imported_body"]
             // Rows from before rules existed: the body is the imported document, station_id the import's.
             return RulesState(body: row["body"], status: row["status"], station: row["station_id"], rank: row["priority_rank"], record: row["record"],
@@ -170,25 +170,25 @@ extension HubStore {
         }
         let status = outcome.effects.holdReason != nil && order.status == .ready ? "on_hold" : order.status.rawValue
         var station = importStation
-        if let name = outcome.effects.station, let id = try Int64.fetchOne(db, sql: "SELECT id FROM stations WHERE name = ?", arguments: [name]) { station = id }
+        if let name = outcome.effects.station, let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM stations WHERE name = ?"), arguments: [name]) { station = id }
         let rank = (outcome.effects.priority ?? order.priority).urgencyRank
         let record = outcome.applied.isEmpty ? nil : outcome.record(from: facts).jsonText
 
         let rowDiffers = body != current.body || status != current.status || station != current.station || rank != current.rank
         if rowDiffers || current.legacy || imported != nil {
-            try db.execute(sql: "UPDATE orders SET body = ?, status = ?, station_id = ?, priority_rank = ?, imported_body = ?, imported_station_id = ? WHERE id = ?",
-                           arguments: [body, status, station, rank, source, importStation, orderID])
+            try db.cachedStatement(sql: "UPDATE orders SET body = ?, status = ?, station_id = ?, priority_rank = ?, imported_body = ?, imported_station_id = ? WHERE id = ?")
+                .execute(arguments: [body, status, station, rank, source, importStation, orderID])
         }
         let recordChanged = record != previous?.record
         let orderChanged = previous.map { body != $0.body || status != $0.status || station != $0.station || rank != $0.rank } ?? true
         guard recordChanged || orderChanged else { return false }
         if let record {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO order_rules (order_id, rules, record, evaluated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT(order_id) DO UPDATE SET rules = excluded.rules, record = excluded.record, evaluated_at = excluded.evaluated_at
-                """, arguments: [orderID, JSONValue.array(outcome.ruleNames.map(JSONValue.string)).jsonText, record, now.timeIntervalSince1970])
+                """).execute(arguments: [orderID, JSONValue.array(outcome.ruleNames.map(JSONValue.string)).jsonText, record, now.timeIntervalSince1970])
         } else {
-            try db.execute(sql: "DELETE FROM order_rules WHERE order_id = ?", arguments: [orderID])
+            try db.cachedStatement(sql: "DELETE FROM order_rules WHERE order_id = ?").execute(arguments: [orderID])
         }
         if recordChanged {
             let changes = record.flatMap { try? JSONParser.parse($0) } ?? .array([])

@@ -163,6 +163,10 @@ public final class HubStore: Sendable {
         m.registerMigration("v5-rules-order-barcodes-index") { db in try db.execute(sql: "CREATE INDEX order_barcodes_order ON order_barcodes(order_id)") }
         // Webhook subscribers, their deliveries and the fan-out cursor (HubStore+Webhooks.swift).
         m.registerMigration("v5-webhooks-subscribers") { db in try db.execute(sql: Self.webhookTables) }
+        // Search by tracking number and customer without parsing every order (HubStore+PageSearch.swift).
+        m.registerMigration("v5-hubperf-search-index") { db in try db.execute(sql: Self.searchIndexMigration) }
+        // The packers' table from page_pack_stats, not from every result's body (HubStore+PageFigures.swift).
+        m.registerMigration("v5-hubperf-packer-seconds") { db in try db.execute(sql: Self.packerSecondsMigration) }
         return m
     }
 

@@ -21,6 +21,9 @@ import Testing
         let port = await server.port()
         #expect(try await store.summary()["results"] == .int(1))
         #expect(try await store.listResults(orderID: "ANY", limit: 10).first?["station"] == "bench-1")
+        // Its pack time counts in the packers' table, which reads what later migrations derived from it.
+        let packers = try store.listPackerResults()
+        #expect(packers.count == 1 && packers.first?["results"] == .int(1) && packers.first?["mean_pack_seconds"] == .number("60.0"), "\(packers)")
         func post(_ item: String, token: String) async -> (Int, JSONValue?) {
             let r = await HTTPTestClient.send(port: port, "POST", "/v1/results", headers: [("Authorization", "Bearer " + token), ("Content-Type", "application/json")], body: Array(HubAuthorizationTests.batch(item).utf8))
             return (r.status, try? JSONParser.parse(r.body))
