@@ -3,7 +3,7 @@
 update's fan-out to many open pages, each beside a peer measured in the same run.
 
     scripts/bench-hub-page.py HUB_BINARY [--orders 100000] [--results 20000] [--stations 8]
-        [--clients 100] [--rounds 20] [--fanouts 10]
+        [--clients 100] [--rounds 20] [--fanouts 10] [--keep DIR]
 
 Builds a hub database with --orders orders (customers with names and e-mails, a tracking number
 on one in ten, same day / express / standard, imported in one file) and --stations stations,
@@ -15,6 +15,10 @@ Then, --rounds sequential requests each (after one warm-up), p50 / p90 / max in 
             page is open: what one live update costs the hub, plus the page around it);
   - search by customer (a substring of 100,000 names and e-mails), by tracking number, by order id;
   - history: GET /?order=ID of an order with a pack result.
+Search beside its peer, one hyperfine run (when hyperfine, curl and sqlite3 are here): curl asking
+the hub for the page of a search by tracking number and by customer, and the sqlite3 CLI running
+the same lookup on the same database file (the hub's query as this hub runs it: its indexes when
+it has them, else the JSON of every order), a process each.
 Fan-out: --clients event streams open at once (asyncio sockets); a station posts one pack result
 and the time until the LAST of the open pages has the update that includes it is taken, --fanouts
 times (p50 / max). Its peer: --clients browsers loading GET / at once (what the page before issue
@@ -22,7 +26,7 @@ times (p50 / max). Its peer: --clients browsers loading GET / at once (what the 
 hub's CPU time over 30 s with the clients open and nothing happening (the 5 s ticks).
 Prints one line per figure and a JSON summary. Stops the hub by PID.
 """
-import argparse, asyncio, concurrent.futures, datetime, json, os, random, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, concurrent.futures, datetime, json, os, random, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
 
 ERRORS = ['wrong_item', 'over_quantity', 'unknown_barcode']
@@ -135,6 +139,25 @@ async def fanout(port, token, clients, rounds, next_order):
     return streams, tasks, ms(times)
 
 
+def search_beside_sqlite3(port, db, out):
+    """hyperfine: curl asking the hub for a search's page, and sqlite3 running the same lookup."""
+    columns = subprocess.run(['sqlite3', db, "SELECT name FROM pragma_table_info('orders')"], check=True, capture_output=True, text=True).stdout.split()
+    text = 'pérez 4242'
+    if 'customer_name' in columns:   # migration v5-hubperf-search-index
+        customer = f"SELECT id FROM orders INDEXED BY orders_customer_search WHERE instr(customer_name, '{text}') > 0 OR instr(customer_email, '{text}') > 0 ORDER BY imported_at DESC, id LIMIT 51"
+    else:
+        customer = (f"SELECT id FROM orders WHERE instr(lower(json_extract(body, '$.customer.name')), '{text}') > 0 "
+                    f"OR instr(lower(json_extract(body, '$.customer.email')), '{text}') > 0 ORDER BY imported_at DESC, id LIMIT 51")
+    tracking = "SELECT id FROM orders WHERE json_extract(body, '$.shipment.tracking') = 'JD0000000000042420' ORDER BY id LIMIT 51"
+    url = f'http://127.0.0.1:{port}/?q='
+    subprocess.run(['hyperfine', '--warmup', '2', '--runs', '20', '--export-markdown', out,
+                    '-n', 'curl: the page of a search by tracking number', f"curl -sf -o /dev/null '{url}JD0000000000042420'",
+                    '-n', 'sqlite3: the same tracking lookup', f'sqlite3 {db} "{tracking}"',
+                    '-n', 'curl: the page of a search by customer', f"curl -sf -o /dev/null '{url}{urllib.parse.quote(text)}'",
+                    '-n', 'sqlite3: the same customer lookup', f'sqlite3 {db} "{customer}"'], check=True, stdout=subprocess.DEVNULL)
+    return open(out).read()
+
+
 def cpu_seconds(pid):
     with open(f'/proc/{pid}/stat') as f:
         parts = f.read().rsplit(')', 1)[1].split()
@@ -150,9 +173,12 @@ def main():
     ap.add_argument('--clients', type=int, default=100)
     ap.add_argument('--rounds', type=int, default=20)
     ap.add_argument('--fanouts', type=int, default=10)
+    ap.add_argument('--keep', help='keep the database and files in this directory (made; must not exist)')
     args = ap.parse_args()
     rng = random.Random(20261204)
-    tmp = tempfile.mkdtemp(prefix='bench-hub-page-')
+    if args.keep:
+        os.makedirs(args.keep)
+    tmp = args.keep or tempfile.mkdtemp(prefix='bench-hub-page-')
     db = os.path.join(tmp, 'hub.sqlite')
     cli = lambda *a: subprocess.run([args.hub, *a, '--db', db], check=True, capture_output=True, text=True).stdout.strip()
     tokens = [cli('station', 'add', f'bench-{i}') for i in range(args.stations)]
@@ -200,6 +226,10 @@ def main():
             print(f'{name:34s} {figures[name]}', flush=True)
         page_bytes = len(get(port, '/'))
         figures['page bytes'] = page_bytes
+        if all(shutil.which(tool) for tool in ('hyperfine', 'curl', 'sqlite3')):
+            print(search_beside_sqlite3(port, db, os.path.join(tmp, 'search.md')), flush=True)
+        else:
+            print('search beside sqlite3: not run (needs hyperfine, curl and sqlite3)', flush=True)
 
         counter = iter(range(args.results, args.orders))
         next_order = lambda: f'SO-{next(counter):06d}'

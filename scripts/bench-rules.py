@@ -2,6 +2,7 @@
 """Automation rules on 100,000 orders (docs/benchmarks.md, "Rules: dry run and import").
 
     scripts/bench-rules.py [--hub .build/release/packstation-hub] [--count 100000] [--runs 5]
+        [--before OLD-HUB] [--no-dry-run]
 
 Writes N orders with scripts/make-order-corpus.py (JSON lines; Europe-wide addresses, 1-3 lines
 with weights, money as text) and a 20-rule file (countries, postcode ranges, value, weight, SKU,
@@ -10,6 +11,10 @@ hyperfine, each beside a peer in the same run:
 
   1. `packstation-hub import` into an empty hub with no rules in force, and with the rules in
      force (put there by `serve --rules`, stopped once it says so): what rules cost at import;
+     beside it the sqlite3 CLI storing the same lines (each order's id, document, status, barcodes
+     and one event, in one transaction, WAL and synchronous FULL as the hub: the floor of an
+     import), and with --before an older hub binary importing the same file with the same rules
+     (into a database of its own making), so before and after are one run;
   2. `packstation-hub rules dry-run` over the N open orders, beside reading the same N order
      documents out of the hub database with sqlite3 (the floor: no decoding, no rules).
 
@@ -69,6 +74,25 @@ def rules_text():
     return out
 
 
+# The peer: the sqlite3 CLI stores the same lines as rows (the floor of an import).
+PEER_SQL = """PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+CREATE TABLE orders (id TEXT PRIMARY KEY, body TEXT NOT NULL, status TEXT NOT NULL, imported_at REAL NOT NULL);
+CREATE TABLE order_barcodes (barcode TEXT PRIMARY KEY, order_id TEXT NOT NULL);
+CREATE TABLE hub_events (id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, order_id TEXT, at REAL NOT NULL, data TEXT NOT NULL);
+CREATE TEMP TABLE staging (line TEXT);
+.mode ascii
+.separator "\\037" "\\n"
+.import {orders} staging
+BEGIN;
+INSERT INTO orders SELECT json_extract(line, '$.id'), line, json_extract(line, '$.status'), unixepoch('now') FROM staging;
+INSERT INTO order_barcodes SELECT b.value, json_extract(line, '$.id') FROM staging, json_each(line, '$.barcodes') b;
+INSERT INTO hub_events (type, order_id, at, data)
+    SELECT 'order.imported', json_extract(line, '$.id'), unixepoch('now'), json_object('order_id', json_extract(line, '$.id')) FROM staging;
+COMMIT;
+"""
+
+
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
@@ -79,6 +103,8 @@ def main():
     p.add_argument("--hub", default=os.path.join(here, "..", ".build", "release", "packstation-hub"))
     p.add_argument("--count", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--before", help="an older packstation-hub, timed importing the same file with the same rules")
+    p.add_argument("--no-dry-run", action="store_true", help="time the imports only")
     a = p.parse_args()
     hub = os.path.abspath(a.hub)
     for tool in ("hyperfine", "sqlite3"):
@@ -97,29 +123,47 @@ def main():
     rules = os.path.join(work, "rules.toml")
     with open(rules, "w") as f:
         f.write(rules_text())
-    template = os.path.join(work, "template.sqlite")
-    for station in ("bench-fast",):
-        run([hub, "station", "add", station, "--db", template], stdout=subprocess.DEVNULL)
-    # The rules in force in a second template: serve --rules stores them, then stops.
-    ruled = os.path.join(work, "ruled.sqlite")
-    shutil.copy(template, ruled)
-    serve = subprocess.Popen([hub, "serve", "--db", ruled, "--port", "0", "--rules", rules], stdout=subprocess.PIPE, text=True)
-    line = serve.stdout.readline()
-    serve.terminate()
-    serve.wait()
-    if not line.startswith("rules from"):
-        sys.exit(f"serve --rules did not load the rules: {line!r}")
-    run(["hyperfine", "--runs", str(a.runs), "--export-markdown", os.path.join(work, "import.md"),
-         "--prepare", f"cp {template} {work}/a.sqlite; rm -f {work}/a.sqlite-wal {work}/a.sqlite-shm",
-         "-n", "import, no rules", f"{hub} import {orders} --db {work}/a.sqlite",
-         "--prepare", f"cp {ruled} {work}/b.sqlite; rm -f {work}/b.sqlite-wal {work}/b.sqlite-shm",
-         "-n", "import, 20 rules in force", f"{hub} import {orders} --db {work}/b.sqlite"])
+
+    def templates(binary, name):
+        """An empty hub database made by `binary`, and one with the rules in force."""
+        template = os.path.join(work, f"{name}-template.sqlite")
+        run([binary, "station", "add", "bench-fast", "--db", template], stdout=subprocess.DEVNULL)
+        # The rules in force in a second template: serve --rules stores them, then stops.
+        ruled = os.path.join(work, f"{name}-ruled.sqlite")
+        shutil.copy(template, ruled)
+        serve = subprocess.Popen([binary, "serve", "--db", ruled, "--port", "0", "--rules", rules], stdout=subprocess.PIPE, text=True)
+        line = serve.stdout.readline()
+        serve.terminate()
+        serve.wait()
+        if not line.startswith("rules from"):
+            sys.exit(f"{binary} serve --rules did not load the rules: {line!r}")
+        return template, ruled
+
+    def fresh(template, db):
+        return f"cp {template} {db}; rm -f {db}-wal {db}-shm"
+
+    template, ruled = templates(hub, "hub")
+    peer = os.path.join(work, "peer.sql")
+    with open(peer, "w") as f:
+        f.write(PEER_SQL.format(orders=orders))
+    commands = ["--prepare", fresh(template, f"{work}/a.sqlite"), "-n", "import, no rules", f"{hub} import {orders} --db {work}/a.sqlite",
+                "--prepare", fresh(ruled, f"{work}/b.sqlite"), "-n", "import, 20 rules in force", f"{hub} import {orders} --db {work}/b.sqlite"]
+    if a.before:
+        _, before_ruled = templates(os.path.abspath(a.before), "before")
+        commands += ["--prepare", fresh(before_ruled, f"{work}/c.sqlite"), "-n", "before: import, 20 rules in force",
+                     f"{os.path.abspath(a.before)} import {orders} --db {work}/c.sqlite"]
+    commands += ["--prepare", f"rm -f {work}/peer.sqlite {work}/peer.sqlite-wal {work}/peer.sqlite-shm",
+                 "-n", "sqlite3: the same lines stored", f"sqlite3 {work}/peer.sqlite < {peer} > /dev/null"]
+    run(["hyperfine", "--runs", str(a.runs), "--export-markdown", os.path.join(work, "import.md"), *commands])
+    print(open(os.path.join(work, "import.md")).read(), flush=True)
+    if a.no_dry_run:
+        shutil.rmtree(work)
+        return
     # The dry run over the orders imported with the rules in force (each has its record).
     run(["hyperfine", "--runs", str(a.runs), "--warmup", "1", "--export-markdown", os.path.join(work, "dry-run.md"),
          "-n", "rules dry-run (20 rules)", f"{hub} rules dry-run {rules} --db {work}/b.sqlite > /dev/null 2>&1",
          "-n", "sqlite3: read the same documents", f"sqlite3 {work}/b.sqlite 'SELECT COALESCE(imported_body, body) FROM orders WHERE packed_at IS NULL' > /dev/null"])
     summary = subprocess.run([hub, "rules", "dry-run", rules, "--db", f"{work}/b.sqlite"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
-    print(open(os.path.join(work, "import.md")).read())
     print(open(os.path.join(work, "dry-run.md")).read())
     print(summary)
     shutil.rmtree(work)
