@@ -50,6 +50,9 @@ let package = Package(
         // Automation rules (issue 15): the rules file, its validation and the pure evaluation of an
         // order against it; the hub applies the result (Sources/Hub/HubStore+Rules.swift).
         .target(name: "OrderRules", dependencies: ["PackCore", "TOML"]),
+        // The wake-up of loops that sleep until their next deadline or a signal (the agent's bench
+        // timers, the hub's webhook and notice workers): one type, below both Station and Hub.
+        .target(name: "Wakeups"),
         // Barcode rules: GTIN check digits, UPC-E, AIM identifiers, GS1 element strings, Digital Link.
         .target(name: "Barcodes"),
         // The domain: orders, the pack session state machine, pack results.
@@ -70,6 +73,8 @@ let package = Package(
             "PackCore", "Barcodes", "ScannerInput", "Printing", "Labels", "LabelGraphics", "Sync", "Kiosk", "HTTPGuard", "CMalloc", "TOML",
             // Label runs from the hub print as durable bulk runs (Agent/HubRuns.swift).
             "PrintRuns",
+            // BenchTimers sleeps on a Wakeup.
+            "Wakeups",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -124,7 +129,7 @@ let package = Package(
         ]),
         // The reference central server (library) and its executable.
         .target(name: "Hub", dependencies: [
-            "PackCore", "Markup", "HTTPGuard", "HTTPMetrics", "OrderRules",
+            "PackCore", "Markup", "HTTPGuard", "HTTPMetrics", "OrderRules", "Wakeups",
             // Customer notices by e-mail (NoticeWorker.swift).
             "Mail",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -190,6 +195,7 @@ let package = Package(
         .executableTarget(name: "packstation-bench", dependencies: ["PackCore", "Barcodes", "Station", "Labels", "LabelGraphics", "ScannerInput", "Sync", "Hub", "Printing", "PrintRuns", .product(name: "Logging", package: "swift-log")]),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "WakeupsTests", dependencies: ["Wakeups"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestPeers"]),
         .testTarget(name: "OrderRulesTests", dependencies: ["OrderRules", "PackCore", "TOML"]),
         .testTarget(name: "KioskTests", dependencies: ["Kiosk", "HTTPGuard", "TestPeers", .product(name: "Logging", package: "swift-log")]),

@@ -3,7 +3,7 @@ import Logging
 import Mail
 import PackCore
 import ServiceLifecycle
-import Synchronization
+import Wakeups
 
 /// How the hub tells customers their order shipped (docs/notices.md).
 public struct NoticeConfiguration: Sendable {
@@ -72,16 +72,16 @@ public struct NoticeWorker: Service {
     public func run() async throws {
         let unknown = try store.recoverNotices(now: Date())
         if unknown > 0 { logger.warning("Notices were being sent when the hub stopped; they are marked unknown and not sent again", metadata: ["notices.unknown": "\(unknown)"]) }
-        let doorbell = Doorbell()
+        let wakeup = Wakeup()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await _ in store.eventSignal.updates() { doorbell.ring() }
+                for await _ in store.eventSignal.updates() { wakeup.signal() }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
                         let wait = await step()
-                        await doorbell.wait(upTo: wait)
+                        await wakeup.wait(upTo: wait)
                     }
                 }
             }
@@ -195,49 +195,5 @@ public struct NoticeWorker: Service {
             from: configuration.from, to: [to], replyTo: configuration.replyTo, subject: filled.subject, text: filled.text, html: filled.html,
             messageID: "notice-\(notice.id).\(notice.eventID)@\(domain)", date: now,
             extraHeaders: [("Auto-Submitted", "auto-generated"), ("Content-Language", language)])
-    }
-}
-
-/// Wakes a waiting loop: rung by event commits and by the timeout; a ring while nobody waits
-/// is kept for the next wait.
-final class Doorbell: Sendable {
-    private let state = Mutex<(rung: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
-
-    func ring() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if let w = s.waiter {
-                s.waiter = nil
-                return w
-            }
-            s.rung = true
-            return nil
-        }
-        waiter?.resume()
-    }
-
-    /// Returns at the next ring, after `duration`, or when the task is cancelled.
-    func wait(upTo duration: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: duration)
-                if !Task.isCancelled { self.ring() }
-            }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let now = state.withLock { s -> Bool in
-                        if s.rung {
-                            s.rung = false
-                            return true
-                        }
-                        s.waiter = c
-                        return false
-                    }
-                    if now { c.resume() }
-                }
-            } onCancel: {
-                self.ring()
-            }
-            group.cancelAll()
-        }
     }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
+import Wakeups
 
 /// How the hub delivers webhooks (`packstation-hub serve --webhook-…`, docs/webhooks.md).
 public struct WebhookConfiguration: Sendable, Hashable {
@@ -45,7 +46,7 @@ public final class WebhookWorker: Service, Sendable {
     private let configuration: WebhookConfiguration
     private let logger: Logger
     private let state = Mutex(State())
-    private let wakeup = WebhookWakeup()
+    private let wakeup = Wakeup()
     private let stopping = Atomic<Bool>(false)
 
     /// A worker over `store`'s event log and subscribers.

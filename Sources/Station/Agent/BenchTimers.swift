@@ -1,6 +1,6 @@
 import Foundation
 import ServiceLifecycle
-import Synchronization
+import Wakeups
 
 /// Acts on the benches' timers when they are due, not at the next scan: an idle packer is
 /// signed out and an unanswered supervisor wait is cancelled while nobody scans. Sleeps until
@@ -34,67 +34,5 @@ final class BenchTimers: Service, Sendable {
                 await self.wakeup.wait(upTo: delay.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) })
             }
         }
-    }
-}
-
-/// A signal one task waits for, with a time limit: `signal()` before the wait is kept, so a
-/// wake between the look and the wait is not lost.
-final class Wakeup: Sendable {
-    private struct State {
-        var pending = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-    private let state = Mutex(State())
-
-    func signal() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            guard let w = s.waiter else { s.pending = true; return nil }
-            s.waiter = nil
-            return w
-        }
-        waiter?.resume()
-    }
-
-    /// Returns at a signal, after `limit` (nil: no limit), or when the task is cancelled.
-    func wait(upTo limit: Duration?) async {
-        // A signal already given: no child tasks to start (and wait for) at all.
-        let signalled = state.withLock { s -> Bool in
-            defer { s.pending = false }
-            return s.pending
-        }
-        if signalled { return }
-        await withTaskGroup(of: Void.self) { group in
-            if let limit {
-                group.addTask {
-                    try? await Task.sleep(for: limit)
-                }
-            }
-            group.addTask { await self.waitForSignal() }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func waitForSignal() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
-                    if s.pending || Task.isCancelled { s.pending = false; return true }
-                    s.waiter = c
-                    return false
-                }
-                if now { c.resume() }
-            }
-        } onCancel: {
-            self.release()
-        }
-    }
-
-    private func release() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume()
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import Sync
+import Wakeups
 
 /// Keeps the station's copy of the hub's open packages up to date (load mode checks scans
 /// against it, offline too), off the scan path: a bench asks for a fetch when it starts
