@@ -5,7 +5,8 @@ order" and "Idempotency across stations"), against the built binaries.
     scripts/attack-authorization.py BIN_DIR     # BIN_DIR holds packstation-hub
 
 Starts `packstation-hub serve` on 127.0.0.1 with two stations (bench-a, bench-b) and orders for
-A, for B, for any station, cancelled and on hold; then, as A, tries every attack of the
+A, for B, for any station, cancelled and on hold, and one of A's that a rule (`serve --rules`)
+requires a supervisor for; then, as A, tries every attack of the
 authorization contract (docs/sync.md, "Authorization") over HTTP and checks what A sees (status,
 error code, the item at fault, no other station named) and that the hub is unchanged (no result
 stored, no order marked packed). What A may do is checked too, so a hub that refuses everything
@@ -64,15 +65,18 @@ def main():
     token_a = run("station", "add", "bench-a")
     token_b = run("station", "add", "bench-b")
     files = {"any": [order("ANY"), order("ANY2"), order("CAN", "cancelled"), order("HOLD", "on_hold")],
-             "bench-a": [order("A1")], "bench-b": [order("B1")]}
+             "bench-a": [order("A1"), order("SUP")], "bench-b": [order("B1")]}
     for station, orders in files.items():
         path = os.path.join(tmp, station + ".jsonl")
         with open(path, "w") as f:
             f.write("\n".join(json.dumps(o) for o in orders) + "\n")
         run("import", path, *([] if station == "any" else ["--station", station]))
+    rules = os.path.join(tmp, "rules.toml")
+    with open(rules, "w") as f:
+        f.write('[[rule]]\nname = "Serials"\n[rule.when]\nsku = ["S-SUP"]\n[rule.then]\nsupervisor = "Check the serials"\n')
     port = free_port()
     base = "http://127.0.0.1:%d" % port
-    hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--rules", rules], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     failures = 0
     checks = 0
 
@@ -146,6 +150,10 @@ def main():
                 {"items": [dict(pack_result("ANY", "a-1"), body=dict(pack_result("ANY", "a-1")["body"], lines=[
                     {"sku": "S-ANY", "expected": 1, "packed": -1, "short": 0, "short_reason": None, "serials": [], "lots": []}]))]},
                 422, "invalid_item", 0)
+        refused("A closes an order a rule requires a supervisor for, no approval (an old agent)", "POST", results,
+                {"items": [pack_result("SUP", "a-1")]}, 409, "supervisor_approval_missing", 0)
+        refused("A closes it short, with an override of already_packed only", "POST", results,
+                {"items": [pack_result("SUP", "a-1", outcome="short_shipped", override=["already_packed"])]}, 409, "supervisor_approval_missing", 0)
         refused("lookup of B's order", "GET", "/v1/orders/lookup?barcode=TOTE-B1", None, 403, "not_your_order")
         refused("lookup of a cancelled order", "GET", "/v1/orders/lookup?barcode=TOTE-CAN", None, 409, "order_cancelled")
         refused("lookup of an unknown order", "GET", "/v1/orders/lookup?barcode=TOTE-NOPE", None, 404, "unknown_order")
@@ -154,12 +162,13 @@ def main():
 
         _, text = call("GET", "/v1/orders/queue")
         queue = sorted(o["id"] for o in json.loads(text)["orders"])
-        check("A's queue holds its own and any-station orders only", queue == ["A1", "ANY", "ANY2"], str(queue))
+        check("A's queue holds its own and any-station orders only", queue == ["A1", "ANY", "ANY2", "SUP"], str(queue))
         got, text = call("GET", "/v1/orders/lookup?barcode=TOTE-HOLD")
         check("lookup of an on-hold order answers the order", got == 200 and json.loads(text).get("id") == "HOLD", "%d %s" % (got, text[:200]))
 
         accepted("A's results for its own and an any-station order", [pack_result("A1", "k-1"), pack_result("ANY", "k-2")], 2)
         accepted("an on-hold order with the supervisor's on_hold override", [pack_result("HOLD", "k-3", override=["on_hold"])], 1)
+        accepted("the supervisor's approval recorded by the bench", [pack_result("SUP", "k-4", override=["supervisor_approval"])], 1)
         accepted("B's result under the key A used: B's own", [pack_result("ANY", "k-1", station="bench-b")], 1, token=token_b)
         got, text = call("POST", results, {"items": [pack_result("A1", "k-1")]})
         check("A resends k-1 unchanged: duplicate", got == 200 and json.loads(text).get("duplicates") == 1, "%d %s" % (got, text[:200]))

@@ -72,6 +72,11 @@ def main():
         docked = order("1010", ["TOTE-10"])
         docked["shipment"] = {"carrier": "DHL", "service": "Express", "tracking": "JD-CHECK-1010", "from": address, "to": address}
         f.write(json.dumps(docked) + "\n")
+        # An order a rule requires a supervisor for (the rules file given to serve below).
+        f.write(json.dumps(order("1011", ["TOTE-11"])) + "\n")
+    rules = os.path.join(tmp, "rules.toml")
+    with open(rules, "w") as f:
+        f.write('[[rule]]\nname = "Serials"\n[rule.when]\nsku = ["S-1011"]\n[rule.then]\nsupervisor = "Check the serials"\n')
     run(hub_bin, "import", os.path.join(tmp, "orders.jsonl"), "--db", db)
     with open(os.path.join(tmp, "theirs.jsonl"), "w") as f:
         f.write(json.dumps(order("1006", ["TOTE-6"])) + "\n")
@@ -81,7 +86,7 @@ def main():
     integration = run(hub_bin, "integration", "add", "carrier", "--db", db)
     port = free_port()
     base = "http://127.0.0.1:%d" % port
-    hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--record", record, "--max-body", "65536"],
+    hub = subprocess.Popen([hub_bin, "serve", "--db", db, "--port", str(port), "--record", record, "--max-body", "65536", "--rules", rules],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(300):
@@ -148,6 +153,9 @@ def main():
             (403, "POST", "/v1/results", batch_for("1006", "py-a1"), token), (409, "POST", "/v1/results", batch_for("1007", "py-a2"), token),
             (409, "POST", "/v1/results", batch_for("1008", "py-a3"), token), (409, "POST", "/v1/results", batch_for("NOPE", "py-a4"), token),
             (403, "POST", "/v1/results", batch_for("1002", "py-a5", station="bench-2"), token), (403, "POST", "/v1/results", theirs_event, token),
+            # A rule requires a supervisor for 1011 (docs/rules.md): refused without the approval, taken with it.
+            (409, "POST", "/v1/results", batch_for("1011", "py-s1"), token),
+            (200, "POST", "/v1/results", batch_for("1011", "py-s2", override={"badge": "SUP-1", "reasons": ["supervisor_approval"], "at": "2026-11-23T10:00:30.000Z"}), token),
             (200, "GET", "/", None, None), (200, "GET", "/healthz", None, None), (200, "GET", "/metrics", None, None),
             # The supervisor's page: a search, an order's history, its files, one live update (no Accept: event-stream).
             (200, "GET", "/?q=1001", None, None), (200, "GET", "/?order=1001", None, None), (200, "GET", "/?order=NOPE", None, None),
@@ -235,6 +243,19 @@ def main():
             (200, "DELETE", "/v1/admin/webhooks/1", None, None), (404, "DELETE", "/v1/admin/webhooks/1", None, None),
         ]
         failures = 0
+        # The codes of the refusals whose status alone does not tell them apart.
+        for path, body, code in [("/v1/results", batch_for("1008", "py-c1"), "order_on_hold"),
+                                 ("/v1/results", batch_for("1011", "py-c2"), "supervisor_approval_missing")]:
+            req = urllib.request.Request(base + path, data=body.encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    got = (r.status, None)
+            except urllib.error.HTTPError as e:
+                got = (e.code, json.loads(e.read() or b"{}").get("error", {}).get("code"))
+            if got != (409, code):
+                print("FAIL: POST %s answered %s, expected 409 %s" % (path, got, code))
+                failures += 1
         for status, method, path, body, auth, *ctype in expect:
             got = call(method, path, body, auth, *(ctype or ["application/json"]))
             if got != status:

@@ -46,11 +46,16 @@ extension HubStore {
 
     /// The contract of docs/sync.md ("Authorization") for one item not seen before: a pack result
     /// names the token's station and an order of this station (or of none) that is neither
-    /// cancelled nor on hold without a supervisor override; an event may name any order but
-    /// another station's. Messages never name another station.
+    /// cancelled nor on hold without a supervisor override, and that closes an order a rule
+    /// requires a supervisor for only with the supervisor's approval; an event may name any order
+    /// but another station's. Messages never name another station.
     static func authorize(_ item: ResultBatch.Item, index i: Int, station: Station, db: Database) throws {
         let order = try item.orderID.flatMap { id in
-            try Row.fetchOne(db, sql: "SELECT status, station_id FROM orders WHERE id = ?", arguments: [id]).map { (id: id, status: $0["status"] as String, station: $0["station_id"] as Int64?) }
+            // `rules.supervisor` of the effective order (docs/rules.md), read out of the body by
+            // SQLite in the same statement: no order document is decoded in Swift per result.
+            try Row.fetchOne(db, sql: "SELECT status, station_id, json_extract(body, '$.rules.supervisor') AS supervisor FROM orders WHERE id = ?", arguments: [id]).map {
+                (id: id, status: $0["status"] as String, station: $0["station_id"] as Int64?, supervisor: $0["supervisor"] as String?)
+            }
         }
         let nothing = "nothing in the batch was stored"
         if item.type == "load_scan" {
@@ -75,6 +80,12 @@ extension HubStore {
             }
             if order.status == "on_hold", !item.overrides.contains("on_hold") {
                 throw HubError(409, "order_on_hold", "Item \(i) is a pack result for order \(order.id), which is on hold, and records no supervisor override; \(nothing). Release the hold first, or have a supervisor override it at the bench (badge scan).", item: i)
+            }
+            // A result that closes the order (not a snapshot, not an abandon) must carry the
+            // approval the bench records when a rule requires a supervisor: a station that skips
+            // it (an old agent, or one that lies) does not get the order marked packed.
+            if let reason = order.supervisor, item.outcome == "packed" || item.outcome == "short_shipped", !item.overrides.contains("supervisor_approval") {
+                throw HubError(409, "supervisor_approval_missing", "Item \(i) is a pack result that closes order \(order.id), which a hub rule requires a supervisor for (\(reason)), and records no supervisor approval (`override.reasons` without `supervisor_approval`); \(nothing). A supervisor must scan their badge at the bench before the box closes; an agent that does not know rules' supervisor requirement must be updated.", item: i)
             }
         } else if let order, let owner = order.station, owner != station.id {
             throw notYours(order.id, index: i)
