@@ -31,9 +31,12 @@ final class SMTPChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     private var failure: MailError?
     private var context: ChannelHandlerContext?
     private let serverName: String
+    /// TLS from the first byte (smtps): a server that answers in clear text is told apart.
+    private let implicitTLS: Bool
 
-    init(serverName: String) {
+    init(serverName: String, implicitTLS: Bool = false) {
         self.serverName = serverName
+        self.implicitTLS = implicitTLS
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -91,6 +94,12 @@ final class SMTPChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         if let error = error as? MailError {
             fail(error)
         } else if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            // BoringSSL's WRONG_VERSION_NUMBER: the first bytes were no TLS record, typically a
+            // "220" greeting in clear text from a port that expects STARTTLS.
+            if implicitTLS, "\(error)".uppercased().contains("WRONG_VERSION_NUMBER") {
+                fail(MailError(.tls, "TLS with \(serverName) failed: it did not answer in TLS (\(error)). smtps:// is for servers that speak TLS from the first byte (port 465); for one that greets in clear text and offers STARTTLS (port 587 or 25) use smtp://HOST:PORT?starttls=required.", kind: .permanent))
+                return
+            }
             fail(MailError(.tls, "TLS with \(serverName) failed: \(error). If its certificate is from a private CA, give that CA with --smtp-ca-file.", kind: .permanent))
         } else {
             fail(MailError(.connectionLost, "The connection to \(serverName) failed: \(error).", kind: .transient))

@@ -34,7 +34,7 @@ public struct SMTPClient: Sendable {
         let body = DotStuffing.stuff(rendered)
         let tlsContext = try makeTLSContext()
         let sni = Self.isIPAddress(c.host) ? nil : c.host
-        let handler = SMTPChannelHandler(serverName: name)
+        let handler = SMTPChannelHandler(serverName: name, implicitTLS: c.tls == .implicit)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -85,8 +85,8 @@ public struct SMTPClient: Sendable {
             throw MailError(.tooLarge, "The message is \(body.count) bytes and the SMTP server \(c.host):\(c.port) takes at most \(maximum).", kind: .permanent)
         }
         let international = from.isInternational || recipients.contains { $0.isInternational }
-        if international && !extensions.smtpUTF8 {
-            throw MailError(.badAddress, "An address has non-ASCII characters and the SMTP server \(c.host):\(c.port) does not offer SMTPUTF8 (RFC 6531); it cannot carry it.", kind: .permanent)
+        if international && !extensions.smtpUTF8, let address = ([from] + recipients).first(where: \.isInternational) {
+            throw MailError(.badAddress, "The address '\(address.address)' has non-ASCII characters and the SMTP server \(c.host):\(c.port) does not offer SMTPUTF8 (RFC 6531), so it cannot carry it; nothing was sent. Use a server that offers SMTPUTF8, or an ASCII address.", kind: .permanent)
         }
         var mail = "MAIL FROM:<\(from.address)>"
         if extensions.maximumSize != nil { mail += " SIZE=\(body.count)" }

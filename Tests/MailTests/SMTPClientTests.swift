@@ -20,6 +20,14 @@ import TestPeers
         return SMTPClient(configuration: c)
     }
 
+    /// A private CA and a certificate for 127.0.0.1 signed by it, in a directory removed after `body`.
+    func withCertificates(_ body: (_ certs: (ca: String, certificate: String, key: String)) async throws -> Void) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try await body(try SMTPSinkPeer.makeCertificates(in: dir))
+    }
+
     @Test func aMessageArrivesWholeWithItsEnvelope() async throws {
         let sink = try await SMTPSinkPeer.start()
         let m = try message()
@@ -93,27 +101,95 @@ import TestPeers
     }
 
     @Test func startTLSWithAPrivateCAEncryptsTheMessage() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let certs = try SMTPSinkPeer.makeCertificates(in: dir)
-        let sink = try await SMTPSinkPeer.start(tls: (certs.certificate, certs.key), requireTLS: true, auth: "shop:s3cret")
-        try await client(sink.url + "?starttls=required") { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "s3cret" }.send(message())
+        try await withCertificates { certs in
+            let sink = try await SMTPSinkPeer.start(tls: (certs.certificate, certs.key), requireTLS: true, auth: "shop:s3cret")
+            try await client(sink.url + "?starttls=required") { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "s3cret" }.send(message())
+            let got = sink.messages()
+            try #require(got.count == 1, "\(sink.output())")
+            #expect(got[0].tls)
+            #expect(got[0].auth == "shop")
+
+            // The same server without the CA: its certificate is not trusted, nothing is sent.
+            await #expect { try await client(sink.url) { $0.username = "shop"; $0.password = "s3cret" }.send(message()) } throws: { e in
+                let e = e as? MailError
+                return e?.code == .tls && e?.kind == .permanent && e?.message.contains("--smtp-ca-file") == true
+            }
+            // A wrong password: 535, permanent, and the password is not in the message.
+            await #expect { try await client(sink.url) { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "wrong-pw" }.send(message()) } throws: { e in
+                let e = e as? MailError
+                return e?.code == .auth && e?.replyCode == 535 && e?.kind == .permanent && e?.message.contains("wrong-pw") == false
+            }
+            #expect(sink.messages().count == 1)
+        }
+    }
+
+    @Test func smtpsWithAPrivateCAIsTLSFromTheFirstByte() async throws {
+        try await withCertificates { certs in
+            let sink = try await SMTPSinkPeer.start(tls: (certs.certificate, certs.key), implicitTLS: true, auth: "shop:s3cret")
+            #expect(sink.smtpsURL.hasPrefix("smtps://"))
+            let m = try message()
+            let reply = try await client(sink.smtpsURL) { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "s3cret" }.send(m)
+            #expect(reply.code == 250)
+            let got = sink.messages()
+            try #require(got.count == 1, "\(sink.output())")
+            // TLS before the greeting (no STARTTLS on this server), a modern version, the login inside it.
+            #expect(got[0].tls && got[0].tlsMode == "implicit")
+            #expect(got[0].tlsVersion == "TLSv1.2" || got[0].tlsVersion == "TLSv1.3", "\(got[0].tlsVersion ?? "none")")
+            #expect(got[0].auth == "shop")
+            #expect(got[0].raw == m.rendered())
+
+            // Without the CA the server's certificate is not trusted: permanent, and nothing is sent.
+            await #expect { try await client(sink.smtpsURL) { $0.username = "shop"; $0.password = "s3cret" }.send(message()) } throws: { e in
+                let e = e as? MailError
+                return e?.code == .tls && e?.kind == .permanent && e?.message.contains("--smtp-ca-file") == true
+            }
+            // A client speaking plain SMTP to the TLS port hears no greeting: a timeout, not a message in clear.
+            await #expect { try await client(sink.url) { $0.commandTimeout = .seconds(1) }.send(message()) } throws: { e in
+                let e = e as? MailError
+                return e?.code == .timeout && e?.kind == .transient
+            }
+            #expect(sink.messages().count == 1)
+        }
+    }
+
+    @Test func smtpsToAServerThatSpeaksPlainTextFirstSaysSo() async throws {
+        // The common mistake: smtps:// to a submission port (587) that greets in clear text and
+        // offers STARTTLS. The error says TLS failed and what to use instead; nothing is sent.
+        try await withCertificates { certs in
+            let sink = try await SMTPSinkPeer.start(tls: (certs.certificate, certs.key))
+            await #expect { try await client(sink.smtpsURL) { $0.caFile = certs.ca }.send(message()) } throws: { e in
+                let e = e as? MailError
+                return e?.code == .tls && e?.kind == .permanent && e?.message.contains("?starttls=required") == true
+            }
+            #expect(sink.messages().isEmpty)
+        }
+    }
+
+    @Test func aNonASCIIAddressArrivesWholeAtAServerOfferingSMTPUTF8() async throws {
+        let sink = try await SMTPSinkPeer.start(smtpUTF8: true)
+        let m = try message(to: "josé.núñez@correo.ejemplo.es")
+        try await client(sink.url).send(m)
         let got = sink.messages()
         try #require(got.count == 1, "\(sink.output())")
-        #expect(got[0].tls)
-        #expect(got[0].auth == "shop")
+        #expect(got[0].smtpUTF8, "MAIL FROM asked for SMTPUTF8")
+        #expect(got[0].recipients == ["josé.núñez@correo.ejemplo.es"])
+        #expect(got[0].raw == m.rendered())
+        // The address is in the To header as UTF-8, whole; the name beside it as an encoded-word.
+        let parsed = try await ParsedMail.read(got[0].raw)
+        #expect(parsed.to.first?["address"] == "josé.núñez@correo.ejemplo.es", "\(parsed.to)")
+        #expect(parsed.to.first?["name"] == "José Pérez", "\(parsed.to)")
+    }
 
-        // The same server without the CA: its certificate is not trusted, nothing is sent.
-        await #expect { try await client(sink.url) { $0.username = "shop"; $0.password = "s3cret" }.send(message()) } throws: { e in
+    @Test func aNonASCIIAddressToAServerWithoutSMTPUTF8IsRefusedForGood() async throws {
+        let sink = try await SMTPSinkPeer.start()
+        await #expect { try await client(sink.url).send(message(to: "josé@ejemplo.es")) } throws: { e in
             let e = e as? MailError
-            return e?.code == .tls && e?.kind == .permanent && e?.message.contains("--smtp-ca-file") == true
+            return e?.code == .badAddress && e?.kind == .permanent && e?.replyCode == nil
+                && e?.message == "The address 'josé@ejemplo.es' has non-ASCII characters and the SMTP server 127.0.0.1:\(sink.port) does not offer SMTPUTF8 (RFC 6531), so it cannot carry it; nothing was sent. Use a server that offers SMTPUTF8, or an ASCII address."
         }
-        // A wrong password: 535, permanent, and the password is not in the message.
-        await #expect { try await client(sink.url) { $0.caFile = certs.ca; $0.username = "shop"; $0.password = "wrong-pw" }.send(message()) } throws: { e in
-            let e = e as? MailError
-            return e?.code == .auth && e?.replyCode == 535 && e?.kind == .permanent && e?.message.contains("wrong-pw") == false
-        }
+        #expect(sink.messages().isEmpty)
+        // An ASCII address to the same server still goes.
+        try await client(sink.url).send(message())
         #expect(sink.messages().count == 1)
     }
 

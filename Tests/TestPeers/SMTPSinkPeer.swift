@@ -14,11 +14,13 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
 
     /// Starts the server. `dataReplies`: what to answer the first DATA commands before accepting
     /// (e.g. [451]); `rcptReplies`: address → code answered to its RCPT every time (e.g. 550);
-    /// `tls`: certificate and key to offer STARTTLS with; `auth`: "user:password" to require;
+    /// `tls`: certificate and key to offer STARTTLS with (with `implicitTLS`: to speak TLS from the
+    /// first byte, as on port 465, and offer no STARTTLS); `smtpUTF8`: offer SMTPUTF8 (RFC 6531);
+    /// `auth`: "user:password" to require;
     /// `stall`: seconds to wait before answering the end of a message (it is stored first);
     /// `rcptStall`: seconds to wait before answering the first RCPT, once.
     public init(dataReplies: [Int] = [], rcptReplies: [String: Int] = [:], tls: (certificate: String, key: String)? = nil,
-                requireTLS: Bool = false, auth: String? = nil, stall: Double = 0, rcptStall: Double = 0) throws {
+                requireTLS: Bool = false, implicitTLS: Bool = false, smtpUTF8: Bool = false, auth: String? = nil, stall: Double = 0, rcptStall: Double = 0) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.repository.appendingPathComponent(".venv-smtp/bin/python").path) else {
             throw PeerProcess.NotStarted(description: "The SMTP test server needs aiosmtpd: run scripts/peers/setup-smtp-venv.sh once (it makes .venv-smtp in the repository).")
         }
@@ -29,6 +31,8 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
         for (address, code) in rcptReplies { arguments += ["--rcpt-reply", "\(address)=\(code)"] }
         if let tls { arguments += ["--tls", tls.certificate, tls.key] }
         if requireTLS { arguments.append("--require-tls") }
+        if implicitTLS { arguments.append("--implicit-tls") }
+        if smtpUTF8 { arguments.append("--smtputf8") }
         if let auth { arguments += ["--auth", auth] }
         if stall > 0 { arguments += ["--stall", String(stall)] }
         if rcptStall > 0 { arguments += ["--rcpt-stall", String(rcptStall)] }
@@ -60,13 +64,14 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
     /// ready line), which must not hold a thread of the cooperative pool that the test's own
     /// async work needs (the whole suite runs in parallel on 2 threads).
     public static func start(dataReplies: [Int] = [], rcptReplies: [String: Int] = [:], tls: (certificate: String, key: String)? = nil,
-                             requireTLS: Bool = false, auth: String? = nil, stall: Double = 0, rcptStall: Double = 0) async throws -> SMTPSinkPeer {
+                             requireTLS: Bool = false, implicitTLS: Bool = false, smtpUTF8: Bool = false, auth: String? = nil, stall: Double = 0,
+                             rcptStall: Double = 0) async throws -> SMTPSinkPeer {
         let tlsFiles = tls.map { [$0.certificate, $0.key] }
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
                     try SMTPSinkPeer(dataReplies: dataReplies, rcptReplies: rcptReplies, tls: tlsFiles.map { ($0[0], $0[1]) },
-                                     requireTLS: requireTLS, auth: auth, stall: stall, rcptStall: rcptStall)
+                                     requireTLS: requireTLS, implicitTLS: implicitTLS, smtpUTF8: smtpUTF8, auth: auth, stall: stall, rcptStall: rcptStall)
                 })
             }
         }
@@ -80,6 +85,9 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
     /// `smtp://127.0.0.1:PORT`.
     public var url: String { "smtp://127.0.0.1:\(port)" }
 
+    /// `smtps://127.0.0.1:PORT`, for a server started with `implicitTLS`.
+    public var smtpsURL: String { "smtps://127.0.0.1:\(port)" }
+
     /// One message as the server stored it.
     public struct Received: Sendable {
         /// The bytes after DATA, as the server has them (dot-stuffing undone).
@@ -90,6 +98,12 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
         public var recipients: [String]
         /// Whether the session was under TLS when the message came.
         public var tls: Bool
+        /// How TLS began: `implicit` (from the first byte), `starttls`, or nil.
+        public var tlsMode: String?
+        /// The TLS version the server negotiated (e.g. `TLSv1.3`), or nil.
+        public var tlsVersion: String?
+        /// Whether MAIL FROM asked for SMTPUTF8.
+        public var smtpUTF8: Bool
         /// The login the session authenticated as.
         public var auth: String?
         /// The raw message as text.
@@ -105,7 +119,8 @@ public final class SMTPSinkPeer: @unchecked Sendable {  // immutable after init;
             guard let meta = FileManager.default.contents(atPath: stem.path + ".json").flatMap({ try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }),
                   let raw = FileManager.default.contents(atPath: stem.path + ".eml") else { return nil }
             return Received(raw: Array(raw), mailFrom: meta["mail_from"] as? String ?? "", recipients: meta["rcpt_tos"] as? [String] ?? [],
-                            tls: meta["tls"] as? Bool ?? false, auth: meta["auth"] as? String)
+                            tls: meta["tls"] as? Bool ?? false, tlsMode: meta["tls_mode"] as? String, tlsVersion: meta["tls_version"] as? String,
+                            smtpUTF8: meta["smtputf8"] as? Bool ?? false, auth: meta["auth"] as? String)
         }
     }
 

@@ -10,6 +10,12 @@ import json
 import sys
 
 
+def text(value):
+    """A header value as a mail program shows it: raw UTF-8 in a header (RFC 6532, which an
+    SMTPUTF8 message may carry) comes out of the email package surrogate-escaped; undo that."""
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def main(path, target=None):
     with open(path, "rb") as f:
         raw = f.read()
@@ -20,9 +26,9 @@ def main(path, target=None):
             continue
         parts[part.get_content_type()] = {"content": part.get_content().replace("\r\n", "\n"), "charset": part.get_content_charset(), "encoding": part["Content-Transfer-Encoding"]}
     out = {
-        "subject": str(msg["Subject"]),
-        "from": [{"name": a.display_name, "address": a.addr_spec} for a in msg["From"].addresses],
-        "to": [{"name": a.display_name, "address": a.addr_spec} for a in msg["To"].addresses],
+        "subject": text(msg["Subject"]),
+        "from": [{"name": text(a.display_name), "address": text(a.addr_spec)} for a in msg["From"].addresses],
+        "to": [{"name": text(a.display_name), "address": text(a.addr_spec)} for a in msg["To"].addresses],
         "message_id": str(msg["Message-ID"]),
         "date": email.utils.parsedate_to_datetime(str(msg["Date"])).isoformat(),
         "content_type": msg.get_content_type(),

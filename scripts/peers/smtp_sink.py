@@ -2,11 +2,16 @@
 """A real SMTP server on 127.0.0.1 for the notice tests (aiosmtpd from PyPI, in .venv-smtp made by
 scripts/peers/setup-smtp-venv.sh). Each accepted message is stored as DIR/NNNN.eml (the bytes as
 received after DATA, dot-unstuffed by aiosmtpd) beside DIR/NNNN.json (envelope: mail_from,
-rcpt_tos, tls, auth, ehlo), both written atomically, .json last. Behaviours for the tests:
+rcpt_tos, tls, tls_mode (implicit|starttls|null), tls_version, smtputf8, auth, ehlo), both written
+atomically, .json last. Behaviours for the tests:
 
   --data-reply CODE     answer this to the next DATA (repeatable, used in order), then accept
   --rcpt-reply ADDR=CODE  answer CODE to RCPT TO:<ADDR> every time (e.g. 550)
   --tls CERT KEY        offer STARTTLS with this certificate; --require-tls refuses mail before it
+  --implicit-tls        with --tls: TLS from the first byte instead (smtps, port 465 style):
+                        no STARTTLS offered, AUTH allowed at once
+  --smtputf8            offer SMTPUTF8 (RFC 6531): non-ASCII addresses are taken; without it a
+                        MAIL FROM with SMTPUTF8 is refused (501) and non-ASCII commands get 500
   --auth USER:PASS      require AUTH (PLAIN or LOGIN) with these credentials
   --rcpt-stall SECONDS  wait this long before answering the first RCPT (once: a client cut off
                         mid-conversation)
@@ -75,10 +80,16 @@ class Sink:
             return reply(self.data_replies.pop(0))
         self.count += 1
         stem = os.path.join(self.directory, f"{self.count:04d}")
+        # session.ssl is set by STARTTLS only; a connection in TLS from the first byte has its
+        # ssl_object on the transport.
+        ssl_object = server.transport.get_extra_info("ssl_object") if server.transport else None
         meta = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
+            "tls": ssl_object is not None or session.ssl is not None,
+            "tls_mode": "starttls" if session.ssl is not None else ("implicit" if ssl_object is not None else None),
+            "tls_version": ssl_object.version() if ssl_object is not None else None,
+            "smtputf8": bool(envelope.smtp_utf8),
             "auth": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None,
             "ehlo": session.host_name,
         }
@@ -120,6 +131,8 @@ async def main():
     p.add_argument("--rcpt-reply", action="append", default=[])
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--require-tls", action="store_true")
+    p.add_argument("--implicit-tls", action="store_true")
+    p.add_argument("--smtputf8", action="store_true")
     p.add_argument("--auth")
     p.add_argument("--stall", type=float, default=0)
     p.add_argument("--rcpt-stall", type=float, default=0)
@@ -134,12 +147,17 @@ async def main():
     if a.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(a.tls[0], a.tls[1])
-    kwargs = dict(hostname="sink.test", tls_context=context, require_starttls=a.require_tls, timeout=300)
+    if a.implicit_tls and not context:
+        sys.exit("--implicit-tls needs --tls CERT KEY")
+    implicit = context if a.implicit_tls else None
+    kwargs = dict(hostname="sink.test", tls_context=None if implicit else context, require_starttls=a.require_tls and not implicit,
+                  timeout=300, enable_SMTPUTF8=a.smtputf8)
     if a.auth:
         user, _, password = a.auth.partition(":")
-        kwargs.update(authenticator=Authenticator(user, password), auth_required=True, auth_require_tls=bool(a.tls))
+        # aiosmtpd counts only STARTTLS as TLS for auth_require_tls: under implicit TLS it is not needed.
+        kwargs.update(authenticator=Authenticator(user, password), auth_required=True, auth_require_tls=bool(a.tls) and not implicit)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(sink, **kwargs), "127.0.0.1", a.port)
+    server = await loop.create_server(lambda: SMTP(sink, **kwargs), "127.0.0.1", a.port, ssl=implicit)
     port = server.sockets[0].getsockname()[1]
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
