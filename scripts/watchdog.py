@@ -8,7 +8,8 @@ before stopping it, this prints what a hang needs to be found: every process (a 
 long each ran and where it waits), the Swift tests that started and never ended (read from the output,
 Swift Testing's "started"/"passed"/"failed" lines), and every thread's stack of each test process
 (gdb, when installed). Then the group gets SIGTERM, and SIGKILL 10 s later. Exit status: the
-command's, or 124 when the limit was passed (like timeout(1)).
+command's, or 124 when the limit was passed (like timeout(1)). Each step's wall time is
+printed after it (the figures of docs/benchmarks.md "What the test suite costs").
 
 A step that hangs thus fails in bounded time with its cause in the CI log, instead of the whole
 run reaching CI's own limit with nothing said.
@@ -60,9 +61,11 @@ def main():
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
+    started = time.monotonic()
     try:
         code = child.wait(timeout=a.limit)
         reader.join(timeout=10)
+        print(f"-- '{a.name}' took {time.monotonic() - started:.0f} s (exit {code}) --", flush=True)
         return code
     except subprocess.TimeoutExpired:
         pass
