@@ -17,9 +17,14 @@ echo "== contract checks (schemas, CLI) =="
 python3 scripts/check-contracts.py "$(swift build --show-bin-path)/packstation"
 echo "== swift test (test peers from PyPI first: aiosmtpd for the SMTP server) =="
 bash scripts/peers/setup-smtp-venv.sh
-bounded 1800 "swift test" swift test --skip-build --parallel
+# A stall (nothing printed for 5 min: every test task waiting, no thread working) is an open
+# problem seen in 2 of 3 whole-suite runs on 2026-12-05 (docs/testing.md, "The suite that
+# stalls"): its diagnostics are printed, then the suite runs once more; a second stall or any
+# failure fails the step.
+swift_tests() { python3 scripts/watchdog.py --limit 1800 --stall 300 --name "$1" -- swift test --skip-build --parallel; }
+swift_tests "swift test" || { rc=$?; [ "$rc" = 125 ] || exit "$rc"; echo "== the Swift test process stalled: the whole suite once more =="; swift_tests "swift test (after a stall)"; }
 # Tests that measure a server's timing, run alone (see each test's comment).
-PACKSTATION_ALONE_TESTS=1 bounded 900 "the tests run alone" swift test --skip-build --filter "theEventStreamOutlivesTheIdleTimeout|BenchTimersTests|writesWaitingForTheDiskHoldNoThreadOfThePool|keptAliveConnectionAnswersThenIdlesOut|twoThousandResultsReachTheHubExactlyOnce|noServerIsRetriedWithBackoffThenFailed|idleAndTricklingConnectionsAreClosed"
+PACKSTATION_ALONE_TESTS=1 bounded 900 "the tests run alone" swift test --skip-build --filter "theEventStreamOutlivesTheIdleTimeout|BenchTimersTests|writesWaitingForTheDiskHoldNoThreadOfThePool|keptAliveConnectionAnswersThenIdlesOut|twoThousandResultsReachTheHubExactlyOnce|noServerIsRetriedWithBackoffThenFailed|idleAndTricklingConnectionsAreClosed|aHalfSentHeadIsClosedWhileTheHubKeepsAnswering|whileTheServerIsDownLookupsAnswerFromTheCacheAtOnceAndTheProbeBringsItBack"
 echo "== labels decoded and parsed by tools we did not write (zbarimg, pdftoppm, zxing-cpp, zplkit) =="
 python3 -m venv .venv-labels
 .venv-labels/bin/pip install -q --disable-pip-version-check "zxing-cpp==3.1.1" "zplkit==0.3.2" "pillow>=10"
