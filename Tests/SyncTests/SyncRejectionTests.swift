@@ -8,7 +8,11 @@ import Testing
 /// (docs/sync.md, "Authorization"): the refused entry is kept aside with the hub's code and
 /// message, never deleted, the rest is sent, and `packstation sync status` says what and why.
 @Suite struct SyncRejectionTests {
-    @Test func anEntryForAnotherStationsOrderIsKeptAsRejectedAndTheRestGo() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite in
+    /// both fresh-clone runs of 2026-12-05 its in-process hub answered with connection resets or
+    /// not at all for ~136 s (alone: 0.25 s for four such tests); cause not found (docs/testing.md).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func anEntryForAnotherStationsOrderIsKeptAsRejectedAndTheRestGo() async throws {
         let dir = TempDir()
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
@@ -84,7 +88,11 @@ import Testing
         await hub.stop()
     }
 
-    @Test func aLookupTheHubRefusesIsFinalAndTheCachedCopyIsNotUsed() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite in
+    /// both fresh-clone runs of 2026-12-05 its in-process hub answered with connection resets or
+    /// not at all for ~136 s (alone: 0.25 s for four such tests); cause not found (docs/testing.md).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func aLookupTheHubRefusesIsFinalAndTheCachedCopyIsNotUsed() async throws {
         let dir = TempDir()
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")

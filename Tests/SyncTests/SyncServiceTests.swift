@@ -87,7 +87,11 @@ import Testing
         await hub.stop()
     }
 
-    @Test func anEntryTheServerRefusesIsSetAsideAndTheRestGoOn() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite in
+    /// both fresh-clone runs of 2026-12-05 its in-process hub answered with connection resets or
+    /// not at all for ~136 s (alone: 0.25 s for four such tests); cause not found (docs/testing.md).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func anEntryTheServerRefusesIsSetAsideAndTheRestGoOn() async throws {
         let dir = TempDir()
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
@@ -127,7 +131,11 @@ import Testing
         await hub.stop()
     }
 
-    @Test func ordersAreLookedUpOnTheServerAndFromTheCacheWhenItIsDown() async throws {
+    /// Run on its own by scripts/test.sh (PACKSTATION_ALONE_TESTS=1): amid the whole suite in
+    /// both fresh-clone runs of 2026-12-05 its in-process hub answered with connection resets or
+    /// not at all for ~136 s (alone: 0.25 s for four such tests); cause not found (docs/testing.md).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PACKSTATION_ALONE_TESTS"] == "1", "run alone by scripts/test.sh"))
+    func ordersAreLookedUpOnTheServerAndFromTheCacheWhenItIsDown() async throws {
         let dir = TempDir()
         defer { dir.remove() }
         let hub = try await InProcessHub(database: dir.path + "/hub.sqlite")
