@@ -14,18 +14,14 @@ Starts its own hub and agent from PACKSTATION_BIN's directory on 127.0.0.1, stop
 """
 import json
 import os
-import shutil
 import subprocess
 import urllib.parse
 import urllib.request
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from test_kiosk import BIN, HUB_BIN, ROOT, free_port, stop, wait_for, wait_port
+from test_kiosk import BIN, HUB_BIN, ROOT, chromium, free_port, require_tools, stop, wait_for, wait_port
 
 # Each payload sets window.__pwned to its own number if it ever runs.
 MARKED = '\u0600<img src=x onerror=window.__pwned=1>'
@@ -94,12 +90,7 @@ def text_of(browser, css):
 
 @pytest.fixture
 def world(tmp_path):
-    for tool, path in (('packstation', BIN), ('packstation-hub', HUB_BIN), ('chromium', shutil.which('chromium')),
-                       ('chromedriver', shutil.which('chromedriver'))):
-        if not path or not os.path.exists(path):
-            if os.environ.get('CI'):
-                raise AssertionError(f'{tool} is missing (scripts/test.sh installs it)')
-            pytest.skip(f'{tool} is not installed')
+    require_tools()
     tmp = str(tmp_path)
     db = os.path.join(tmp, 'hub.sqlite')
     hub_cli = lambda *a: subprocess.run([HUB_BIN, *a, '--db', db], check=True, capture_output=True, text=True).stdout.strip()
@@ -125,11 +116,7 @@ def world(tmp_path):
                                   '--printer', f'file://{tmp}/labels/', '--kiosk-listen', f'127.0.0.1:{kiosk_port}'],
                                  env=env, stdin=subprocess.PIPE, stdout=open(agent_log, 'wb'), stderr=subprocess.STDOUT, cwd=tmp)
         wait_port(kiosk_port, agent, 'the agent kiosk')
-        options = Options()
-        options.binary_location = shutil.which('chromium')
-        for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--window-size=1600,1000'):
-            options.add_argument(arg)
-        browser = webdriver.Chrome(service=Service(shutil.which('chromedriver')), options=options)
+        browser = chromium('1600,1000')
         yield {'hub_port': hub_port, 'kiosk_port': kiosk_port, 'agent': agent, 'browser': browser, 'evil_token': evil_token,
                'agent_log': agent_log}
     finally:
